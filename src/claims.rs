@@ -1,0 +1,246 @@
+//! Claims: which rule removes which line or span of one document, while the
+//! pipeline runs.
+//!
+//! Stages claim lines (or spans inside lines) in pipeline order and the
+//! first claim wins, so a removal is credited to the most specific rule that
+//! saw it. At the end the claims become the document's one list of
+//! [`Removal`]s, from which every output is rendered.
+
+use crate::document::Document;
+use crate::removal::Removal;
+use crate::rules::RuleIndex;
+use crate::span::Span;
+
+const NONE: u32 = u32::MAX;
+
+/// The removals claimed so far for one document.
+#[derive(Debug)]
+pub struct Claims {
+    /// Per line: the index of the rule that claimed it, or `NONE`.
+    owner: Vec<u32>,
+    /// Claims on part of a line, in claim order.
+    spans: Vec<(Span, RuleIndex)>,
+    /// Reasons recorded by heuristics, per claimed line (sparse).
+    notes: Vec<(usize, String)>,
+}
+
+impl Claims {
+    /// No claims on a document of `lines` lines.
+    pub fn new(lines: usize) -> Claims {
+        Claims {
+            owner: vec![NONE; lines],
+            spans: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The rule that claimed line `i`, if any.
+    #[inline]
+    pub fn owner(&self, i: usize) -> Option<RuleIndex> {
+        match self.owner[i] {
+            NONE => None,
+            r => Some(RuleIndex(r)),
+        }
+    }
+
+    /// True when line `i` is claimed.
+    #[inline]
+    pub fn is_claimed(&self, i: usize) -> bool {
+        self.owner[i] != NONE
+    }
+
+    /// Claims line `i` for `rule` unless it is already claimed; returns
+    /// whether the claim was taken.
+    #[inline]
+    pub fn claim_line(&mut self, i: usize, rule: RuleIndex) -> bool {
+        if self.owner[i] == NONE {
+            self.owner[i] = rule.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Claims line `i` for `rule` and records why.
+    pub fn claim_line_because(
+        &mut self,
+        i: usize,
+        rule: RuleIndex,
+        note: impl Into<String>,
+    ) -> bool {
+        let taken = self.claim_line(i, rule);
+        if taken {
+            self.notes.push((i, note.into()));
+        }
+        taken
+    }
+
+    /// Claims the text `span` inside one line for `rule`.
+    pub fn claim_span(&mut self, span: Span, rule: RuleIndex) {
+        if !span.is_empty() {
+            self.spans.push((span, rule));
+        }
+    }
+
+    /// Turns the claims into the document's removals, sorted and disjoint.
+    ///
+    /// Consecutive lines claimed by one rule (with no differing notes) become
+    /// one removal, absorbing unclaimed blank lines between them. Span claims
+    /// on lines claimed whole are dropped; overlapping spans are cut so the
+    /// earlier claim keeps the overlap; a line whose content is entirely
+    /// covered by spans is removed whole, credited to its first span's rule.
+    pub fn into_removals(mut self, doc: &Document) -> Vec<Removal> {
+        let lines = doc.lines();
+        let text = doc.text();
+
+        // Spans, grouped by line, resolved against whole-line claims.
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.sort_by_key(|(s, _)| (s.start, s.end));
+        let mut partial: Vec<(usize, Span, RuleIndex)> = Vec::with_capacity(spans.len());
+        let mut i = 0;
+        while i < spans.len() {
+            let line = doc.line_of(spans[i].0.start);
+            let mut j = i;
+            let mut kept: Vec<(Span, RuleIndex)> = Vec::new();
+            while j < spans.len() && doc.line_of(spans[j].0.start) == line {
+                let (mut s, r) = spans[j];
+                j += 1;
+                if self.is_claimed(line) {
+                    continue;
+                }
+                // A span never reaches into the terminator.
+                s.end = s.end.min(lines[line].content_end);
+                if let Some((prev, prev_rule)) = kept.last_mut() {
+                    if s.start < prev.end {
+                        if *prev_rule == r {
+                            prev.end = prev.end.max(s.end);
+                            continue;
+                        }
+                        s.start = prev.end;
+                    }
+                }
+                if s.start < s.end {
+                    kept.push((s, r));
+                }
+            }
+            if !kept.is_empty() {
+                let content = lines[line].content();
+                let mut rest = String::new();
+                let mut pos = content.start;
+                for (s, _) in &kept {
+                    rest.push_str(&text[pos..s.start]);
+                    pos = s.end;
+                }
+                rest.push_str(&text[pos..content.end]);
+                if rest.chars().all(crate::document::is_blank_char) {
+                    self.owner[line] = kept[0].1.0;
+                } else {
+                    partial.extend(kept.into_iter().map(|(s, r)| (line, s, r)));
+                }
+            }
+            i = j;
+        }
+
+        let mut notes = std::mem::take(&mut self.notes);
+        notes.sort_by_key(|(line, _)| *line);
+        let note_of = |line: usize| {
+            notes
+                .binary_search_by_key(&line, |(l, _)| *l)
+                .ok()
+                .map(|k| notes[k].1.as_str())
+        };
+
+        let mut out = Vec::new();
+        let mut li = 0;
+        while li < lines.len() {
+            let Some(rule) = self.owner(li) else {
+                li += 1;
+                continue;
+            };
+            let note = note_of(li);
+            let start = lines[li].start;
+            let mut last = li;
+            let mut k = li + 1;
+            while k < lines.len() {
+                match self.owner(k) {
+                    Some(r) if r == rule && note_of(k) == note => {
+                        last = k;
+                        k += 1;
+                    }
+                    None if lines[k].blank => k += 1,
+                    _ => break,
+                }
+            }
+            out.push(Removal {
+                rule,
+                span: Span::new(start, lines[last].end),
+                note: note.map(str::to_owned),
+            });
+            li = last + 1;
+        }
+        out.extend(partial.into_iter().map(|(_, span, rule)| Removal {
+            rule,
+            span,
+            note: None,
+        }));
+        out.sort_by_key(|r| r.span.start);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(i: u32) -> RuleIndex {
+        RuleIndex(i)
+    }
+
+    fn spans(removals: &[Removal]) -> Vec<(usize, usize, u32)> {
+        removals
+            .iter()
+            .map(|x| (x.span.start, x.span.end, x.rule.0))
+            .collect()
+    }
+
+    #[test]
+    fn first_claim_wins() {
+        let mut c = Claims::new(2);
+        assert!(c.claim_line(0, r(1)));
+        assert!(!c.claim_line(0, r(2)));
+        assert_eq!(c.owner(0), Some(r(1)));
+        assert_eq!(c.owner(1), None);
+    }
+
+    #[test]
+    fn same_rule_lines_merge_across_blank_lines() {
+        let doc = Document::new("a\n\nb\nc\n");
+        let mut c = Claims::new(doc.lines().len());
+        c.claim_line(0, r(0));
+        c.claim_line(2, r(0));
+        c.claim_line(3, r(1));
+        assert_eq!(spans(&c.into_removals(&doc)), [(0, 5, 0), (5, 7, 1)]);
+    }
+
+    #[test]
+    fn spans_on_claimed_lines_are_dropped_and_overlaps_cut() {
+        let doc = Document::new("keep this tail\nline two\n");
+        let mut c = Claims::new(2);
+        c.claim_span(Span::new(4, 9), r(0));
+        c.claim_span(Span::new(7, 14), r(1));
+        c.claim_span(Span::new(15, 19), r(2));
+        c.claim_line(1, r(3));
+        assert_eq!(
+            spans(&c.into_removals(&doc)),
+            [(4, 9, 0), (9, 14, 1), (15, 24, 3)]
+        );
+    }
+
+    #[test]
+    fn a_line_covered_by_spans_is_removed_whole() {
+        let doc = Document::new("x\n  Photo by A/B \ny\n");
+        let mut c = Claims::new(3);
+        c.claim_span(Span::new(4, 16), r(5));
+        assert_eq!(spans(&c.into_removals(&doc)), [(2, 18, 5)]);
+    }
+}

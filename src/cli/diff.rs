@@ -1,0 +1,90 @@
+//! `deboil diff`: what cleaning would remove, as annotated unified diffs.
+
+use super::args::DiffArgs;
+use super::inputs::{self, Item};
+use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, build_engine, use_color, with_threads};
+use deboil::batch::{ReadError, ReadOptions, WalkOptions};
+use deboil::render::diff::{DiffStyle, write_diff};
+use deboil::render::json::file_record;
+use std::io::Write;
+
+enum Outcome {
+    /// The rendered diff or JSON record, and whether the file would change.
+    Done(Vec<u8>, bool),
+    Skipped(String),
+    Failed(String),
+}
+
+pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
+    let engine = build_engine(&args.common)?;
+    let opts = ReadOptions {
+        max_bytes: args.common.max_size,
+    };
+    let style = DiffStyle {
+        context: args.context,
+        color: !args.json && use_color(args.color),
+    };
+    let walk = WalkOptions {
+        globs: args.common.glob.clone(),
+        exclude: None,
+    };
+    with_threads(args.common.threads, || {
+        let mut errors = 0;
+        let items = inputs::gather(&args.paths, &walk, &mut errors);
+        let mut changed = false;
+        let mut stdout = std::io::stdout().lock();
+        inputs::for_each_ordered(
+            &items,
+            |item: &Item| {
+                let input = match inputs::read(item, opts) {
+                    Ok(i) => i,
+                    Err(ReadError::Binary) => {
+                        return Outcome::Skipped(ReadError::Binary.to_string());
+                    }
+                    Err(e) => return Outcome::Failed(e.to_string()),
+                };
+                let cleaned = engine.clean(&input.text);
+                let name = item.display();
+                let mut buf = Vec::new();
+                if args.json {
+                    let record = file_record(&cleaned, &name, false);
+                    let would_change = record.bytes_out != record.bytes_in;
+                    if serde_json::to_writer(&mut buf, &record).is_err() {
+                        return Outcome::Failed("cannot serialize the JSON record".into());
+                    }
+                    buf.push(b'\n');
+                    Outcome::Done(buf, would_change)
+                } else {
+                    match write_diff(&mut buf, &cleaned, &name, style) {
+                        Ok(any) => Outcome::Done(buf, any),
+                        Err(e) => Outcome::Failed(e.to_string()),
+                    }
+                }
+            },
+            |item, outcome| {
+                match outcome {
+                    Outcome::Done(buf, any) => {
+                        changed |= any;
+                        stdout.write_all(&buf)?;
+                    }
+                    Outcome::Skipped(why) => {
+                        eprintln!("deboil: warning: {}: {why}", item.display())
+                    }
+                    Outcome::Failed(why) => {
+                        errors += 1;
+                        eprintln!("deboil: {}: {why}", item.display());
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        stdout.flush()?;
+        Ok(if errors > 0 {
+            EXIT_ERROR
+        } else if changed {
+            EXIT_FOUND
+        } else {
+            EXIT_OK
+        })
+    })?
+}

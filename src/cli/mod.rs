@@ -1,0 +1,65 @@
+//! The command-line interface: commands on top of the library.
+
+pub mod args;
+mod clean;
+mod diff;
+mod inputs;
+mod rules;
+
+use args::{Cli, ColorChoice, Command, CommonArgs};
+use deboil::{Engine, RuleSet, Selection};
+use std::io::IsTerminal;
+
+/// Success.
+pub const EXIT_OK: u8 = 0;
+/// `diff` found something to remove; `rules test` found a failing example.
+pub const EXIT_FOUND: u8 = 1;
+/// An error (bad arguments, bad rules, unreadable files).
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Clean(a) => clean::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Rules(c) => rules::run(c),
+    }
+}
+
+/// Loads the rules (built-in plus `--rules`) and compiles the selected ones.
+/// Any problem in any rule fails here, before a file is read.
+fn build_engine(common: &CommonArgs) -> anyhow::Result<Engine> {
+    let set = RuleSet::with_dirs(&common.rules)?;
+    let selection = Selection {
+        profile: common.profile.into(),
+        select: common.select.clone(),
+        ignore: common.ignore.clone(),
+    };
+    Ok(Engine::new(set.select(&selection)?)?)
+}
+
+/// Whether to write ANSI colors to standard output.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Runs `f` on a thread pool of `threads` workers (all cores by default).
+fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> anyhow::Result<T> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        anyhow::ensure!(n > 0, "--threads must be at least 1");
+        b = b.num_threads(n);
+    }
+    Ok(b.build()?.install(f))
+}

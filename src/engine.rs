@@ -1,0 +1,325 @@
+//! The cleaning pipeline: a compiled rule set applied to one document.
+//!
+//! [`Engine`] is built once per run (every automaton and regex compiled
+//! there) and is cheap to clone and share across threads. [`Engine::clean`]
+//! runs the stages in a fixed order, each claiming lines the earlier ones
+//! left alone:
+//!
+//! 1. line and span pattern rules, in rule order;
+//! 2. tail rules, in rule order;
+//! 3. heuristic rules, in rule order.
+//!
+//! The claims become the document's removals, rendered by [`Cleaned`].
+
+use crate::claims::Claims;
+use crate::document::Document;
+use crate::matcher::{Hit, Matcher};
+use crate::removal::Cleaned;
+use crate::rules::{PatternRule, RuleIndex, RuleKind, RuleSet, Scope, Selection};
+use std::sync::Arc;
+
+/// A compiled rule set, ready to clean documents.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    rules: RuleSet,
+    matcher: Matcher,
+}
+
+impl Engine {
+    /// Compiles `rules`.
+    pub fn new(rules: RuleSet) -> crate::Result<Engine> {
+        let matcher = Matcher::new(&rules)?;
+        Ok(Engine {
+            inner: Arc::new(Inner { rules, matcher }),
+        })
+    }
+
+    /// The built-in rules under the default (balanced) profile.
+    pub fn builtin() -> crate::Result<Engine> {
+        Engine::new(RuleSet::builtin()?.select(&Selection::default())?)
+    }
+
+    /// The rules this engine runs.
+    pub fn rules(&self) -> &RuleSet {
+        &self.inner.rules
+    }
+
+    /// Cleans one document.
+    pub fn clean<'a>(&'a self, text: &'a str) -> Cleaned<'a> {
+        let rules = &self.inner.rules;
+        let doc = Document::new(text);
+        let mut claims = Claims::new(doc.lines().len());
+        let mut hits = Vec::new();
+        self.inner.matcher.find(&doc, &mut hits);
+        hits.sort_unstable_by_key(|h| (h.rule, h.span.start, h.span.end));
+
+        let first_line = doc.blocks().first().map(|b| b.first);
+        let by_rule = hits.chunk_by(|a, b| a.rule == b.rule);
+        let mut tails: Vec<(RuleIndex, &PatternRule, Vec<usize>)> = Vec::new();
+        for group in by_rule {
+            let rule = group[0].rule;
+            let RuleKind::Pattern(p) = &rules.get(rule).kind else {
+                continue;
+            };
+            let eligible = |h: &&Hit| {
+                let line = doc.line_of(h.span.start);
+                if p.skip_first_line && Some(line) == first_line {
+                    return false;
+                }
+                match p.max_line_chars {
+                    Some(max) => {
+                        let t = doc.line_trimmed(line);
+                        t.len() <= max || t.chars().count() <= max
+                    }
+                    None => true,
+                }
+            };
+            match p.scope {
+                Scope::Span => {
+                    for h in group.iter().filter(eligible) {
+                        claims.claim_span(h.span, rule);
+                    }
+                }
+                Scope::Line => {
+                    let mut lines: Vec<usize> = group
+                        .iter()
+                        .filter(eligible)
+                        .map(|h| doc.line_of(h.span.start))
+                        .collect();
+                    lines.dedup();
+                    claim_runs(&doc, &mut claims, rule, &lines, p.min_run);
+                }
+                Scope::Tail => {
+                    let mut lines: Vec<usize> = group
+                        .iter()
+                        .filter(eligible)
+                        .map(|h| doc.line_of(h.span.start))
+                        .collect();
+                    lines.dedup();
+                    tails.push((rule, p, lines));
+                }
+            }
+        }
+        if !tails.is_empty() {
+            let prefix = doc.content_prefix();
+            for (rule, p, markers) in tails {
+                claim_tail(&doc, &prefix, &mut claims, rule, p, &markers);
+            }
+        }
+        for (idx, rule) in rules.iter() {
+            if let RuleKind::Heuristic(h) = &rule.kind {
+                h.apply(&doc, &mut claims, idx);
+            }
+        }
+        let removals = claims.into_removals(&doc);
+        Cleaned::new(doc, rules, removals)
+    }
+}
+
+/// Claims the matched lines that form runs of at least `min_run` lines.
+/// Blank lines inside a run neither break it nor count.
+fn claim_runs(
+    doc: &Document,
+    claims: &mut Claims,
+    rule: RuleIndex,
+    lines: &[usize],
+    min_run: usize,
+) {
+    if min_run <= 1 {
+        for &l in lines {
+            claims.claim_line(l, rule);
+        }
+        return;
+    }
+    let mut start = 0;
+    while start < lines.len() {
+        let mut end = start + 1;
+        while end < lines.len()
+            && doc.lines()[lines[end - 1] + 1..lines[end]]
+                .iter()
+                .all(|l| l.blank)
+        {
+            end += 1;
+        }
+        if end - start >= min_run {
+            for &l in &lines[start..end] {
+                claims.claim_line(l, rule);
+            }
+        }
+        start = end;
+    }
+}
+
+/// Claims the tail that starts at the first eligible marker line.
+fn claim_tail(
+    doc: &Document,
+    prefix: &[usize],
+    claims: &mut Claims,
+    rule: RuleIndex,
+    p: &PatternRule,
+    markers: &[usize],
+) {
+    let total = *prefix.last().unwrap_or(&0);
+    if total == 0 {
+        return;
+    }
+    let share = |line: usize| prefix[line] as f64 / total as f64;
+    let Some(&marker) = markers.iter().find(|&&m| share(m) >= p.tail.after) else {
+        return;
+    };
+    let mut start = marker;
+    if p.tail.back_to_content {
+        // Walk back over the short lines and blocks before the marker, up to
+        // (not into) the last one holding a content-length line, and never
+        // past the rule's position bound.
+        let lines = doc.lines();
+        let mut i = marker;
+        while i > 0 {
+            let prev = i - 1;
+            if !lines[prev].blank
+                && doc.line_trimmed(prev).chars().count() >= p.tail.content_line_chars
+            {
+                break;
+            }
+            if share(prev) < p.tail.after {
+                break;
+            }
+            i = prev;
+        }
+        // Start at a block boundary: a short line glued to the content
+        // block above it (a caption, a sign-off) stays with that block.
+        while i < marker && !lines[i].blank && i > 0 && !lines[i - 1].blank {
+            i += 1;
+        }
+        start = i;
+    }
+    for line in start..doc.lines().len() {
+        claims.claim_line(line, rule);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(toml: &str) -> Engine {
+        Engine::new(RuleSet::builder().source("t.toml", toml).build().unwrap()).unwrap()
+    }
+
+    fn rule(body: &str) -> String {
+        format!(
+            "[[rule]]\nid = \"r\"\ncategory = \"c\"\nsummary = \"s\"\nremove = [\"x\"]\nkeep = [\"y\"]\n{body}\n"
+        )
+    }
+
+    #[test]
+    fn whole_line_literal_needs_the_whole_line() {
+        let e = engine(&rule(
+            "scope = \"line\"\nliterals = [\"Share\"]\ncase-insensitive = true",
+        ));
+        assert_eq!(
+            e.clean("Intro\n  SHARE \nShare this\n").output(),
+            "Intro\nShare this\n"
+        );
+    }
+
+    #[test]
+    fn case_sensitive_literal_checks_exact_bytes() {
+        let e = engine(&rule("scope = \"line\"\nliterals = [\"Tweet\"]"));
+        assert_eq!(e.clean("tweet\nTweet\n").output(), "tweet\n");
+    }
+
+    #[test]
+    fn prefix_and_contains_modes() {
+        let e = engine(&rule(
+            "scope = \"line\"\nmatch = \"prefix\"\nliterals = [\"More news:\"]",
+        ));
+        assert_eq!(
+            e.clean("a\nMore news: x\nno More news: y\n").output(),
+            "a\nno More news: y\n"
+        );
+        let e = engine(&rule(
+            "scope = \"line\"\nmatch = \"contains\"\nliterals = [\"cookie\"]\nmax-line-chars = 20",
+        ));
+        assert_eq!(
+            e.clean("We use cookie jars.\nThis sentence mentions a cookie but is long.\n")
+                .output(),
+            "This sentence mentions a cookie but is long.\n"
+        );
+    }
+
+    #[test]
+    fn min_run_counts_consecutive_lines_across_blanks() {
+        let e = engine(&rule(
+            "scope = \"line\"\nregex = '\\d{1,2}:\\d{1,2}'\nmin-run = 2",
+        ));
+        assert_eq!(
+            e.clean("At\n10:30\nwe met.\n0:00\n\n27:33\n").output(),
+            "At\n10:30\nwe met.\n"
+        );
+    }
+
+    #[test]
+    fn span_rule_removes_only_the_match() {
+        let e = engine(&rule(
+            "scope = \"span\"\nmatch = \"contains\"\nregex = ' ?Photo by [^.]+$'",
+        ));
+        assert_eq!(
+            e.clean("A caption. Photo by A/B\nPhoto by C/D\n").output(),
+            "A caption.\n"
+        );
+    }
+
+    #[test]
+    fn regex_matching_across_lines_is_retried_per_line() {
+        let e = engine(&rule(
+            "scope = \"line\"\nmatch = \"contains\"\nregex = 'ad\\s+here'",
+        ));
+        assert_eq!(
+            e.clean("x ad\nhere y\nad  here\n").output(),
+            "x ad\nhere y\n"
+        );
+    }
+
+    #[test]
+    fn tail_respects_its_position_bound() {
+        let e = engine(&rule(
+            "scope = \"tail\"\nliterals = [\"Comments\"]\ntail-after = 0.5",
+        ));
+        let early = "Comments\nA long article body follows the marker here.\n";
+        assert_eq!(e.clean(early).output(), early);
+        let late = "A long article body comes before the marker.\nComments\nnice post\n";
+        assert_eq!(
+            e.clean(late).output(),
+            "A long article body comes before the marker.\n"
+        );
+    }
+
+    #[test]
+    fn tail_back_to_content_stops_at_the_last_long_line() {
+        let e = engine(&rule(
+            "scope = \"tail\"\nliterals = [\"Forum List\"]\ntail-after = 0.3\ntail-back-to-content = true\ncontent-line-chars = 40",
+        ));
+        let text = "Title\n\nThis is a long paragraph of the article itself.\n\nRelated headline\nGreat post!!\n\nAgreed.\n\nForum List\n";
+        assert_eq!(
+            e.clean(text).output(),
+            "Title\n\nThis is a long paragraph of the article itself.\n"
+        );
+    }
+
+    #[test]
+    fn skip_first_line_spares_the_title() {
+        let e = engine(&rule(
+            "scope = \"line\"\nregex = '.*: monitor'\nskip-first-line = true",
+        ));
+        assert_eq!(
+            e.clean("\nX: monitor\n\nY: monitor\n").output(),
+            "X: monitor\n"
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! Menu runs: navigation printed as one short item per line ("Home",
+//! "World", "Business", "Sport"...).
+
+use super::word_count;
+use crate::claims::Claims;
+use crate::document::Document;
+use crate::rules::RuleIndex;
+use serde::{Deserialize, Serialize};
+
+/// Parameters of the `menu-run` heuristic.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct MenuRun {
+    /// Fewest consecutive menu-like lines (blank lines between them allowed)
+    /// that make a run. Short lists inside articles are shorter than menus.
+    pub min_lines: usize,
+    /// Most words in a menu item.
+    pub max_words: usize,
+    /// Most characters in a menu item (trimmed).
+    pub max_chars: usize,
+}
+
+impl Default for MenuRun {
+    fn default() -> MenuRun {
+        MenuRun {
+            min_lines: 6,
+            max_words: 3,
+            max_chars: 30,
+        }
+    }
+}
+
+impl MenuRun {
+    /// A menu item: short, starts with an uppercase letter, no digits (list
+    /// items with quantities and dates are content), and no sentence
+    /// punctuation anywhere.
+    fn is_item(&self, s: &str) -> bool {
+        if s.len() > self.max_chars * 4 || s.chars().count() > self.max_chars {
+            return false;
+        }
+        let words = word_count(s);
+        if words == 0 || words > self.max_words {
+            return false;
+        }
+        if !s.chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        !s.chars().any(|c| {
+            c.is_ascii_digit() || matches!(c, '.' | '!' | '?' | ',' | ';' | ':' | '"' | '(' | ')')
+        })
+    }
+
+    pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
+        let mut run: Vec<usize> = Vec::new();
+        let flush = |run: &mut Vec<usize>, claims: &mut Claims| {
+            if run.len() >= self.min_lines {
+                let note = format!("run of {} menu-like lines", run.len());
+                for &i in run.iter() {
+                    claims.claim_line_because(i, rule, note.clone());
+                }
+            }
+            run.clear();
+        };
+        for (i, line) in doc.lines().iter().enumerate() {
+            // Blank lines and lines already claimed by other rules (a "Home"
+            // literal, say) neither break a run nor count toward it: a heading
+            // after a row of share buttons must not become a menu item by
+            // association.
+            if line.blank || claims.is_claimed(i) {
+                continue;
+            }
+            if self.is_item(doc.line_trimmed(i)) {
+                run.push(i);
+            } else {
+                flush(&mut run, claims);
+            }
+        }
+        flush(&mut run, claims);
+    }
+}

@@ -1,0 +1,42 @@
+//! deboil strips scraping debris from web text — navigation, share buttons,
+//! comment prompts, player timestamps, photo credits, cookie notices,
+//! footers — and records every removal with the rule that made it.
+//!
+//! Rules are data (`rules/*.toml`, embedded at build time; user packs load
+//! the same way). An [`Engine`] compiles a rule set once and cleans any
+//! number of documents; each result is a [`Cleaned`] holding the one list of
+//! [`Removal`]s from which the cleaned text, the diff and the JSON are all
+//! rendered. Kept text is byte-identical to the input; the only
+//! normalization is the blank-line layout described in [`removal`].
+//!
+//! ```
+//! let engine = deboil::Engine::builtin()?;
+//! let text = "A real sentence of the article.\n\nShare on Facebook\nTweet\n";
+//! let cleaned = engine.clean(text);
+//! assert_eq!(cleaned.output(), "A real sentence of the article.\n");
+//! for r in cleaned.removals() {
+//!     println!("{} removed {:?}", cleaned.rule_id(r), cleaned.removed_text(r));
+//! }
+//! # Ok::<(), deboil::Error>(())
+//! ```
+
+pub mod batch;
+pub mod claims;
+pub mod document;
+pub mod engine;
+mod error;
+pub mod heuristics;
+mod matcher;
+pub mod removal;
+pub mod render;
+pub mod rules;
+pub mod span;
+
+pub use claims::Claims;
+pub use document::Document;
+pub use engine::Engine;
+pub use error::{Diagnostic, Error, Result};
+pub use matcher::Hit;
+pub use removal::{Cleaned, Removal, Segment};
+pub use rules::{Profile, Rule, RuleIndex, RuleSet, Selection};
+pub use span::Span;

@@ -1,0 +1,299 @@
+//! Removals and the cleaned text rendered from them.
+//!
+//! [`Cleaned`] pairs a document with its one list of [`Removal`]s. The
+//! cleaned text, the diff, the JSON and the review plan are all rendered from
+//! that list. Kept text is copied byte for byte from the input; the only
+//! normalization is layout:
+//!
+//! 1. a run of blank lines collapses to its first blank line,
+//! 2. blank lines at the start and end of the output are dropped,
+//! 3. the output ends with exactly one line terminator (the document's own,
+//!    `\n` or `\r\n`), or is empty when nothing is kept.
+//!
+//! Blank lines dropped by this normalization are not removals (no rule made
+//! them) but are reported by [`Cleaned::segments`] so the input can always be
+//! rebuilt from the output plus the removals.
+
+use crate::document::{Document, Line};
+use crate::rules::{RuleIndex, RuleSet};
+use crate::span::Span;
+use std::io::{self, Write};
+
+/// One piece of text a rule removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal {
+    /// The rule that removed it.
+    pub rule: RuleIndex,
+    /// Byte span in the input. Line removals include the line terminator.
+    pub span: Span,
+    /// Why a heuristic removed it, when the rule id alone does not say.
+    pub note: Option<String>,
+}
+
+/// What happens to one piece of the input in the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// Copied to the output unchanged.
+    Kept(Span),
+    /// Cut by the removal at this index of [`Cleaned::removals`].
+    Removed(Span, usize),
+    /// A blank line dropped by layout normalization.
+    Collapsed(Span),
+}
+
+impl Segment {
+    /// The input bytes this segment covers.
+    pub fn span(self) -> Span {
+        match self {
+            Segment::Kept(s) | Segment::Removed(s, _) | Segment::Collapsed(s) => s,
+        }
+    }
+}
+
+/// A document after cleaning: the input, the rules, and the removals.
+#[derive(Clone, Debug)]
+pub struct Cleaned<'a> {
+    text: &'a str,
+    doc: Document<'a>,
+    rules: &'a RuleSet,
+    removals: Vec<Removal>,
+}
+
+impl<'a> Cleaned<'a> {
+    pub(crate) fn new(
+        doc: Document<'a>,
+        rules: &'a RuleSet,
+        removals: Vec<Removal>,
+    ) -> Cleaned<'a> {
+        Cleaned {
+            text: doc.text(),
+            doc,
+            rules,
+            removals,
+        }
+    }
+
+    /// The input as a document (lines and blocks).
+    pub fn document(&self) -> &Document<'a> {
+        &self.doc
+    }
+
+    /// The input text.
+    pub fn input(&self) -> &'a str {
+        self.text
+    }
+
+    /// The removals, sorted by position and disjoint.
+    pub fn removals(&self) -> &[Removal] {
+        &self.removals
+    }
+
+    /// The rules that made the removals.
+    pub fn rules(&self) -> &'a RuleSet {
+        self.rules
+    }
+
+    /// The id of the rule behind a removal.
+    pub fn rule_id(&self, removal: &Removal) -> &'a str {
+        &self.rules.get(removal.rule).id
+    }
+
+    /// The removed text of a removal.
+    pub fn removed_text(&self, removal: &Removal) -> &'a str {
+        &self.text[removal.span.range()]
+    }
+
+    /// Bytes removed by rules (layout normalization not included).
+    pub fn bytes_removed(&self) -> usize {
+        self.removals.iter().map(|r| r.span.len()).sum()
+    }
+
+    /// Keeps only the removals for which `keep` returns true (a review
+    /// rejecting some of them); the output is re-rendered from what is left.
+    pub fn retain(&mut self, keep: impl FnMut(&Removal) -> bool) {
+        self.removals.retain(keep);
+    }
+
+    /// The input cut into kept, removed and collapsed segments, in order.
+    /// Together they cover the input exactly.
+    pub fn segments(&self) -> Vec<Segment> {
+        let doc = &self.doc;
+        let mut out = Vec::with_capacity(self.removals.len() * 2 + 1);
+        let mut layout = Layout::default();
+        let mut ri = 0;
+        for line in doc.lines() {
+            // Removals are disjoint and sorted: each line is either covered
+            // by line removals, or holds zero or more span removals.
+            while ri < self.removals.len() && self.removals[ri].span.end <= line.start {
+                ri += 1;
+            }
+            if let Some(r) = self.removals.get(ri) {
+                if r.span.start <= line.start && line.end <= r.span.end && line.start < line.end {
+                    push_removed(&mut out, Span::new(line.start, line.end), ri);
+                    continue;
+                }
+            }
+            let mut pieces: Vec<Segment> = Vec::new();
+            let mut pos = line.start;
+            let mut k = ri;
+            while k < self.removals.len() && self.removals[k].span.start < line.end {
+                let s = self.removals[k].span;
+                if s.start > pos {
+                    pieces.push(Segment::Kept(Span::new(pos, s.start)));
+                }
+                pieces.push(Segment::Removed(s, k));
+                pos = s.end;
+                k += 1;
+            }
+            if pos < line.end {
+                pieces.push(Segment::Kept(Span::new(pos, line.end)));
+            }
+            layout.line(&mut out, line, pieces);
+        }
+        layout.finish();
+        out
+    }
+
+    /// Writes the cleaned text.
+    pub fn write_to<W: Write>(&self, mut w: W) -> io::Result<()> {
+        let mut last_end = None;
+        for seg in self.segments() {
+            if let Segment::Kept(s) = seg {
+                w.write_all(&self.text.as_bytes()[s.range()])?;
+                last_end = Some(s.end);
+            }
+        }
+        if last_end.is_some_and(|end| !self.text[..end].ends_with('\n')) {
+            w.write_all(self.doc.newline().as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The cleaned text.
+    pub fn output(&self) -> String {
+        let mut out = Vec::with_capacity(self.text.len());
+        // Writing into a Vec cannot fail.
+        let _ = self.write_to(&mut out);
+        // Kept pieces are whole lines or cut at rule match boundaries, which
+        // are char boundaries, so the bytes are UTF-8.
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+fn push_removed(out: &mut Vec<Segment>, span: Span, index: usize) {
+    if let Some(Segment::Removed(prev, i)) = out.last_mut() {
+        if *i == index && prev.end == span.start {
+            prev.end = span.end;
+            return;
+        }
+    }
+    out.push(Segment::Removed(span, index));
+}
+
+/// The blank-line normalization, applied line by line as segments are built.
+#[derive(Default)]
+struct Layout {
+    /// Something non-blank has been kept.
+    started: bool,
+    /// Index in the output of a blank line that is kept only if content follows.
+    pending_blank: Option<usize>,
+}
+
+impl Layout {
+    fn line(&mut self, out: &mut Vec<Segment>, line: &Line, pieces: Vec<Segment>) {
+        // Span removals that empty a line are promoted to line removals, so
+        // a line is blank in the output exactly when it is blank in the input.
+        if line.blank {
+            if self.started && self.pending_blank.is_none() {
+                self.pending_blank = Some(out.len());
+            }
+            out.push(Segment::Collapsed(line.span()));
+            return;
+        }
+        if let Some(i) = self.pending_blank.take() {
+            // Content follows: the first blank line of the run is kept.
+            out[i] = Segment::Kept(out[i].span());
+        }
+        self.started = true;
+        out.extend(pieces);
+    }
+
+    fn finish(&mut self) {
+        // A blank line still pending at the end stays collapsed.
+        self.pending_blank = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cleaned<'a>(text: &'a str, rules: &'a RuleSet, cuts: &[(usize, usize)]) -> Cleaned<'a> {
+        let removals = cuts
+            .iter()
+            .map(|&(s, e)| Removal {
+                rule: RuleIndex(0),
+                span: Span::new(s, e),
+                note: None,
+            })
+            .collect();
+        Cleaned::new(Document::new(text), rules, removals)
+    }
+
+    #[test]
+    fn blank_runs_collapse_and_edges_trim() {
+        let rules = RuleSet::default();
+        let c = cleaned("\n\na\n\n\n\nb\n\n", &rules, &[]);
+        assert_eq!(c.output(), "a\n\nb\n");
+    }
+
+    #[test]
+    fn removal_leaves_one_blank_line() {
+        let rules = RuleSet::default();
+        // "a\n\nX\n\nb" minus "X\n" collapses the two blanks around it.
+        let c = cleaned("a\n\nX\n\nb", &rules, &[(3, 5)]);
+        assert_eq!(c.output(), "a\n\nb\n");
+    }
+
+    #[test]
+    fn crlf_is_kept_and_used_for_the_final_newline() {
+        let rules = RuleSet::default();
+        let c = cleaned("a\r\n\r\n\r\nb", &rules, &[]);
+        assert_eq!(c.output(), "a\r\n\r\nb\r\n");
+    }
+
+    #[test]
+    fn everything_removed_gives_empty_output() {
+        let rules = RuleSet::default();
+        let c = cleaned("x\n\ny", &rules, &[(0, 2), (3, 4)]);
+        assert_eq!(c.output(), "");
+        let c = cleaned("", &rules, &[]);
+        assert_eq!(c.output(), "");
+        let c = cleaned(" \n\t\n", &rules, &[]);
+        assert_eq!(c.output(), "");
+    }
+
+    #[test]
+    fn span_removal_keeps_the_rest_of_the_line_byte_for_byte() {
+        let rules = RuleSet::default();
+        let text = "caf\u{e9}\u{a0}end. Photo by A/B\r\nnext\r\n";
+        let start = text.find(" Photo").unwrap();
+        let end = text.find("\r\n").unwrap();
+        let c = cleaned(text, &rules, &[(start, end)]);
+        assert_eq!(c.output(), "caf\u{e9}\u{a0}end.\r\nnext\r\n");
+    }
+
+    #[test]
+    fn segments_cover_the_input() {
+        let rules = RuleSet::default();
+        let text = "\nA x\n\n\nB\n\n";
+        let c = cleaned(text, &rules, &[(2, 4)]);
+        let mut pos = 0;
+        for s in c.segments() {
+            assert_eq!(s.span().start, pos);
+            pos = s.span().end;
+        }
+        assert_eq!(pos, text.len());
+    }
+}

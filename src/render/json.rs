@@ -1,0 +1,83 @@
+//! The JSON record of a cleaned document: one object per file, with byte
+//! counts and every removal (`rule`, `category`, `start`, `end`, `text`,
+//! and `note` when a heuristic gave one). Offsets are byte offsets into the
+//! input, as everywhere in deboil.
+
+use crate::removal::Cleaned;
+use serde::Serialize;
+
+/// One removal as serialized.
+#[derive(Debug, Serialize)]
+pub struct RemovalRecord<'a> {
+    /// Rule id.
+    pub rule: &'a str,
+    /// Rule category.
+    pub category: &'a str,
+    /// First byte removed.
+    pub start: usize,
+    /// One past the last byte removed.
+    pub end: usize,
+    /// The removed text.
+    pub text: &'a str,
+    /// Why a heuristic removed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'a str>,
+}
+
+/// The record of one document.
+#[derive(Debug, Serialize)]
+pub struct FileRecord<'a> {
+    /// Always `"file"`, so records can be told from summaries in a stream.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The input path (`-` for standard input).
+    pub path: &'a str,
+    /// Input size.
+    pub bytes_in: usize,
+    /// Output size.
+    pub bytes_out: usize,
+    /// Bytes removed by rules (layout normalization aside).
+    pub bytes_removed: usize,
+    /// The removals, in order.
+    pub removals: Vec<RemovalRecord<'a>>,
+    /// The cleaned text, when it is not written elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+/// The removals of a cleaned document, as records.
+pub fn removal_records<'a>(cleaned: &'a Cleaned<'a>) -> Vec<RemovalRecord<'a>> {
+    cleaned
+        .removals()
+        .iter()
+        .map(|r| {
+            let rule = cleaned.rules().get(r.rule);
+            RemovalRecord {
+                rule: &rule.id,
+                category: &rule.category,
+                start: r.span.start,
+                end: r.span.end,
+                text: cleaned.removed_text(r),
+                note: r.note.as_deref(),
+            }
+        })
+        .collect()
+}
+
+/// The record of one document; `with_output` embeds the cleaned text.
+pub fn file_record<'a>(
+    cleaned: &'a Cleaned<'a>,
+    path: &'a str,
+    with_output: bool,
+) -> FileRecord<'a> {
+    let output = cleaned.output();
+    FileRecord {
+        kind: "file",
+        path,
+        bytes_in: cleaned.input().len(),
+        bytes_out: output.len(),
+        bytes_removed: cleaned.bytes_removed(),
+        removals: removal_records(cleaned),
+        output: with_output.then_some(output),
+    }
+}

@@ -1,0 +1,111 @@
+//! Running rules' own examples: every `remove` example must come out as
+//! stated when the rule runs alone, and every `keep` example must come out
+//! untouched, both by its own rule and by the whole set.
+
+use super::{Example, RuleIndex, RuleSet};
+use crate::engine::Engine;
+use std::fmt;
+
+/// One example that did not behave as its rule says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The rule the example belongs to.
+    pub rule: String,
+    /// Where the example is written (`file:line:col`).
+    pub origin: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: rule {:?}: {}", self.origin, self.rule, self.message)
+    }
+}
+
+/// The output the engine gives for an expected text: non-empty outputs end
+/// with exactly one newline.
+fn normalized(expected: &str) -> String {
+    if expected.is_empty() || expected.ends_with('\n') {
+        expected.to_owned()
+    } else {
+        format!("{expected}\n")
+    }
+}
+
+fn check_remove(engine: &Engine, rule: &str, ex: &Example, out: &mut Vec<Failure>) {
+    let cleaned = engine.clean(&ex.text);
+    let got = cleaned.output();
+    let want = normalized(ex.output.as_deref().unwrap_or(""));
+    if got != want {
+        out.push(Failure {
+            rule: rule.to_owned(),
+            origin: ex.origin.to_string(),
+            message: format!(
+                "remove example {:?}: expected output {:?}, got {:?}",
+                ex.text, want, got
+            ),
+        });
+    }
+}
+
+fn check_keep(engine: &Engine, rule: &str, ex: &Example, out: &mut Vec<Failure>, alone: bool) {
+    let cleaned = engine.clean(&ex.text);
+    if let Some(r) = cleaned.removals().first() {
+        let by = cleaned.rule_id(r);
+        let message = if alone {
+            format!(
+                "keep example {:?}: rule removed {:?}",
+                ex.text,
+                cleaned.removed_text(r)
+            )
+        } else {
+            format!(
+                "keep example {:?}: rule {by:?} removed {:?}",
+                ex.text,
+                cleaned.removed_text(r)
+            )
+        };
+        out.push(Failure {
+            rule: rule.to_owned(),
+            origin: ex.origin.to_string(),
+            message,
+        });
+    }
+}
+
+/// Runs the examples of the rule at `index`, alone.
+pub fn check_rule(rules: &RuleSet, index: RuleIndex) -> crate::Result<Vec<Failure>> {
+    let rule = rules.get(index);
+    let engine = Engine::new(rules.only(index))?;
+    let mut out = Vec::new();
+    for ex in &rule.remove {
+        check_remove(&engine, &rule.id, ex, &mut out);
+    }
+    for ex in &rule.keep {
+        check_keep(&engine, &rule.id, ex, &mut out, true);
+    }
+    Ok(out)
+}
+
+/// Runs every rule's examples alone, then every one-line `keep` example
+/// through the whole set: an article sentence one rule keeps must survive
+/// all of them. (Multi-line keep examples test a rule's own structure, such
+/// as a tail's position bound, and may well contain other rules' debris.)
+pub fn check_all(rules: &RuleSet) -> crate::Result<Vec<Failure>> {
+    let mut out = Vec::new();
+    for (idx, _) in rules.iter() {
+        out.extend(check_rule(rules, idx)?);
+    }
+    let all = Engine::new(rules.clone())?;
+    for (_, rule) in rules.iter() {
+        for ex in rule
+            .keep
+            .iter()
+            .filter(|e| !e.text.trim_end().contains('\n'))
+        {
+            check_keep(&all, &rule.id, ex, &mut out, false);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,692 @@
+//! Reading and validating rule files.
+//!
+//! Every problem is collected (not just the first), located by file, line
+//! and column, and attached to the rule it belongs to. Regexes are compiled
+//! here, once, and the compiled form travels with the rule into the engine.
+
+use super::schema::{RawExample, RawFile, RawRule};
+use super::{
+    Example, MatchMode, Origin, Pattern, PatternRule, Profile, Profiles, Rule, RuleKind, RuleSet,
+    Scope, TailBounds,
+};
+use crate::error::{Diagnostic, Error, Result};
+use crate::heuristics::Heuristic;
+use std::collections::HashMap;
+use std::fs;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// Horizontal whitespace as the engine counts it (no line terminators).
+pub(crate) const HSPACE: &str = r"[[\s\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}]&&[^\r\n]]";
+
+/// Largest compiled size allowed for one rule's regex.
+const REGEX_SIZE_LIMIT: usize = 1 << 22;
+
+struct Source {
+    name: String,
+    text: String,
+}
+
+/// Collects rule files, then validates them together into a [`RuleSet`].
+#[derive(Default)]
+pub struct RuleSetBuilder {
+    sources: Vec<Source>,
+}
+
+impl RuleSetBuilder {
+    /// Adds the rule pack shipped with deboil.
+    pub fn builtin(mut self) -> RuleSetBuilder {
+        for (name, text) in super::builtin::BUILTIN {
+            self.sources.push(Source {
+                name: (*name).to_owned(),
+                text: (*text).to_owned(),
+            });
+        }
+        self
+    }
+
+    /// Adds rule-file text under `name` (used in error messages).
+    pub fn source(mut self, name: impl Into<String>, text: impl Into<String>) -> RuleSetBuilder {
+        self.sources.push(Source {
+            name: name.into(),
+            text: text.into(),
+        });
+        self
+    }
+
+    /// Adds a rule file, or every `*.toml` file of a directory (sorted by name).
+    pub fn dir(mut self, path: &Path) -> Result<RuleSetBuilder> {
+        let meta = fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        let files = if meta.is_dir() {
+            let mut files = Vec::new();
+            for entry in fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+                let p = entry.map_err(|e| Error::io(path, e))?.path();
+                if p.extension().is_some_and(|e| e == "toml") {
+                    files.push(p);
+                }
+            }
+            if files.is_empty() {
+                return Err(Error::input(path, "no *.toml rule files in this directory"));
+            }
+            files.sort();
+            files
+        } else {
+            vec![path.to_path_buf()]
+        };
+        for f in files {
+            let bytes = fs::read(&f).map_err(|e| Error::io(&f, e))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Error::input(
+                    &f,
+                    format!(
+                        "rule file is not UTF-8 (byte {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                )
+            })?;
+            self.sources.push(Source {
+                name: f.display().to_string(),
+                text,
+            });
+        }
+        Ok(self)
+    }
+
+    /// Validates every rule of every file; fails with all problems found.
+    pub fn build(self) -> Result<RuleSet> {
+        let mut diags = Vec::new();
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut ids: HashMap<String, Origin> = HashMap::new();
+        for src in &self.sources {
+            let loc = Locator::new(&src.name, &src.text);
+            let file: RawFile = match toml::from_str(&src.text) {
+                Ok(f) => f,
+                Err(e) => {
+                    let (line, col) = e.span().map_or((0, 0), |s| loc.line_col(s.start));
+                    diags.push(Diagnostic {
+                        file: src.name.clone(),
+                        line,
+                        col,
+                        rule: None,
+                        message: e.message().trim_end().to_owned(),
+                    });
+                    continue;
+                }
+            };
+            if file.rule.is_empty() {
+                diags.push(loc.diag(0..0, None, "no [[rule]] tables in this file"));
+            }
+            for raw in file.rule {
+                let span = raw.span();
+                let raw = raw.into_inner();
+                let id = raw.id.get_ref().clone();
+                let origin = loc.origin(span.start);
+                if let Some(first) = ids.get(&id) {
+                    diags.push(loc.diag(
+                        raw.id.span(),
+                        Some(&id),
+                        &format!("duplicate rule id (first defined at {first})"),
+                    ));
+                    continue;
+                }
+                ids.insert(id.clone(), origin.clone());
+                match validate(raw, span, origin, &loc) {
+                    Ok(rule) => rules.push(rule),
+                    Err(mut d) => diags.append(&mut d),
+                }
+            }
+        }
+        if diags.is_empty() {
+            Ok(RuleSet::from_rules(rules))
+        } else {
+            Err(Error::rules(diags))
+        }
+    }
+}
+
+/// Maps byte offsets of one source to line and column.
+struct Locator<'s> {
+    name: &'s str,
+    text: &'s str,
+}
+
+impl<'s> Locator<'s> {
+    fn new(name: &'s str, text: &'s str) -> Locator<'s> {
+        Locator { name, text }
+    }
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text.as_bytes()[..offset];
+        let line = memchr::memchr_iter(b'\n', before).count() + 1;
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
+        let col = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        (line, col)
+    }
+
+    fn origin(&self, offset: usize) -> Origin {
+        let (line, col) = self.line_col(offset);
+        Origin {
+            file: self.name.to_owned(),
+            line,
+            col,
+        }
+    }
+
+    fn diag(&self, span: Range<usize>, rule: Option<&str>, message: &str) -> Diagnostic {
+        let (line, col) = if span.is_empty() && span.start == 0 {
+            (0, 0)
+        } else {
+            self.line_col(span.start)
+        };
+        Diagnostic {
+            file: self.name.to_owned(),
+            line,
+            col,
+            rule: rule.map(str::to_owned),
+            message: message.to_owned(),
+        }
+    }
+}
+
+fn is_kebab_case(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && s.as_bytes()[0].is_ascii_lowercase()
+}
+
+/// Ids of user rules may carry a namespace (`learned.example-com`), so dots
+/// separate kebab-case parts.
+fn is_valid_id(s: &str) -> bool {
+    s.split('.').all(is_kebab_case)
+}
+
+/// The line-anchored, multi-line regex the engine searches documents with.
+pub(crate) fn search_regex(source: &str, mode: MatchMode, case_insensitive: bool) -> String {
+    let flags = if case_insensitive { "(?mRi)" } else { "(?mR)" };
+    match mode {
+        MatchMode::WholeLine => format!("{flags}^{HSPACE}*(?:{source}){HSPACE}*$"),
+        MatchMode::Prefix => format!("{flags}^{HSPACE}*(?:{source})"),
+        MatchMode::Contains => format!("{flags}(?:{source})"),
+    }
+}
+
+fn validate(
+    raw: RawRule,
+    whole: Range<usize>,
+    origin: Origin,
+    loc: &Locator,
+) -> std::result::Result<Rule, Vec<Diagnostic>> {
+    let id = raw.id.get_ref().clone();
+    let mut diags = Vec::new();
+    let mut err = |span: Range<usize>, msg: &str| diags.push(loc.diag(span, Some(&id), msg));
+
+    if !is_valid_id(&id) {
+        err(
+            raw.id.span(),
+            "id must be kebab-case (lowercase letters, digits and '-')",
+        );
+    }
+    if raw.category.get_ref().trim().is_empty() {
+        err(raw.category.span(), "category must not be empty");
+    }
+    if raw.summary.get_ref().trim().is_empty() || raw.summary.get_ref().contains('\n') {
+        err(raw.summary.span(), "summary must be one non-empty line");
+    }
+
+    let profiles = match &raw.profiles {
+        None => Profiles::DEFAULT,
+        Some(list) => {
+            let mut parsed = Vec::new();
+            for name in list.get_ref() {
+                match Profile::parse(name) {
+                    Some(p) => parsed.push(p),
+                    None => err(
+                        list.span(),
+                        &format!(
+                            "unknown profile {name:?} (expected safe, balanced or aggressive)"
+                        ),
+                    ),
+                }
+            }
+            if list.get_ref().is_empty() {
+                err(list.span(), "profiles must not be empty");
+            }
+            Profiles::from_list(&parsed)
+        }
+    };
+
+    let kind = match &raw.heuristic {
+        Some(h) => {
+            let stray: [(&str, Option<Range<usize>>); 9] = [
+                ("scope", raw.scope.as_ref().map(Spanned::span)),
+                ("match", raw.match_mode.as_ref().map(Spanned::span)),
+                ("literals", raw.literals.as_ref().map(Spanned::span)),
+                ("regex", raw.regex.as_ref().map(Spanned::span)),
+                ("min-run", raw.min_run.as_ref().map(Spanned::span)),
+                (
+                    "max-line-chars",
+                    raw.max_line_chars.as_ref().map(Spanned::span),
+                ),
+                ("tail-after", raw.tail_after.as_ref().map(Spanned::span)),
+                (
+                    "content-line-chars",
+                    raw.content_line_chars.as_ref().map(Spanned::span),
+                ),
+                ("case-insensitive", None),
+            ];
+            for (key, span) in stray {
+                if let Some(span) = span {
+                    err(
+                        span,
+                        &format!("`{key}` has no meaning for a heuristic rule"),
+                    );
+                }
+            }
+            match Heuristic::parse(h.get_ref(), raw.params.as_ref().map(Spanned::get_ref)) {
+                Ok(h) => Some(RuleKind::Heuristic(h)),
+                Err(msg) => {
+                    let span = match &raw.params {
+                        Some(p) if msg.starts_with("params") => p.span(),
+                        _ => h.span(),
+                    };
+                    err(span, &msg);
+                    None
+                }
+            }
+        }
+        None => pattern_rule(&raw, &mut err).map(RuleKind::Pattern),
+    };
+
+    let remove: Vec<Example> = raw
+        .remove
+        .iter()
+        .map(|e| {
+            let RawExample { text, output } = e.get_ref().clone();
+            Example {
+                text,
+                output,
+                origin: loc.origin(e.span().start),
+            }
+        })
+        .collect();
+    let keep: Vec<Example> = raw
+        .keep
+        .iter()
+        .map(|e| Example {
+            text: e.get_ref().clone(),
+            output: None,
+            origin: loc.origin(e.span().start),
+        })
+        .collect();
+    if keep.is_empty() {
+        err(
+            whole.clone(),
+            "a rule needs `keep` examples: real article text it must leave alone",
+        );
+    }
+    if remove.is_empty() {
+        err(
+            whole,
+            "a rule needs `remove` examples: debris it must remove",
+        );
+    }
+    for e in raw.keep.iter().filter(|e| e.get_ref().trim().is_empty()) {
+        err(e.span(), "an example must not be blank");
+    }
+    for e in raw
+        .remove
+        .iter()
+        .filter(|e| e.get_ref().text.trim().is_empty())
+    {
+        err(e.span(), "an example must not be blank");
+    }
+
+    match kind {
+        Some(kind) if diags.is_empty() => Ok(Rule {
+            id,
+            category: raw.category.into_inner(),
+            summary: raw.summary.into_inner(),
+            kind,
+            profiles,
+            remove,
+            keep,
+            origin,
+        }),
+        _ => Err(diags),
+    }
+}
+
+fn positive(
+    v: &Option<Spanned<i64>>,
+    key: &str,
+    err: &mut impl FnMut(Range<usize>, &str),
+) -> Option<usize> {
+    let v = v.as_ref()?;
+    match usize::try_from(*v.get_ref()) {
+        Ok(n) if n >= 1 => Some(n),
+        _ => {
+            err(v.span(), &format!("`{key}` must be a positive integer"));
+            None
+        }
+    }
+}
+
+fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Option<PatternRule> {
+    let id_span = raw.id.span();
+    let scope = match raw.scope.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+        Some(("line", _)) => Scope::Line,
+        Some(("span", _)) => Scope::Span,
+        Some(("tail", _)) => Scope::Tail,
+        Some((other, span)) => {
+            err(
+                span,
+                &format!("unknown scope {other:?} (expected line, span or tail)"),
+            );
+            return None;
+        }
+        None => {
+            err(
+                id_span,
+                "a pattern rule needs `scope` (line, span or tail), or `heuristic` for a heuristic rule",
+            );
+            return None;
+        }
+    };
+    let mode = match raw
+        .match_mode
+        .as_ref()
+        .map(|s| (s.get_ref().as_str(), s.span()))
+    {
+        None | Some(("whole-line", _)) => MatchMode::WholeLine,
+        Some(("prefix", _)) => MatchMode::Prefix,
+        Some(("contains", _)) => MatchMode::Contains,
+        Some((other, span)) => {
+            err(
+                span,
+                &format!("unknown match {other:?} (expected whole-line, prefix or contains)"),
+            );
+            return None;
+        }
+    };
+    if raw.params.is_some() {
+        if let Some(p) = &raw.params {
+            err(p.span(), "`params` only applies to heuristic rules");
+        }
+    }
+    let pattern = match (&raw.literals, &raw.regex) {
+        (Some(_), Some(r)) => {
+            err(
+                r.span(),
+                "a rule has either `literals` or `regex`, not both",
+            );
+            return None;
+        }
+        (None, None) => {
+            err(id_span, "a pattern rule needs `literals` or `regex`");
+            return None;
+        }
+        (Some(lits), None) => {
+            let mut ok = true;
+            if lits.get_ref().is_empty() {
+                err(lits.span(), "`literals` must not be empty");
+                ok = false;
+            }
+            for l in lits.get_ref() {
+                if l.is_empty() {
+                    err(lits.span(), "a literal must not be empty");
+                    ok = false;
+                } else if l.contains(['\n', '\r']) {
+                    err(
+                        lits.span(),
+                        &format!("literal {l:?} spans lines; rules match within one line"),
+                    );
+                    ok = false;
+                } else if mode != MatchMode::Contains && l.trim() != l {
+                    err(
+                        lits.span(),
+                        &format!(
+                            "literal {l:?} has surrounding whitespace, which a {} match ignores",
+                            mode.as_str()
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+            if !ok {
+                return None;
+            }
+            Pattern::Literals(lits.get_ref().clone())
+        }
+        (None, Some(re)) => {
+            let source = re.get_ref().clone();
+            let full = search_regex(&source, mode, raw.case_insensitive);
+            match regex::RegexBuilder::new(&full)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+            {
+                Ok(compiled) => {
+                    if compiled.is_match("") && scope != Scope::Tail && mode == MatchMode::Contains
+                    {
+                        err(
+                            re.span(),
+                            "regex matches the empty string, so it would match every line",
+                        );
+                        return None;
+                    }
+                    Pattern::Regex { source, compiled }
+                }
+                Err(e) => {
+                    // Re-compile the bare pattern so the message points into
+                    // what the user wrote, not into our wrapper.
+                    let msg = match regex::Regex::new(&source) {
+                        Err(inner) => inner.to_string(),
+                        Ok(_) => e.to_string(),
+                    };
+                    err(re.span(), &format!("regex failed to compile: {msg}"));
+                    return None;
+                }
+            }
+        }
+    };
+    let min_run = positive(&raw.min_run, "min-run", err).unwrap_or(1);
+    let max_line_chars = positive(&raw.max_line_chars, "max-line-chars", err);
+    let content_line_chars =
+        positive(&raw.content_line_chars, "content-line-chars", err).unwrap_or(150);
+    let after = match &raw.tail_after {
+        Some(a) if !(0.0..1.0).contains(a.get_ref()) => {
+            err(
+                a.span(),
+                "`tail-after` must be a share of the document in 0.0..1.0",
+            );
+            return None;
+        }
+        Some(a) => *a.get_ref(),
+        None => 0.5,
+    };
+    if scope != Scope::Tail {
+        if let Some(a) = &raw.tail_after {
+            err(a.span(), "`tail-after` only applies to tail rules");
+        }
+        if raw.tail_back_to_content {
+            err(
+                id_span.clone(),
+                "`tail-back-to-content` only applies to tail rules",
+            );
+        }
+    }
+    if scope != Scope::Line {
+        if let Some(m) = &raw.min_run {
+            err(m.span(), "`min-run` only applies to line rules");
+        }
+    }
+    Some(PatternRule {
+        scope,
+        mode,
+        pattern,
+        case_insensitive: raw.case_insensitive,
+        min_run,
+        max_line_chars,
+        skip_first_line: raw.skip_first_line,
+        tail: TailBounds {
+            after,
+            back_to_content: raw.tail_back_to_content,
+            content_line_chars,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(text: &str) -> Result<RuleSet> {
+        RuleSet::builder().source("t.toml", text).build()
+    }
+
+    fn messages(text: &str) -> Vec<String> {
+        match build(text) {
+            Ok(_) => vec![],
+            Err(e) => e.diagnostics().iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    const GOOD: &str = r#"
+[[rule]]
+id = "share-line"
+category = "share"
+summary = "Share buttons"
+scope = "line"
+literals = ["Share on Facebook"]
+remove = ["Share on Facebook"]
+keep = ["They share on Facebook often."]
+"#;
+
+    #[test]
+    fn a_valid_rule_loads() {
+        let set = build(GOOD).unwrap();
+        assert_eq!(set.len(), 1);
+        let (_, rule) = set.find("share-line").unwrap();
+        assert_eq!(rule.origin.line, 2);
+        assert!(rule.profiles.contains(Profile::Balanced));
+        assert!(!rule.profiles.contains(Profile::Safe));
+    }
+
+    #[test]
+    fn unknown_keys_are_located() {
+        let text = GOOD.replace("scope = \"line\"", "scope = \"line\"\nscoep = 1");
+        let msgs = messages(&text);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(
+            msgs[0].starts_with("t.toml:7:1: unknown field `scoep`"),
+            "{}",
+            msgs[0]
+        );
+    }
+
+    #[test]
+    fn bad_toml_is_located() {
+        let msgs = messages("[[rule]\nid = 1");
+        assert_eq!(msgs.len(), 1);
+        assert!(msgs[0].starts_with("t.toml:1:"), "{}", msgs[0]);
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let text = r#"
+[[rule]]
+id = "Bad_Id"
+category = "x"
+summary = "s"
+scope = "line"
+regex = "(unclosed"
+remove = ["x"]
+keep = []
+
+[[rule]]
+id = "no-matcher"
+category = "x"
+summary = "s"
+scope = "sideways"
+remove = ["x"]
+keep = ["y"]
+"#;
+        let msgs = messages(text);
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("t.toml:3:6: rule \"Bad_Id\": id must be kebab-case")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("t.toml:7:9: rule \"Bad_Id\": regex failed to compile")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("rule \"Bad_Id\": a rule needs `keep` examples")),
+            "{msgs:?}"
+        );
+        assert!(msgs.iter().any(|m| m.contains("t.toml:15:9: rule \"no-matcher\": unknown scope \"sideways\"")), "{msgs:?}");
+    }
+
+    #[test]
+    fn duplicate_ids_across_files_are_errors() {
+        let err = RuleSet::builder()
+            .source("a.toml", GOOD)
+            .source("b.toml", GOOD)
+            .build()
+            .unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!((d.file.as_str(), d.line), ("b.toml", 3));
+        assert!(
+            d.message
+                .contains("duplicate rule id (first defined at a.toml:2:1)"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn heuristic_rules_reject_pattern_keys_and_unknown_params() {
+        let text = r#"
+[[rule]]
+id = "dup"
+category = "duplicate"
+summary = "s"
+heuristic = "repeated-line"
+literals = ["x"]
+params = { min-chars = 3, bogus = 1 }
+remove = ["x"]
+keep = ["y"]
+"#;
+        let msgs = messages(text);
+        assert!(
+            msgs.iter().any(|m| m.contains("`literals` has no meaning")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("unknown field `bogus`")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn ids_are_kebab_case_with_optional_namespace() {
+        assert!(is_valid_id("share-buttons"));
+        assert!(is_valid_id("learned.example-com"));
+        assert!(!is_valid_id("Share"));
+        assert!(!is_valid_id("a--b"));
+        assert!(!is_valid_id("-a"));
+        assert!(!is_valid_id("1abc"));
+    }
+}
