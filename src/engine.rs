@@ -198,8 +198,12 @@ fn claim_tail(
         }
         start = i;
     }
+    // Blank lines stay unclaimed: between two removals of one rule they are
+    // absorbed into it, at the end they go with the layout normalization.
     for line in start..doc.lines().len() {
-        claims.claim_line(line, rule);
+        if !doc.lines()[line].blank {
+            claims.claim_line(line, rule);
+        }
     }
 }
 

@@ -51,30 +51,36 @@ impl MenuRun {
     }
 
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
+        // A run holds menu-like lines; those another rule already claimed (a
+        // "Home" literal, say) count toward its length but are not claimed
+        // again. At least half of the run must be new items, so a heading
+        // after a row of share buttons does not become a menu by association.
         let mut run: Vec<usize> = Vec::new();
-        let flush = |run: &mut Vec<usize>, claims: &mut Claims| {
-            if run.len() >= self.min_lines {
-                let note = format!("run of {} menu-like lines", run.len());
+        let mut claimed = 0;
+        let flush = |run: &mut Vec<usize>, claimed: &mut usize, claims: &mut Claims| {
+            let len = run.len() + *claimed;
+            if len >= self.min_lines && run.len() * 2 >= self.min_lines {
+                let note = format!("run of {len} menu-like lines");
                 for &i in run.iter() {
                     claims.claim_line_because(i, rule, note.clone());
                 }
             }
             run.clear();
+            *claimed = 0;
         };
         for (i, line) in doc.lines().iter().enumerate() {
-            // Blank lines and lines already claimed by other rules (a "Home"
-            // literal, say) neither break a run nor count toward it: a heading
-            // after a row of share buttons must not become a menu item by
-            // association.
-            if line.blank || claims.is_claimed(i) {
+            // Blank lines neither break a run nor count.
+            if line.blank {
                 continue;
             }
-            if self.is_item(doc.line_trimmed(i)) {
-                run.push(i);
-            } else {
-                flush(&mut run, claims);
+            let item = self.is_item(doc.line_trimmed(i));
+            match (item, claims.is_claimed(i)) {
+                (true, true) => claimed += 1,
+                (true, false) => run.push(i),
+                (false, true) => {}
+                (false, false) => flush(&mut run, &mut claimed, claims),
             }
         }
-        flush(&mut run, claims);
+        flush(&mut run, &mut claimed, claims);
     }
 }

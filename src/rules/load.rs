@@ -100,40 +100,58 @@ impl RuleSetBuilder {
         let mut ids: HashMap<String, Origin> = HashMap::new();
         for src in &self.sources {
             let loc = Locator::new(&src.name, &src.text);
-            let file: RawFile = match toml::from_str(&src.text) {
-                Ok(f) => f,
+            // Parse each `[[rule]]` section on its own, so that a typo in one
+            // rule does not hide the problems of the others.
+            let sections = match rule_sections(&src.text) {
+                Ok(sections) => sections,
                 Err(e) => {
-                    let (line, col) = e.span().map_or((0, 0), |s| loc.line_col(s.start));
-                    diags.push(Diagnostic {
-                        file: src.name.clone(),
-                        line,
-                        col,
-                        rule: None,
-                        message: e.message().trim_end().to_owned(),
-                    });
+                    diags.push(loc.toml_error(&e, 0));
                     continue;
                 }
             };
-            if file.rule.is_empty() {
+            if sections.is_empty() {
                 diags.push(loc.diag(0..0, None, "no [[rule]] tables in this file"));
             }
-            for raw in file.rule {
-                let span = raw.span();
-                let raw = raw.into_inner();
-                let id = raw.id.get_ref().clone();
-                let origin = loc.origin(span.start);
-                if let Some(first) = ids.get(&id) {
-                    diags.push(loc.diag(
-                        raw.id.span(),
-                        Some(&id),
-                        &format!("duplicate rule id (first defined at {first})"),
-                    ));
-                    continue;
-                }
-                ids.insert(id.clone(), origin.clone());
-                match validate(raw, span, origin, &loc) {
-                    Ok(rule) => rules.push(rule),
-                    Err(mut d) => diags.append(&mut d),
+            for section in sections {
+                let file: RawFile = match toml::from_str(&src.text[section.clone()]) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        diags.push(loc.toml_error(&e, section.start));
+                        continue;
+                    }
+                };
+                for raw in file.rule {
+                    let shift = |r: Range<usize>| r.start + section.start..r.end + section.start;
+                    let span = shift(raw.span());
+                    let raw = raw.into_inner();
+                    let id = raw.id.get_ref().clone();
+                    let origin = loc.origin(span.start);
+                    let duplicate = match ids.get(&id) {
+                        Some(first) => {
+                            diags.push(loc.diag(
+                                shift(raw.id.span()),
+                                Some(&id),
+                                &format!("duplicate rule id (first defined at {first})"),
+                            ));
+                            true
+                        }
+                        None => {
+                            ids.insert(id.clone(), origin.clone());
+                            false
+                        }
+                    };
+                    // A duplicate is still validated, to report all its problems.
+                    let at = loc.shifted(section.start);
+                    match validate(
+                        raw,
+                        span.start - section.start..span.end - section.start,
+                        origin,
+                        &at,
+                    ) {
+                        Ok(rule) if !duplicate => rules.push(rule),
+                        Ok(_) => {}
+                        Err(mut d) => diags.append(&mut d),
+                    }
                 }
             }
         }
@@ -145,19 +163,69 @@ impl RuleSetBuilder {
     }
 }
 
-/// Maps byte offsets of one source to line and column.
+/// The byte ranges of a file's `[[rule]]` sections (header to next header).
+/// A file written with inline tables (`rule = [{...}]`) is one section.
+fn rule_sections(text: &str) -> Result<Vec<Range<usize>>, toml::de::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Loose {
+        #[serde(default)]
+        rule: Vec<Spanned<toml::Table>>,
+    }
+    let loose: Loose = toml::from_str(text)?;
+    let headers: Vec<Range<usize>> = loose.rule.iter().map(Spanned::span).collect();
+    if headers.is_empty() {
+        return Ok(vec![]);
+    }
+    if !headers.iter().all(|h| text[h.clone()].starts_with("[[")) {
+        return Ok(std::iter::once(0..text.len()).collect());
+    }
+    Ok(headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| h.start..headers.get(i + 1).map_or(text.len(), |n| n.start))
+        .collect())
+}
+
+/// Maps byte offsets of one source to line and column. Offsets given to it
+/// are relative to `base` (the start of the section being validated).
 struct Locator<'s> {
     name: &'s str,
     text: &'s str,
+    base: usize,
 }
 
 impl<'s> Locator<'s> {
     fn new(name: &'s str, text: &'s str) -> Locator<'s> {
-        Locator { name, text }
+        Locator {
+            name,
+            text,
+            base: 0,
+        }
+    }
+
+    fn shifted(&self, base: usize) -> Locator<'s> {
+        Locator {
+            name: self.name,
+            text: self.text,
+            base,
+        }
+    }
+
+    /// A TOML error at `base + its span`, on an unshifted locator.
+    fn toml_error(&self, e: &toml::de::Error, base: usize) -> Diagnostic {
+        let (line, col) = e.span().map_or((0, 0), |s| self.line_col(base + s.start));
+        Diagnostic {
+            file: self.name.to_owned(),
+            line,
+            col,
+            rule: None,
+            message: e.message().trim_end().to_owned(),
+        }
     }
 
     fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let offset = (offset + self.base).min(self.text.len());
         let before = &self.text.as_bytes()[..offset];
         let line = memchr::memchr_iter(b'\n', before).count() + 1;
         let line_start = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
@@ -366,6 +434,24 @@ fn validate(
     }
 }
 
+/// The regex crate explains syntax errors over several lines (pattern,
+/// caret, message); diagnostics are one line each, so keep the message and
+/// the caret's column.
+fn one_line_regex_error(msg: &str) -> String {
+    let lines: Vec<&str> = msg.lines().collect();
+    let Some(last) = lines.iter().rev().find_map(|l| l.strip_prefix("error: ")) else {
+        return msg.replace('\n', " ");
+    };
+    match lines.iter().find(|l| l.trim_start().starts_with('^')) {
+        // The pattern and caret lines are indented by four spaces.
+        Some(caret) => format!(
+            "{last} (pattern column {})",
+            caret.find('^').unwrap_or(4).saturating_sub(3)
+        ),
+        None => last.to_owned(),
+    }
+}
+
 fn positive(
     v: &Option<Spanned<i64>>,
     key: &str,
@@ -489,8 +575,8 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
                     // Re-compile the bare pattern so the message points into
                     // what the user wrote, not into our wrapper.
                     let msg = match regex::Regex::new(&source) {
-                        Err(inner) => inner.to_string(),
-                        Ok(_) => e.to_string(),
+                        Err(inner) => one_line_regex_error(&inner.to_string()),
+                        Ok(_) => one_line_regex_error(&e.to_string()),
                     };
                     err(re.span(), &format!("regex failed to compile: {msg}"));
                     return None;

@@ -1,1 +1,24 @@
-//! Integration tests.
+//! Integration tests: one binary (see `Cargo.toml`), one module per area.
+
+// Test helpers are not #[test] functions, which clippy.toml already allows.
+#![allow(clippy::unwrap_used)]
+
+mod cases;
+mod cli;
+mod properties;
+mod rules;
+mod seeds;
+
+use std::path::{Path, PathBuf};
+
+/// A path under the repository's `fixtures/` directory.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// The built-in engine under the default profile.
+pub fn engine() -> deboil::Engine {
+    deboil::Engine::builtin().expect("built-in rules load")
+}
