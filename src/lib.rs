@@ -25,6 +25,7 @@ pub mod claims;
 pub mod document;
 pub mod engine;
 mod error;
+pub mod eval;
 pub mod heuristics;
 mod matcher;
 pub mod removal;

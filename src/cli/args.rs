@@ -38,6 +38,46 @@ pub enum Command {
     /// List, explain and test the rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Score cleaning against gold main text (shingle P/R/F1, word F1, snippets, per rule).
+    ///
+    /// Cleans every INPUT_DIR/<id>.txt in memory and compares it with
+    /// GOLD_DIR/<id>.txt, next to the scores of the uncleaned input. With
+    /// --pred, scores already-cleaned files instead.
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Directory of raw page dumps, `<id>.txt`.
+    #[arg(value_name = "INPUT_DIR")]
+    pub input: Option<PathBuf>,
+
+    /// Directory of gold main texts, `<id>.txt`.
+    #[arg(long, value_name = "DIR")]
+    pub gold: PathBuf,
+
+    /// JSON Lines with `id`, `page_type`, `with` and `without` snippets per page.
+    #[arg(long, value_name = "FILE")]
+    pub meta: Option<PathBuf>,
+
+    /// Score these already-cleaned files instead of cleaning INPUT_DIR.
+    #[arg(long, value_name = "DIR")]
+    pub pred: Option<PathBuf>,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Write per-page scores as JSON Lines to this file.
+    #[arg(long, value_name = "FILE")]
+    pub pages: Option<PathBuf>,
+
+    /// Rows in the per-rule table.
+    #[arg(long, default_value_t = 15, value_name = "N")]
+    pub worst_rules: usize,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 pub mod args;
 mod clean;
 mod diff;
+mod eval;
 mod inputs;
 mod rules;
 
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Clean(a) => clean::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Rules(c) => rules::run(c),
+        Command::Eval(a) => eval::run(a),
     }
 }
 
