@@ -256,12 +256,12 @@ impl Default for StreamOptions {
             field: "text".to_owned(),
             on_error: OnError::Pass,
             max_line: 1 << 30,
-            chunk_bytes: 4 << 20,
+            chunk_bytes: 2 << 20,
         }
     }
 }
 
-/// Totals of a stream.
+/// Totals of one stream or several.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StreamStats {
     /// Lines read (the last line counts even without a terminator).
@@ -374,7 +374,8 @@ fn read_line(r: &mut impl BufRead, limit: u64) -> io::Result<Option<(Read, u64)>
 /// What cleaning one line of a chunk gave.
 type Outcome = Result<(Vec<u8>, LineStats), (LineError, Option<Vec<u8>>)>;
 
-/// Cleans a JSON Lines stream from `input` to `output`.
+/// Cleans a JSON Lines stream from `input` to `output`, adding its totals
+/// to `stats` (which hold what was done even when the stream stops early).
 ///
 /// `report(line, error)` is called, in order, for every line that cannot be
 /// cleaned (1-based line numbers); `progress(bytes)` after each chunk with
@@ -384,10 +385,11 @@ pub fn clean_stream(
     input: &mut impl BufRead,
     output: &mut impl Write,
     opts: &StreamOptions,
+    stats: &mut StreamStats,
     mut report: impl FnMut(u64, &LineError),
     mut progress: impl FnMut(u64),
-) -> Result<StreamStats, StreamError> {
-    let mut stats = StreamStats::default();
+) -> Result<(), StreamError> {
+    let mut line_no = 0u64;
     let mut out = Vec::new();
     loop {
         let mut chunk: Vec<Read> = Vec::new();
@@ -424,6 +426,7 @@ pub fn clean_stream(
         out.clear();
         for r in results {
             stats.lines += 1;
+            line_no += 1;
             match r {
                 Ok((buf, s)) => {
                     stats.documents += 1;
@@ -434,13 +437,14 @@ pub fn clean_stream(
                 }
                 Err((error, line)) => {
                     stats.errors += 1;
-                    report(stats.lines, &error);
+                    report(line_no, &error);
                     match (opts.on_error, line) {
                         (OnError::Fail, _) => {
                             output.write_all(&out)?;
+                            output.flush()?;
                             stats.bytes_out += out.len() as u64;
                             return Err(StreamError::Line {
-                                line: stats.lines,
+                                line: line_no,
                                 error,
                             });
                         }
@@ -459,7 +463,7 @@ pub fn clean_stream(
         progress(chunk_bytes);
     }
     output.flush()?;
-    Ok(stats)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -537,6 +541,7 @@ mod tests {
             &mut input.as_bytes(),
             &mut out,
             &opts,
+            &mut StreamStats::default(),
             |n, _| bad.push(n),
             |_| {},
         );

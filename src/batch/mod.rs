@@ -8,7 +8,7 @@ pub mod read;
 pub mod walk;
 pub mod write;
 
+pub use manifest::{MANIFEST_NAME, Manifest, fingerprint};
 pub use read::{Input, ReadError, ReadOptions, read_input};
 pub use walk::{Source, WalkOptions, collect_sources};
-pub use manifest::{MANIFEST_NAME, Manifest, fingerprint};
-pub use write::write_atomic;
+pub use write::{temp_beside, write_atomic};

@@ -5,7 +5,10 @@ mod clean;
 mod diff;
 mod eval;
 mod inputs;
+mod jsonl;
+mod progress;
 mod rules;
+mod summary;
 
 use args::{Cli, ColorChoice, Command, CommonArgs};
 use deboil::{Engine, RuleSet, Selection};

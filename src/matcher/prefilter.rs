@@ -43,10 +43,12 @@ const MAX_COUNTED: u32 = 8;
 const MIN_PREFIX: usize = 2;
 /// A class of more code points than this, repeated, says little about a line.
 const WIDE_CLASS: u64 = 1000;
-/// Transition-table budget of each lazy DFA, per thread. The anchored union
-/// of the built-in rules settles at about 6 MB on real page dumps; past the
-/// budget the table is cleared and rebuilt, which is slower but still right.
-const CACHE_CAPACITY: usize = 16 << 20;
+/// Transition-table budget of the anchored union, per thread. With the
+/// built-in rules it settles at about 6 MB on real page dumps; past the
+/// budget the table is cleared and rebuilt, slower but still right.
+const ANCHORED_CACHE: usize = 8 << 20;
+/// Budget of each scanning DFA: one or a few patterns, far fewer states.
+const SCAN_CACHE: usize = 2 << 20;
 
 type CachesFn = Box<dyn Fn() -> Caches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
@@ -115,14 +117,14 @@ impl LinePrefilter {
         let anchored = if anchored.0.is_empty() {
             None
         } else {
-            Some((build_dfa(&anchored.0, None)?, anchored.1))
+            Some((build_dfa(&anchored.0, None, ANCHORED_CACHE)?, anchored.1))
         };
         let mut scans = Vec::new();
         for (hir, pre, i) in prefiltered {
-            scans.push((build_dfa(&[hir], Some(pre))?, vec![i]));
+            scans.push((build_dfa(&[hir], Some(pre), SCAN_CACHE)?, vec![i]));
         }
         if !rest.0.is_empty() {
-            scans.push((build_dfa(&rest.0, None)?, rest.1));
+            scans.push((build_dfa(&rest.0, None, SCAN_CACHE)?, rest.1));
         }
         let dfas: (Option<DFA>, Vec<DFA>) = (
             anchored.as_ref().map(|(d, _)| d.clone()),
@@ -141,7 +143,8 @@ impl LinePrefilter {
 
     /// Calls `candidate(pattern, line)` for every line on which `pattern`
     /// (an index into the list given to [`LinePrefilter::new`]) may match.
-    /// A pair can be reported more than once; no matching pair is missed.
+    /// No matching pair is missed; a pair can be reported more than once.
+    /// Each pattern's lines come in order (one DFA reports each pattern).
     pub(crate) fn candidates(&self, doc: &Document, mut candidate: impl FnMut(usize, usize)) {
         let text = doc.text();
         let lines = doc.lines();
@@ -149,27 +152,25 @@ impl LinePrefilter {
         let caches = &mut *caches;
         if let (Some((dfa, ids)), Some(cache)) = (&self.anchored, caches.anchored.as_mut()) {
             // In the rules' CRLF mode a lone `\r` also starts a line for the
-            // regex (the document keeps it as content): search there too.
+            // regex, while the document keeps it as content. Walking from
+            // each one could cost the rest of the line every time (quadratic
+            // on a long line full of them), so such a (rare) line is simply
+            // a candidate for every anchored pattern.
             let mut lone_cr = memchr::memchr_iter(b'\r', text.as_bytes())
                 .filter(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
                 .peekable();
             for (li, line) in lines.iter().enumerate() {
-                let mut at = line.start;
-                loop {
-                    let range = (at, line.content_end);
-                    let found = |p: usize| candidate(ids[p], li);
-                    if anchored_matches(dfa, cache, text.as_bytes(), range, found).is_err() {
-                        // Cannot happen with this configuration (no quit
-                        // bytes, never gives up); stay correct if it does.
-                        ids.iter().for_each(|&p| candidate(p, li));
-                    }
-                    match lone_cr.peek() {
-                        Some(&cr) if cr < line.content_end => {
-                            lone_cr.next();
-                            at = cr + 1;
-                        }
-                        _ => break,
-                    }
+                if lone_cr.next_if(|&cr| cr < line.content_end).is_some() {
+                    while lone_cr.next_if(|&cr| cr < line.content_end).is_some() {}
+                    ids.iter().for_each(|&p| candidate(p, li));
+                    continue;
+                }
+                let range = (line.start, line.content_end);
+                let found = |p: usize| candidate(ids[p], li);
+                if anchored_matches(dfa, cache, text.as_bytes(), range, found).is_err() {
+                    // Cannot happen with this configuration (no quit bytes,
+                    // never gives up); stay correct if it does.
+                    ids.iter().for_each(|&p| candidate(p, li));
                 }
             }
         }
@@ -245,7 +246,7 @@ fn anchored_matches(
     Ok(())
 }
 
-fn build_dfa(hirs: &[Hir], prefilter: Option<Prefilter>) -> Option<DFA> {
+fn build_dfa(hirs: &[Hir], prefilter: Option<Prefilter>, cache: usize) -> Option<DFA> {
     let nfa = thompson::Compiler::new()
         .configure(
             thompson::Config::new()
@@ -258,7 +259,7 @@ fn build_dfa(hirs: &[Hir], prefilter: Option<Prefilter>) -> Option<DFA> {
         .configure(
             DFA::config()
                 .match_kind(MatchKind::All)
-                .cache_capacity(CACHE_CAPACITY)
+                .cache_capacity(cache)
                 .prefilter(prefilter),
         )
         .build_from_nfa(nfa)

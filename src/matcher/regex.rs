@@ -58,37 +58,39 @@ impl RegexMatcher {
     }
 
     pub(crate) fn find(&self, doc: &Document, hits: &mut Vec<Hit>) {
-        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        // Candidate lines per rule. Each rule is reported by one DFA, in
+        // line order, so dropping repeats of the last line is enough.
+        let mut candidates: Vec<Vec<usize>> = vec![Vec::new(); self.rules.len()];
         match &self.prefilter {
-            Some(pre) => pre.candidates(doc, |rule, line| candidates.push((rule, line))),
-            None => {
-                for rule in 0..self.rules.len() {
-                    candidates.extend((0..doc.lines().len()).map(|line| (rule, line)));
+            Some(pre) => pre.candidates(doc, |rule, line| {
+                let lines = &mut candidates[rule];
+                if lines.last() != Some(&line) {
+                    lines.push(line);
                 }
-            }
+            }),
+            None => candidates.fill((0..doc.lines().len()).collect()),
         }
-        candidates.sort_unstable();
-        candidates.dedup();
         let text = doc.text();
-        for (rule, line) in candidates {
-            let r = &self.rules[rule];
-            let content = doc.lines()[line].content();
-            let haystack = &text[content.range()];
-            if !r.spans {
-                if r.regex.is_match(haystack) {
-                    hits.push(Hit {
-                        rule: r.rule,
-                        span: content,
-                    });
+        for (r, lines) in self.rules.iter().zip(&candidates) {
+            for &line in lines {
+                let content = doc.lines()[line].content();
+                let haystack = &text[content.range()];
+                if !r.spans {
+                    if r.regex.is_match(haystack) {
+                        hits.push(Hit {
+                            rule: r.rule,
+                            span: content,
+                        });
+                    }
+                    continue;
                 }
-                continue;
-            }
-            for m in r.regex.find_iter(haystack) {
-                if m.start() < m.end() {
-                    hits.push(Hit {
-                        rule: r.rule,
-                        span: Span::new(content.start + m.start(), content.start + m.end()),
-                    });
+                for m in r.regex.find_iter(haystack) {
+                    if m.start() < m.end() {
+                        hits.push(Hit {
+                            rule: r.rule,
+                            span: Span::new(content.start + m.start(), content.start + m.end()),
+                        });
+                    }
                 }
             }
         }

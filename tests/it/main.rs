@@ -3,8 +3,10 @@
 // Test helpers are not #[test] functions, which clippy.toml already allows.
 #![allow(clippy::unwrap_used)]
 
+mod batch;
 mod cases;
 mod cli;
+mod pathological;
 mod properties;
 mod rules;
 mod seeds;
