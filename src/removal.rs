@@ -133,22 +133,25 @@ impl<'a> Cleaned<'a> {
                     continue;
                 }
             }
-            let mut pieces: Vec<Segment> = Vec::new();
+            if line.blank {
+                layout.blank(&mut out, line);
+                continue;
+            }
+            layout.content(&mut out);
             let mut pos = line.start;
             let mut k = ri;
             while k < self.removals.len() && self.removals[k].span.start < line.end {
                 let s = self.removals[k].span;
                 if s.start > pos {
-                    pieces.push(Segment::Kept(Span::new(pos, s.start)));
+                    out.push(Segment::Kept(Span::new(pos, s.start)));
                 }
-                pieces.push(Segment::Removed(s, k));
+                out.push(Segment::Removed(s, k));
                 pos = s.end;
                 k += 1;
             }
             if pos < line.end {
-                pieces.push(Segment::Kept(Span::new(pos, line.end)));
+                out.push(Segment::Kept(Span::new(pos, line.end)));
             }
-            layout.line(&mut out, line, pieces);
         }
         layout.finish();
         out
@@ -156,12 +159,25 @@ impl<'a> Cleaned<'a> {
 
     /// Writes the cleaned text.
     pub fn write_to<W: Write>(&self, mut w: W) -> io::Result<()> {
+        let bytes = self.text.as_bytes();
         let mut last_end = None;
+        // Adjacent kept pieces (usually whole lines) go out in one write.
+        let mut run: Option<Span> = None;
         for seg in self.segments() {
             if let Segment::Kept(s) = seg {
-                w.write_all(&self.text.as_bytes()[s.range()])?;
+                run = match run {
+                    Some(r) if r.end == s.start => Some(Span::new(r.start, s.end)),
+                    Some(r) => {
+                        w.write_all(&bytes[r.range()])?;
+                        Some(s)
+                    }
+                    None => Some(s),
+                };
                 last_end = Some(s.end);
             }
+        }
+        if let Some(r) = run {
+            w.write_all(&bytes[r.range()])?;
         }
         if last_end.is_some_and(|end| !self.text[..end].ends_with('\n')) {
             w.write_all(self.doc.newline().as_bytes())?;
@@ -201,22 +217,23 @@ struct Layout {
 }
 
 impl Layout {
-    fn line(&mut self, out: &mut Vec<Segment>, line: &Line, pieces: Vec<Segment>) {
-        // Span removals that empty a line are promoted to line removals, so
-        // a line is blank in the output exactly when it is blank in the input.
-        if line.blank {
-            if self.started && self.pending_blank.is_none() {
-                self.pending_blank = Some(out.len());
-            }
-            out.push(Segment::Collapsed(line.span()));
-            return;
+    /// A blank line: dropped, unless content follows it (then the first
+    /// blank line of the run is kept). Span removals that empty a line are
+    /// promoted to line removals, so a line is blank in the output exactly
+    /// when it is blank in the input.
+    fn blank(&mut self, out: &mut Vec<Segment>, line: &Line) {
+        if self.started && self.pending_blank.is_none() {
+            self.pending_blank = Some(out.len());
         }
+        out.push(Segment::Collapsed(line.span()));
+    }
+
+    /// A line with content is about to be pushed.
+    fn content(&mut self, out: &mut [Segment]) {
         if let Some(i) = self.pending_blank.take() {
-            // Content follows: the first blank line of the run is kept.
             out[i] = Segment::Kept(out[i].span());
         }
         self.started = true;
-        out.extend(pieces);
     }
 
     fn finish(&mut self) {

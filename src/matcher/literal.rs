@@ -34,6 +34,9 @@ pub(crate) struct LiteralMatcher {
     lines: LineTable,
     /// Length of the longest whole-line literal: longer lines are not looked up.
     longest: usize,
+    /// ASCII-lowercased first bytes of the whole-line literals: a line
+    /// starting otherwise is not looked up.
+    first_bytes: [bool; 256],
     /// Prefix and contains literals.
     scan: Option<Scan>,
 }
@@ -51,6 +54,7 @@ impl LiteralMatcher {
     ) -> crate::Result<Option<LiteralMatcher>> {
         let mut lines = LineTable::default();
         let mut longest = 0;
+        let mut first_bytes = [false; 256];
         let mut owners = Vec::new();
         let mut literals = Vec::new();
         for &(rule, p) in rules {
@@ -65,6 +69,9 @@ impl LiteralMatcher {
             for l in lits {
                 if p.mode == MatchMode::WholeLine {
                     longest = longest.max(l.len());
+                    if let Some(&b) = l.as_bytes().first() {
+                        first_bytes[usize::from(b.to_ascii_lowercase())] = true;
+                    }
                     lines
                         .entry(l.to_ascii_lowercase().into_bytes().into())
                         .or_default()
@@ -105,6 +112,7 @@ impl LiteralMatcher {
         Ok(Some(LiteralMatcher {
             lines,
             longest,
+            first_bytes,
             scan,
         }))
     }
@@ -122,18 +130,24 @@ impl LiteralMatcher {
         let text = doc.text();
         let mut key = Vec::with_capacity(self.longest);
         for (i, line) in doc.lines().iter().enumerate() {
-            // Most lines are far longer than any literal and start and end
-            // with a visible ASCII character, so trimming cannot shorten
-            // them: reject those without looking further.
             let content = &text.as_bytes()[line.start..line.content_end];
-            if content.len() > self.longest
-                && content.first().is_some_and(u8::is_ascii_graphic)
-                && content.last().is_some_and(u8::is_ascii_graphic)
-            {
+            let (Some(&first), Some(&last)) = (content.first(), content.last()) else {
                 continue;
-            }
-            let t = trimmed_span(doc, i);
-            if t.len() > self.longest {
+            };
+            // Most lines start and end with a visible ASCII character, so
+            // trimming cannot change them; only the others need the
+            // Unicode-aware trim.
+            let t = if first.is_ascii_graphic() && last.is_ascii_graphic() {
+                line.content()
+            } else {
+                trimmed_span(doc, i)
+            };
+            if t.len() > self.longest
+                || !text
+                    .as_bytes()
+                    .get(t.start)
+                    .is_some_and(|&b| self.first_bytes[usize::from(b.to_ascii_lowercase())])
+            {
                 continue;
             }
             let bytes = &text.as_bytes()[t.range()];

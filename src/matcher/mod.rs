@@ -26,15 +26,17 @@ pub struct Hit {
     pub span: Span,
 }
 
-/// The compiled patterns of a rule set.
+/// The compiled patterns of a rule set: the matching stage of an
+/// [`Engine`](crate::Engine) on its own, for benchmarks and tools.
 #[derive(Debug)]
-pub(crate) struct Matcher {
+pub struct Matcher {
     literal: Option<literal::LiteralMatcher>,
     regex: Option<regex::RegexMatcher>,
 }
 
 impl Matcher {
-    pub(crate) fn new(rules: &RuleSet) -> crate::Result<Matcher> {
+    /// Compiles the pattern rules of `rules` (heuristic rules are ignored).
+    pub fn new(rules: &RuleSet) -> crate::Result<Matcher> {
         let mut literal_rules = Vec::new();
         let mut regex_rules = Vec::new();
         for (idx, rule) in rules.iter() {
@@ -52,7 +54,7 @@ impl Matcher {
     }
 
     /// Appends every hit in `doc` to `hits` (in no particular order).
-    pub(crate) fn find(&self, doc: &Document, hits: &mut Vec<Hit>) {
+    pub fn find(&self, doc: &Document, hits: &mut Vec<Hit>) {
         if let Some(m) = &self.literal {
             m.find(doc, hits);
         }

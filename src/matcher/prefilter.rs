@@ -39,8 +39,11 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 
 /// Counted repetitions above this bound become unbounded loops.
 const MAX_COUNTED: u32 = 8;
-/// Literal prefixes shorter than this match too often to skip ahead with.
+/// Literal prefixes shorter than this match too often to skip ahead with,
+/// unless memchr can look for all of them at once.
 const MIN_PREFIX: usize = 2;
+/// Most literal prefixes behind one prefilter (Teddy's limit).
+const MAX_PREFIXES: usize = 64;
 /// A class of more code points than this, repeated, says little about a line.
 const WIDE_CLASS: u64 = 1000;
 /// Transition-table budget of the anchored union, per thread. With the
@@ -85,9 +88,60 @@ impl std::fmt::Debug for LinePrefilter {
 struct Weak {
     hir: Hir,
     anchored: bool,
-    /// For an unanchored pattern, its literal prefixes when they are few
-    /// and long enough to skip ahead with.
-    prefilter: Option<Prefilter>,
+    /// For an unanchored pattern, its literal prefixes when they are a
+    /// small finite set.
+    prefixes: Option<Seq>,
+}
+
+/// Unanchored patterns scanned together, behind one prefilter made of all
+/// their literal prefixes: one pass over the document instead of one each.
+#[derive(Default)]
+struct ScanGroup {
+    hirs: Vec<Hir>,
+    ids: Vec<usize>,
+    literals: Vec<Vec<u8>>,
+    /// Single-byte prefixes (`(`, `:`) are only fast through memchr, so
+    /// they are never mixed with longer ones.
+    short: bool,
+}
+
+impl ScanGroup {
+    /// The literals of `prefixes` added to this group's, if they still make
+    /// a fast prefilter.
+    fn merged(&self, prefixes: &Seq) -> Option<Vec<Vec<u8>>> {
+        let short = prefixes.min_literal_len()? < MIN_PREFIX;
+        if !self.literals.is_empty() && short != self.short {
+            return None;
+        }
+        let mut all = self.literals.clone();
+        all.extend(prefixes.literals()?.iter().map(|l| l.as_bytes().to_vec()));
+        all.sort();
+        all.dedup();
+        if all.len() > MAX_PREFIXES {
+            return None;
+        }
+        let pre = Prefilter::new(MatchKind::All, &all)?;
+        // Many short prefixes do not make a fast prefilter; long ones are
+        // worth skipping ahead with anyway.
+        (!short || pre.is_fast()).then_some(all)
+    }
+
+    fn can_take(&self, prefixes: &Seq) -> bool {
+        self.merged(prefixes).is_some()
+    }
+
+    fn add(&mut self, hir: Hir, prefixes: &Seq, id: usize) {
+        if let Some(all) = self.merged(prefixes) {
+            self.short = prefixes.min_literal_len().is_some_and(|n| n < MIN_PREFIX);
+            self.literals = all;
+            self.hirs.push(hir);
+            self.ids.push(id);
+        }
+    }
+
+    fn prefilter(&self) -> Option<Prefilter> {
+        Prefilter::new(MatchKind::All, &self.literals)
+    }
 }
 
 impl LinePrefilter {
@@ -96,7 +150,7 @@ impl LinePrefilter {
     /// DFAs cannot be built; the caller then checks every line.
     pub(crate) fn new(patterns: &[&str]) -> Option<LinePrefilter> {
         let mut anchored = (Vec::new(), Vec::new());
-        let mut prefiltered: Vec<(Hir, Prefilter, usize)> = Vec::new();
+        let mut groups: Vec<ScanGroup> = Vec::new();
         let mut rest = (Vec::new(), Vec::new());
         for (i, p) in patterns.iter().enumerate() {
             let hir = regex_syntax::ParserBuilder::new().build().parse(p).ok()?;
@@ -106,12 +160,21 @@ impl LinePrefilter {
                 anchored.1.push(i);
                 continue;
             }
-            match weak.prefilter {
-                Some(pre) => prefiltered.push((weak.hir, pre, i)),
-                None => {
-                    rest.0.push(weak.hir);
-                    rest.1.push(i);
-                }
+            let Some(prefixes) = weak.prefixes else {
+                rest.0.push(weak.hir);
+                rest.1.push(i);
+                continue;
+            };
+            // Patterns whose prefixes fit one prefilter share a pass.
+            if let Some(g) = groups.iter_mut().find(|g| g.can_take(&prefixes)) {
+                g.add(weak.hir, &prefixes, i);
+            } else if ScanGroup::default().can_take(&prefixes) {
+                let mut g = ScanGroup::default();
+                g.add(weak.hir, &prefixes, i);
+                groups.push(g);
+            } else {
+                rest.0.push(weak.hir);
+                rest.1.push(i);
             }
         }
         let anchored = if anchored.0.is_empty() {
@@ -120,8 +183,9 @@ impl LinePrefilter {
             Some((build_dfa(&anchored.0, None, ANCHORED_CACHE)?, anchored.1))
         };
         let mut scans = Vec::new();
-        for (hir, pre, i) in prefiltered {
-            scans.push((build_dfa(&[hir], Some(pre), SCAN_CACHE)?, vec![i]));
+        for g in groups {
+            let pre = g.prefilter();
+            scans.push((build_dfa(&g.hirs, pre, SCAN_CACHE)?, g.ids));
         }
         if !rest.0.is_empty() {
             scans.push((build_dfa(&rest.0, None, SCAN_CACHE)?, rest.1));
@@ -286,20 +350,14 @@ fn weaken_pattern(hir: &Hir) -> Weak {
         return Weak {
             hir: weak,
             anchored: true,
-            prefilter: None,
+            prefixes: None,
         };
     }
     let (cut, prefixes) = best_cut(&items);
-    // Few single-byte prefixes still make a fast prefilter (memchr); many
-    // short ones do not.
-    let prefilter = prefixes.and_then(|p| {
-        let long = p.min_literal_len().is_some_and(|n| n >= MIN_PREFIX);
-        Prefilter::new(MatchKind::All, p.literals()?).filter(|pre| long || pre.is_fast())
-    });
     Weak {
         hir: Hir::concat(items.split_off(cut)),
         anchored: false,
-        prefilter,
+        prefixes,
     }
 }
 
@@ -382,7 +440,7 @@ fn prefixes(items: &[Hir]) -> (usize, Option<Seq>) {
     ex.limit_class(16).limit_repeat(4).limit_total(64);
     let seq = ex.extract(&Hir::concat(items.to_vec()));
     match (seq.len(), seq.min_literal_len()) {
-        (Some(n), Some(len)) if n <= 64 => (len, Some(seq)),
+        (Some(n), Some(len)) if n <= MAX_PREFIXES => (len, Some(seq)),
         _ => (0, None),
     }
 }
