@@ -8,8 +8,9 @@
 //!
 //! - word-boundary assertions are dropped (a lazy DFA cannot evaluate a
 //!   Unicode `\b` on non-ASCII text), `\A`/`\z` become line anchors;
-//! - large counted repetitions (`[^\n]{0,280}`) become unbounded loops, which
-//!   keeps the DFA small;
+//! - large counted repetitions (`[^\n]{0,280}`) become unbounded loops, and
+//!   large classes (`\p{L}`) keep their ASCII part but match any non-ASCII
+//!   character, which keeps the DFA small, quick to build and to warm up;
 //! - captures are dropped.
 //!
 //! Every match of the original is a match of the weakened pattern, so a
@@ -34,7 +35,7 @@ use regex_automata::util::prefilter::Prefilter;
 use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::literal::{Extractor, Seq};
-use regex_syntax::hir::{Class, Hir, HirKind, Look, Repetition};
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition};
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
 /// Counted repetitions above this bound become unbounded loops.
@@ -386,8 +387,29 @@ fn weaken(hir: &Hir) -> Hir {
         HirKind::Capture(c) => weaken(&c.sub),
         HirKind::Concat(v) => Hir::concat(v.iter().map(weaken).collect()),
         HirKind::Alternation(v) => Hir::alternation(v.iter().map(weaken).collect()),
+        HirKind::Class(Class::Unicode(c))
+            if class_size(&Class::Unicode(c.clone())) > WIDE_CLASS =>
+        {
+            Hir::class(Class::Unicode(coarse(c)))
+        }
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => hir.clone(),
     }
+}
+
+/// A large class's ASCII part, plus every non-ASCII character if it has any.
+/// `\p{L}` as UTF-8 is hundreds of byte ranges, which make the union DFA
+/// slow to build and to warm up; "any non-ASCII character" is a few.
+fn coarse(c: &ClassUnicode) -> ClassUnicode {
+    let mut out = ClassUnicode::empty();
+    for r in c.ranges() {
+        if r.start() <= '\x7f' {
+            out.push(ClassUnicodeRange::new(r.start(), r.end().min('\x7f')));
+        }
+    }
+    if c.ranges().last().is_some_and(|r| r.end() > '\x7f') {
+        out.push(ClassUnicodeRange::new('\u{80}', char::MAX));
+    }
+    out
 }
 
 /// The items of a concatenation, nested concatenations and captures opened.
