@@ -382,7 +382,7 @@ type Outcome = Result<(Vec<u8>, LineStats), (LineError, Option<Vec<u8>>)>;
 /// the input bytes it held. Runs on the current rayon pool.
 pub fn clean_stream(
     engine: &Engine,
-    input: &mut impl BufRead,
+    input: &mut (impl BufRead + Send),
     output: &mut impl Write,
     opts: &StreamOptions,
     stats: &mut StreamStats,
@@ -391,38 +391,20 @@ pub fn clean_stream(
 ) -> Result<(), StreamError> {
     let mut line_no = 0u64;
     let mut out = Vec::new();
-    loop {
-        let mut chunk: Vec<Read> = Vec::new();
-        let mut chunk_bytes = 0u64;
-        while chunk_bytes < opts.chunk_bytes as u64 {
-            let Some((line, len)) = read_line(input, opts.max_line)? else {
-                break;
-            };
-            chunk_bytes += len;
-            chunk.push(line);
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let results: Vec<Outcome> = chunk
-            .into_par_iter()
-            .map(|read| match read {
-                Read::TooLong(len) => Err((
-                    LineError::TooLong {
-                        len,
-                        limit: opts.max_line,
-                    },
-                    None,
-                )),
-                Read::Line(line) => {
-                    let mut buf = Vec::new();
-                    match clean_line(engine, &line, &opts.field, &mut buf) {
-                        Ok(s) => Ok((buf, s)),
-                        Err(e) => Err((e, Some(line))),
-                    }
-                }
-            })
-            .collect();
+    let mut chunk = read_chunk(input, opts)?;
+    while !chunk.0.is_empty() {
+        let (lines, chunk_bytes) = chunk;
+        // The next chunk is read while this one is cleaned: reading would
+        // otherwise leave the other workers idle.
+        let (next, results) = rayon::join(
+            || read_chunk(input, opts),
+            || -> Vec<Outcome> {
+                lines
+                    .into_par_iter()
+                    .map(|r| clean_read(engine, r, opts))
+                    .collect()
+            },
+        );
         out.clear();
         for r in results {
             stats.lines += 1;
@@ -461,9 +443,43 @@ pub fn clean_stream(
         stats.bytes_in += chunk_bytes;
         stats.bytes_out += out.len() as u64;
         progress(chunk_bytes);
+        chunk = next?;
     }
     output.flush()?;
     Ok(())
+}
+
+/// Reads lines until the chunk holds about `opts.chunk_bytes` bytes.
+fn read_chunk(input: &mut impl BufRead, opts: &StreamOptions) -> io::Result<(Vec<Read>, u64)> {
+    let mut lines = Vec::new();
+    let mut bytes = 0u64;
+    while bytes < opts.chunk_bytes as u64 {
+        let Some((line, len)) = read_line(input, opts.max_line)? else {
+            break;
+        };
+        bytes += len;
+        lines.push(line);
+    }
+    Ok((lines, bytes))
+}
+
+fn clean_read(engine: &Engine, read: Read, opts: &StreamOptions) -> Outcome {
+    match read {
+        Read::TooLong(len) => Err((
+            LineError::TooLong {
+                len,
+                limit: opts.max_line,
+            },
+            None,
+        )),
+        Read::Line(line) => {
+            let mut buf = Vec::new();
+            match clean_line(engine, &line, &opts.field, &mut buf) {
+                Ok(s) => Ok((buf, s)),
+                Err(e) => Err((e, Some(line))),
+            }
+        }
+    }
 }
 
 #[cfg(test)]
