@@ -24,9 +24,9 @@ impl Progress {
     /// A bar over `bytes` bytes of input, or a counter when the size is unknown.
     pub fn bytes(bytes: Option<u64>) -> Progress {
         let template = if bytes.is_some() {
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {binary_bytes_per_sec} {msg} (ETA {eta})"
+            "{spinner} [{elapsed_precise}] {wide_bar} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} (ETA {eta})"
         } else {
-            "{spinner} [{elapsed_precise}] {bytes} {binary_bytes_per_sec} {msg}"
+            "{spinner} [{elapsed_precise}] {decimal_bytes} {decimal_bytes_per_sec}"
         };
         Progress::new(bytes, template)
     }
