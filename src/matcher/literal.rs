@@ -161,6 +161,7 @@ impl LiteralMatcher {
                     hits.push(Hit {
                         rule: owner.rule,
                         span: t,
+                        line: i,
                     });
                 }
             }
@@ -210,6 +211,7 @@ impl Scan {
                 hits.push(Hit {
                     rule: owner.rule,
                     span,
+                    line,
                 });
             }
         }

@@ -80,6 +80,7 @@ impl RegexMatcher {
                         hits.push(Hit {
                             rule: r.rule,
                             span: content,
+                            line,
                         });
                     }
                     continue;
@@ -89,6 +90,7 @@ impl RegexMatcher {
                         hits.push(Hit {
                             rule: r.rule,
                             span: Span::new(content.start + m.start(), content.start + m.end()),
+                            line,
                         });
                     }
                 }
