@@ -7,8 +7,10 @@
 use crate::{engine, fixture};
 use assert_cmd::Command;
 use deboil::plan::{Decision, Plan};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 pub fn deboil_in(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("deboil").unwrap();
@@ -413,4 +415,125 @@ fn in_place_keeps_permissions() {
         fs::read_to_string(&f).unwrap(),
         fs::read_to_string(fixture("seeds/expected/004_8b5a3b941f2d7c87.txt")).unwrap()
     );
+}
+
+/// The corpus check, run by `scripts/review-corpus-check.sh` (not
+/// by `cargo test`: the corpus is not in the repository). Takes the first
+/// `DEBOIL_CORPUS_LIMIT` (1000) files of `DEBOIL_CORPUS`, and for every rule
+/// with removals: reject it, accept the rest, apply, compare every file.
+#[test]
+#[ignore = "needs DEBOIL_CORPUS; run scripts/review-corpus-check.sh"]
+fn corpus_reject_each_rule_then_apply() {
+    let Some(corpus) = std::env::var_os("DEBOIL_CORPUS") else {
+        panic!("set DEBOIL_CORPUS to a directory of .txt pages");
+    };
+    let limit: usize = std::env::var("DEBOIL_CORPUS_LIMIT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    let mut pages = files(Path::new(&corpus));
+    pages.retain(|p| p.extension().is_some_and(|e| e == "txt"));
+    pages.truncate(limit);
+    for p in &pages {
+        fs::copy(p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let t = Instant::now();
+    plan(dir.path());
+    eprintln!("plan: {} files in {:.2?}", pages.len(), t.elapsed());
+    let plan_json = fs::read(dir.path().join("plan.json")).unwrap();
+    let plan = Plan::load(&dir.path().join("plan.json")).unwrap();
+    let t = Instant::now();
+    deboil_in(dir.path())
+        .args(["report", "plan.json", "--html", "report.html"])
+        .assert()
+        .success();
+    eprintln!(
+        "report: {} bytes in {:.2?}",
+        fs::metadata(dir.path().join("report.html")).unwrap().len(),
+        t.elapsed()
+    );
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in plan.files.iter().flat_map(|f| &f.removals) {
+        *counts.entry(r.rule.as_str()).or_default() += 1;
+    }
+    eprintln!(
+        "{} removals by {} rules in {} of {} files",
+        plan.tally().total(),
+        counts.len(),
+        plan.files.iter().filter(|f| !f.removals.is_empty()).count(),
+        plan.files.len()
+    );
+    let engine = engine();
+    let texts: Vec<(PathBuf, String)> = files(&input)
+        .into_iter()
+        .map(|p| {
+            let t = fs::read_to_string(&p).unwrap();
+            (p, t)
+        })
+        .collect();
+    let mut mismatches = 0;
+    eprintln!("rule                              removals  files changed  --ignore differs");
+    for (rule, n) in &counts {
+        fs::write(dir.path().join("plan.json"), &plan_json).unwrap();
+        deboil_in(dir.path())
+            .args(["review", "plan.json", "--reject-rule", rule, "--accept-all"])
+            .assert()
+            .success();
+        let out = dir.path().join("out");
+        let _ = fs::remove_dir_all(&out);
+        deboil_in(dir.path())
+            .args(["apply", "plan.json", "--out", "out"])
+            .assert()
+            .success();
+        let (index, _) = engine.rules().find(rule).unwrap();
+        let ignoring = deboil::Engine::new(
+            engine
+                .rules()
+                .select(&deboil::Selection {
+                    ignore: vec![(*rule).to_owned()],
+                    ..Default::default()
+                })
+                .unwrap(),
+        )
+        .unwrap();
+        let (mut changed, mut ignore_differs) = (0, 0);
+        for (path, text) in &texts {
+            let full = engine.clean(text);
+            let mut cleaned = full.clone();
+            cleaned.retain(|r| r.rule != index);
+            let got = fs::read_to_string(out.join(path.file_name().unwrap())).unwrap();
+            if got != cleaned.output() {
+                mismatches += 1;
+                eprintln!("MISMATCH {rule}: {}", path.display());
+            }
+            if got != full.output() {
+                changed += 1;
+            }
+            if ignoring.clean(text).output() != got {
+                ignore_differs += 1;
+            }
+        }
+        eprintln!("{rule:<34}{n:>8}{changed:>15}{ignore_differs:>18}");
+    }
+    assert_eq!(mismatches, 0);
+
+    // Edit one file, apply everything in place: it is refused and untouched.
+    fs::write(dir.path().join("plan.json"), &plan_json).unwrap();
+    let edited = &texts[texts.len() / 2].0;
+    fs::write(edited, "edited after planning\n").unwrap();
+    let out = deboil_in(dir.path())
+        .args(["apply", "plan.json", "--in-place", "--accept-undecided"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(fs::read_to_string(edited).unwrap(), "edited after planning\n");
+    for (path, text) in &texts {
+        if path != edited {
+            assert_eq!(fs::read_to_string(path).unwrap(), engine.clean(text).output());
+        }
+    }
 }
