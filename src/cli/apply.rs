@@ -52,10 +52,7 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<u8> {
     );
     if tally.undecided > 0 {
         if args.accept_undecided {
-            msg.push_str(&format!(
-                "; {} undecided removals applied (--accept-undecided)",
-                tally.undecided
-            ));
+            msg.push_str("; undecided removals applied too (--accept-undecided)");
         } else {
             msg.push_str(&format!(
                 "; {} undecided removals not applied (review them, or --accept-undecided)",

@@ -7,6 +7,7 @@
 use crate::{engine, fixture};
 use assert_cmd::Command;
 use deboil::plan::{Decision, Plan};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -474,6 +475,9 @@ fn corpus_reject_each_rule_then_apply() {
             (p, t)
         })
         .collect();
+    // Cleaning is the slow part: each file once here, in parallel; per rule
+    // only the `--ignore` run cleans again.
+    let fulls: Vec<deboil::Cleaned> = texts.par_iter().map(|(_, t)| engine.clean(t)).collect();
     let mut mismatches = 0;
     eprintln!("rule                              removals  files changed  --ignore differs");
     for (rule, n) in &counts {
@@ -499,23 +503,27 @@ fn corpus_reject_each_rule_then_apply() {
                 .unwrap(),
         )
         .unwrap();
-        let (mut changed, mut ignore_differs) = (0, 0);
-        for (path, text) in &texts {
-            let full = engine.clean(text);
-            let mut cleaned = full.clone();
-            cleaned.retain(|r| r.rule != index);
-            let got = fs::read_to_string(out.join(path.file_name().unwrap())).unwrap();
-            if got != cleaned.output() {
-                mismatches += 1;
-                eprintln!("MISMATCH {rule}: {}", path.display());
-            }
-            if got != full.output() {
-                changed += 1;
-            }
-            if ignoring.clean(text).output() != got {
-                ignore_differs += 1;
-            }
-        }
+        let results: Vec<(bool, bool, bool)> = texts
+            .par_iter()
+            .zip(&fulls)
+            .map(|((path, text), full)| {
+                let mut cleaned = full.clone();
+                cleaned.retain(|r| r.rule != index);
+                let got = fs::read_to_string(out.join(path.file_name().unwrap())).unwrap();
+                let ok = got == cleaned.output();
+                if !ok {
+                    eprintln!("MISMATCH {rule}: {}", path.display());
+                }
+                (
+                    ok,
+                    got != full.output(),
+                    ignoring.clean(text).output() != got,
+                )
+            })
+            .collect();
+        mismatches += results.iter().filter(|r| !r.0).count();
+        let changed = results.iter().filter(|r| r.1).count();
+        let ignore_differs = results.iter().filter(|r| r.2).count();
         eprintln!("{rule:<34}{n:>8}{changed:>15}{ignore_differs:>18}");
     }
     assert_eq!(mismatches, 0);
@@ -530,10 +538,13 @@ fn corpus_reject_each_rule_then_apply() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     eprint!("{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(fs::read_to_string(edited).unwrap(), "edited after planning\n");
-    for (path, text) in &texts {
+    assert_eq!(
+        fs::read_to_string(edited).unwrap(),
+        "edited after planning\n"
+    );
+    for ((path, _), full) in texts.iter().zip(&fulls) {
         if path != edited {
-            assert_eq!(fs::read_to_string(path).unwrap(), engine.clean(text).output());
+            assert_eq!(fs::read_to_string(path).unwrap(), full.output());
         }
     }
 }

@@ -368,8 +368,9 @@ fn lines(
     (out, first_row)
 }
 
-/// Wraps one logical line to `width` columns (counting chars), the gutter
-/// on the first screen line and blank space of its width on the others.
+/// Wraps one logical line to `width` columns (counting chars, breaking
+/// after spaces where it can), the gutter on the first screen line and
+/// blank space of its width on the others.
 fn wrap(gutter: Vec<Span<'static>>, spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
     let indent: usize = gutter.iter().map(|s| s.content.chars().count()).sum();
     let room = width.saturating_sub(indent).max(10);
@@ -380,7 +381,13 @@ fn wrap(gutter: Vec<Span<'static>>, spans: Vec<Span<'static>>, width: usize) -> 
         let mut rest: &str = &span.content;
         loop {
             let free = room - used;
-            let take = rest.char_indices().nth(free).map_or(rest.len(), |(i, _)| i);
+            let mut take = rest.char_indices().nth(free).map_or(rest.len(), |(i, _)| i);
+            // Break after a space when the piece has one: words stay whole.
+            if take < rest.len() {
+                if let Some(space) = rest[..take].rfind(' ') {
+                    take = space + 1;
+                }
+            }
             if take > 0 {
                 current.push(Span::styled(rest[..take].to_owned(), span.style));
                 used += rest[..take].chars().count();
@@ -414,5 +421,15 @@ mod tests {
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
             .collect();
         assert_eq!(text, ["> abcdefghij", "  klmnop"]);
+        let lines = wrap(
+            vec![Span::raw("> ")],
+            vec![Span::raw("one two three four")],
+            12,
+        );
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert_eq!(text, ["> one two ", "  three four"]);
     }
 }
