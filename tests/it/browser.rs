@@ -266,6 +266,23 @@ fn report_opens_in_chromium_with_correct_counts_and_working_filters() {
         json!(changed - 25)
     );
 
+    // Jump between files with the keyboard: n, n, p.
+    d.click("#prev-page");
+    assert_eq!(d.text("#page-info"), "page 1 of 2");
+    let press = |k: &str| {
+        d.js(&format!(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {{key: '{k}'}}))"
+        ));
+        d.js("return document.querySelector('.file.current').dataset.path")
+    };
+    let first = press("n");
+    let second = press("n");
+    assert_ne!(first, second);
+    assert_eq!(press("p"), first);
+    let order = d.js("return [...document.querySelectorAll('.file')].map(f => f.dataset.path)");
+    assert_eq!(order[0], first);
+    assert_eq!(order[1], second);
+
     // Filter by rule: click its bar.
     let (rule, (_, rule_files)) = per_rule
         .iter()

@@ -305,9 +305,9 @@
       var cur = document.querySelector('.file.current');
       at = cur ? list.indexOf(parseInt(cur.id.slice(5), 10)) : -1;
     }
-    var to = Math.min(list.length - 1, Math.max(0, at + dir));
-    if (at < 0) to = dir > 0 ? (current.page - 1) * PAGE : 0;
     if (!list.length) return;
+    // With no current file, start at the top of the page shown.
+    var to = at < 0 ? (current.page - 1) * PAGE : Math.min(list.length - 1, Math.max(0, at + dir));
     var page = Math.floor(to / PAGE) + 1;
     if (page !== current.page) {
       var s = readState();
