@@ -1,10 +1,14 @@
 //! The command-line interface: commands on top of the library.
 
+mod apply;
 pub mod args;
 mod clean;
 mod diff;
 mod eval;
 mod inputs;
+mod plan;
+mod report;
+mod review;
 mod rules;
 
 use args::{Cli, ColorChoice, Command, CommonArgs};
@@ -25,6 +29,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Diff(a) => diff::run(a),
         Command::Rules(c) => rules::run(c),
         Command::Eval(a) => eval::run(a),
+        Command::Plan(a) => plan::run(a),
+        Command::Review(a) => review::run(a),
+        Command::Apply(a) => apply::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
 

@@ -3,11 +3,14 @@
 // Test helpers are not #[test] functions, which clippy.toml already allows.
 #![allow(clippy::unwrap_used)]
 
+mod browser;
 mod cases;
 mod cli;
 mod properties;
+mod review;
 mod rules;
 mod seeds;
+mod tui;
 
 use std::path::{Path, PathBuf};
 
