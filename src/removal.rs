@@ -73,6 +73,51 @@ impl<'a> Cleaned<'a> {
         }
     }
 
+    /// A cleaned document from removals made elsewhere (a review plan's
+    /// accepted removals), checked so that rendering cannot cut the text
+    /// where no rule could have: every removal must name a rule of `rules`
+    /// and be non-empty, in order, disjoint, and either whole lines or a
+    /// piece of one line's content on char boundaries.
+    pub fn from_removals(
+        doc: Document<'a>,
+        rules: &'a RuleSet,
+        removals: Vec<Removal>,
+    ) -> Result<Cleaned<'a>, InvalidRemoval> {
+        let text = doc.text();
+        let lines = doc.lines();
+        let mut prev_end = 0;
+        for (index, r) in removals.iter().enumerate() {
+            let fail = |reason: &str| InvalidRemoval {
+                index,
+                reason: reason.to_owned(),
+            };
+            let s = r.span;
+            if r.rule.get() >= rules.len() {
+                return Err(fail("names a rule outside the rule set"));
+            }
+            if s.start >= s.end || s.end > text.len() {
+                return Err(fail("is empty or runs past the end of the text"));
+            }
+            if s.start < prev_end {
+                return Err(fail("overlaps or precedes the removal before it"));
+            }
+            let first = doc.line_of(s.start);
+            let last = doc.line_of(s.end - 1);
+            let whole_lines = lines[first].start == s.start && lines[last].end == s.end;
+            let in_one_line = first == last
+                && s.end <= lines[first].content_end
+                && text.is_char_boundary(s.start)
+                && text.is_char_boundary(s.end);
+            if !whole_lines && !in_one_line {
+                return Err(fail(
+                    "is neither whole lines nor a piece of one line on char boundaries",
+                ));
+            }
+            prev_end = s.end;
+        }
+        Ok(Cleaned::new(doc, rules, removals))
+    }
+
     /// The input as a document (lines and blocks).
     pub fn document(&self) -> &Document<'a> {
         &self.doc
@@ -267,6 +312,23 @@ fn covers(span: Span, line: &Line) -> bool {
     span.start <= line.start && line.end <= span.end && line.start < line.end
 }
 
+/// Why [`Cleaned::from_removals`] refused a removal list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidRemoval {
+    /// Position of the offending removal in the list.
+    pub index: usize,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl std::fmt::Display for InvalidRemoval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "removal #{} {}", self.index + 1, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidRemoval {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,6 +386,39 @@ mod tests {
         let end = text.find("\r\n").unwrap();
         let c = cleaned(text, &rules, &[(start, end)]);
         assert_eq!(c.output(), "caf\u{e9}\u{a0}end.\r\nnext\r\n");
+    }
+
+    #[test]
+    fn from_removals_checks_what_rendering_relies_on() {
+        let rules = crate::RuleSet::builtin().unwrap();
+        let text = "caf\u{e9} one\ntwo\r\nthree";
+        let make = |spans: &[(usize, usize)]| {
+            let removals = spans
+                .iter()
+                .map(|&(s, e)| Removal {
+                    rule: RuleIndex(0),
+                    span: Span::new(s, e),
+                    note: None,
+                })
+                .collect();
+            Cleaned::from_removals(Document::new(text), &rules, removals)
+        };
+        // Whole lines (a CRLF line, the unterminated last line) and a piece of a line.
+        let c = make(&[(0, 5), (10, 15), (15, 20)]).unwrap();
+        assert_eq!(c.output(), " one\n");
+        // Inside the two bytes of "é", splitting "\r\n", overlapping, past the end.
+        assert_eq!(make(&[(4, 6)]).unwrap_err().index, 0);
+        assert!(make(&[(10, 14)]).is_err());
+        assert!(make(&[(0, 5), (3, 8)]).is_err());
+        assert!(make(&[(15, 21)]).is_err());
+        assert!(make(&[(2, 2)]).is_err());
+        let mut bad = make(&[]).unwrap().removals().to_vec();
+        bad.push(Removal {
+            rule: RuleIndex(u32::MAX),
+            span: Span::new(0, 11),
+            note: None,
+        });
+        assert!(Cleaned::from_removals(Document::new(text), &rules, bad).is_err());
     }
 
     #[test]

@@ -45,6 +45,169 @@ pub enum Command {
     /// GOLD_DIR/<id>.txt, next to the scores of the uncleaned input. With
     /// --pred, scores already-cleaned files instead.
     Eval(EvalArgs),
+    /// Propose removals for review: write a plan file and nothing else.
+    ///
+    /// The plan (JSON) records, per file, its path, a BLAKE3 hash of its
+    /// bytes and every proposed removal (rule, byte span, text), all
+    /// undecided. Decide with `deboil review`, write with `deboil apply`.
+    Plan(PlanArgs),
+    /// Decide which removals of a plan to accept: interactively, or by flags.
+    ///
+    /// On a terminal, opens the review screen (press ? there for the keys);
+    /// every decision is saved into the plan as it is made. The flags decide
+    /// without a terminal, in this order: --reset; --reject-rule and
+    /// --accept-rule (every removal of the rule); --accept-file and
+    /// --reject-file (the file's undecided removals); --accept-all and
+    /// --reject-all (every undecided removal). `apply` writes only accepted
+    /// removals.
+    Review(ReviewArgs),
+    /// Write the files of a plan with its accepted removals.
+    ///
+    /// Each file is re-read and must still hash to the plan's value; a file
+    /// changed since the plan is refused, left untouched, and makes the exit
+    /// status 2 (the other files are still written). Undecided removals are
+    /// not applied unless --accept-undecided.
+    Apply(ApplyArgs),
+    /// Write one self-contained HTML page showing what cleaning removes.
+    ///
+    /// From files and directories (cleaned in memory), or from one plan file
+    /// (its removals and decisions). The page needs no network: summary,
+    /// per-category and per-rule counts, every file's removals highlighted
+    /// in context, filters and search.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Files or directories to plan for.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// The plan file to write.
+    #[arg(short, long, value_name = "PLAN", help_heading = "Output")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The plan file (decisions are saved back into it).
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+
+    /// Accept every undecided removal.
+    #[arg(
+        long,
+        conflicts_with = "reject_all",
+        help_heading = "Without a terminal"
+    )]
+    pub accept_all: bool,
+
+    /// Reject every undecided removal.
+    #[arg(long, help_heading = "Without a terminal")]
+    pub reject_all: bool,
+
+    /// Reject every removal of this rule, in every file (comma-separated, repeatable).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "ID",
+        help_heading = "Without a terminal"
+    )]
+    pub reject_rule: Vec<String>,
+
+    /// Accept every removal of this rule, in every file (comma-separated, repeatable).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "ID",
+        help_heading = "Without a terminal"
+    )]
+    pub accept_rule: Vec<String>,
+
+    /// Accept the undecided removals of this file (its path as in the plan; repeatable).
+    #[arg(long, value_name = "PATH", help_heading = "Without a terminal")]
+    pub accept_file: Vec<PathBuf>,
+
+    /// Reject the undecided removals of this file (its path as in the plan; repeatable).
+    #[arg(long, value_name = "PATH", help_heading = "Without a terminal")]
+    pub reject_file: Vec<PathBuf>,
+
+    /// Make every removal undecided again first.
+    #[arg(long, help_heading = "Without a terminal")]
+    pub reset: bool,
+
+    /// Lines of context around each change on the review screen.
+    #[arg(short = 'U', long, default_value_t = 3, value_name = "N")]
+    pub context: usize,
+}
+
+impl ReviewArgs {
+    /// True when any flag decides without the review screen.
+    pub fn decides(&self) -> bool {
+        self.accept_all
+            || self.reject_all
+            || self.reset
+            || !self.reject_rule.is_empty()
+            || !self.accept_rule.is_empty()
+            || !self.accept_file.is_empty()
+            || !self.reject_file.is_empty()
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["out", "in_place"]))]
+pub struct ApplyArgs {
+    /// The plan file.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+
+    /// Write the cleaned files under this directory, mirroring the planned tree.
+    #[arg(short, long, value_name = "DIR", help_heading = "Output")]
+    pub out: Option<PathBuf>,
+
+    /// Rewrite the input files themselves (each atomically: temporary file, then rename).
+    #[arg(long, help_heading = "Output")]
+    pub in_place: bool,
+
+    /// With --in-place, keep each original beside it as PATH + SUFFIX.
+    #[arg(
+        long,
+        value_name = "SUFFIX",
+        requires = "in_place",
+        help_heading = "Output"
+    )]
+    pub backup: Option<String>,
+
+    /// Also apply the removals the review left undecided.
+    #[arg(long)]
+    pub accept_undecided: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Files or directories to clean in memory, or one plan file.
+    #[arg(value_name = "PATH|PLAN", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub html: PathBuf,
+
+    /// Lines of context around each change.
+    #[arg(
+        short = 'U',
+        long,
+        default_value_t = 3,
+        value_name = "N",
+        help_heading = "Output"
+    )]
+    pub context: usize,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]

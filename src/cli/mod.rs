@@ -1,12 +1,16 @@
 //! The command-line interface: commands on top of the library.
 
+mod apply;
 pub mod args;
 mod clean;
 mod diff;
 mod eval;
 mod inputs;
 mod jsonl;
+mod plan;
 mod progress;
+mod report;
+mod review;
 mod rules;
 mod summary;
 
@@ -28,6 +32,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Diff(a) => diff::run(a),
         Command::Rules(c) => rules::run(c),
         Command::Eval(a) => eval::run(a),
+        Command::Plan(a) => plan::run(a),
+        Command::Review(a) => review::run(a),
+        Command::Apply(a) => apply::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
 

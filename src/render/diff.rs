@@ -49,6 +49,9 @@ pub struct HunkLine<'a> {
     /// On removed lines: byte ranges (relative to `text`) that rules removed;
     /// empty when the whole line went.
     pub highlights: Vec<Span>,
+    /// On context and removed lines: the index of the input line (0-based),
+    /// so a viewer can tell which removals a line belongs to.
+    pub old_line: Option<usize>,
 }
 
 /// A group of nearby changes with its context.
@@ -227,6 +230,7 @@ pub fn hunks<'a>(cleaned: &Cleaned<'a>, context: usize) -> Vec<Hunk<'a>> {
                             text: t.into(),
                             newline,
                             highlights: vec![],
+                            old_line: Some(i),
                         });
                     }
                 }
@@ -255,6 +259,7 @@ pub fn hunks<'a>(cleaned: &Cleaned<'a>, context: usize) -> Vec<Hunk<'a>> {
                             text: t.into(),
                             newline,
                             highlights,
+                            old_line: Some(i),
                         });
                         if let Fate::Edited(new_text) = &fates[i] {
                             if !line.is_terminated() {
@@ -266,6 +271,7 @@ pub fn hunks<'a>(cleaned: &Cleaned<'a>, context: usize) -> Vec<Hunk<'a>> {
                                 text: body.to_owned().into(),
                                 newline: terminator(&new_text[body.len()..]),
                                 highlights: vec![],
+                                old_line: None,
                             });
                         }
                     }

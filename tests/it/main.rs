@@ -4,12 +4,15 @@
 #![allow(clippy::unwrap_used)]
 
 mod batch;
+mod browser;
 mod cases;
 mod cli;
 mod pathological;
 mod properties;
+mod review;
 mod rules;
 mod seeds;
+mod tui;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,107 @@
+//! `deboil plan`: clean in memory and record every proposed removal in a
+//! plan file for `review` and `apply`. Nothing else is written.
+
+use super::args::PlanArgs;
+use super::inputs::{self, Item};
+use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
+use anyhow::{Context, bail};
+use deboil::batch::{ReadError, ReadOptions, WalkOptions};
+use deboil::plan::{Plan, PlanFile, PlanSelection};
+
+enum Outcome {
+    Planned(PlanFile),
+    Skipped(String),
+    Failed(String),
+}
+
+pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
+    let engine = build_engine(&args.common)?;
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        bail!("standard input cannot be planned: a plan names the files `apply` writes");
+    }
+    let cwd = std::env::current_dir().context("cannot tell the working directory")?;
+    let Some(base) = cwd.to_str() else {
+        bail!(
+            "{}: the working directory is not UTF-8, so plan paths cannot be recorded",
+            cwd.display()
+        );
+    };
+    let selection = PlanSelection {
+        profile: deboil::Profile::from(args.common.profile)
+            .as_str()
+            .to_owned(),
+        select: args.common.select.clone(),
+        ignore: args.common.ignore.clone(),
+        rule_packs: args
+            .common
+            .rules
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+    };
+    let mut plan = Plan::new(base.to_owned(), selection, engine.rules());
+    let opts = ReadOptions {
+        max_bytes: args.common.max_size,
+    };
+    let walk = WalkOptions {
+        globs: args.common.glob.clone(),
+        // A plan written inside an input directory is not an input of the next run.
+        exclude: Some(args.output.clone()),
+    };
+    let mut errors = 0;
+    let mut skipped = 0;
+    with_threads(args.common.threads, || {
+        let items = inputs::gather(&args.paths, &walk, &mut errors);
+        inputs::for_each_ordered(
+            &items,
+            |item| {
+                let Item::File(src) = item else {
+                    return Outcome::Failed("standard input cannot be planned".into());
+                };
+                let (Some(path), Some(relative)) = (src.path.to_str(), src.relative.to_str())
+                else {
+                    return Outcome::Failed("path is not UTF-8: a plan cannot record it".into());
+                };
+                let input = match inputs::read(item, opts) {
+                    Ok(i) => i,
+                    Err(ReadError::Binary) => {
+                        return Outcome::Skipped(ReadError::Binary.to_string());
+                    }
+                    Err(e) => return Outcome::Failed(e.to_string()),
+                };
+                let cleaned = engine.clean(&input.text);
+                Outcome::Planned(PlanFile::new(
+                    path.to_owned(),
+                    relative.to_owned(),
+                    input.bom,
+                    &cleaned,
+                ))
+            },
+            |item, outcome| {
+                match outcome {
+                    Outcome::Planned(f) => plan.files.push(f),
+                    Outcome::Skipped(why) => {
+                        skipped += 1;
+                        eprintln!("deboil: warning: {}: {why}", item.display());
+                    }
+                    Outcome::Failed(why) => {
+                        errors += 1;
+                        eprintln!("deboil: {}: {why}", item.display());
+                    }
+                }
+                Ok(())
+            },
+        )
+    })??;
+    plan.save(&args.output)?;
+    let with = plan.files.iter().filter(|f| !f.removals.is_empty()).count();
+    eprintln!(
+        "deboil: planned {} removals in {with} of {} files ({skipped} skipped, {errors} errors) into {}; \
+         review with `deboil review {}`",
+        plan.tally().total(),
+        plan.files.len(),
+        args.output.display(),
+        args.output.display(),
+    );
+    Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
+}

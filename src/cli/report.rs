@@ -1,0 +1,146 @@
+//! `deboil report`: one self-contained HTML page of what cleaning removes,
+//! from inputs cleaned in memory or from a plan (with its decisions).
+
+use super::args::ReportArgs;
+use super::inputs::{self, Item};
+use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
+use anyhow::Context;
+use deboil::batch::read::decode;
+use deboil::batch::{ReadError, ReadOptions, WalkOptions, write_atomic};
+use deboil::plan::{self, Decision, Plan};
+use deboil::render::html::Report;
+use std::path::Path;
+
+pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
+    let (report, errors) = match plan_argument(&args.paths) {
+        Some(path) => from_plan(path, &args)?,
+        None => from_inputs(&args)?,
+    };
+    let mut page = Vec::new();
+    report.write(&mut page)?;
+    write_atomic(&args.html, &[&page])
+        .with_context(|| format!("cannot write {}", args.html.display()))?;
+    eprintln!(
+        "deboil: report of {} files written to {}",
+        report.len(),
+        args.html.display()
+    );
+    Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
+}
+
+/// The plan file, when the only argument is one (a JSON file whose
+/// `format` says so); anything else is cleaned as text.
+fn plan_argument(paths: &[std::path::PathBuf]) -> Option<&Path> {
+    let [path] = paths else { return None };
+    if !path.is_file() {
+        return None;
+    }
+    let mut head = [0u8; 4096];
+    let n = std::io::Read::read(&mut std::fs::File::open(path).ok()?, &mut head).ok()?;
+    let head = String::from_utf8_lossy(&head[..n]);
+    (head.trim_start().starts_with('{') && head.contains(&format!("\"{}\"", plan::FORMAT)))
+        .then_some(path.as_path())
+}
+
+fn from_plan(path: &Path, args: &ReportArgs) -> anyhow::Result<(Report, usize)> {
+    let plan = Plan::load(path)?;
+    let rules = plan.recorded_rules()?;
+    let title = format!("deboil report: {}", path.display());
+    let mut report = Report::new(&title, &path.display().to_string(), true, args.context);
+    let mut errors = 0;
+    for file in &plan.files {
+        let src = plan.resolve(file);
+        let bytes = match std::fs::read(&src) {
+            Ok(b) if plan::content_hash(&b) == file.blake3 => b,
+            Ok(_) => {
+                let why = "changed since the plan was made: showing the removals the plan recorded";
+                eprintln!("deboil: warning: {}: {why}", src.display());
+                report.add_recorded(&file.path, why, &plan.rules, &file.removals);
+                continue;
+            }
+            Err(e) => {
+                let why = format!("cannot read ({e}): showing the removals the plan recorded");
+                eprintln!("deboil: warning: {}: {why}", src.display());
+                report.add_recorded(&file.path, &why, &plan.rules, &file.removals);
+                continue;
+            }
+        };
+        let input = match decode(bytes) {
+            Ok(i) => i,
+            Err(e) => {
+                errors += 1;
+                eprintln!("deboil: {}: {e}", src.display());
+                continue;
+            }
+        };
+        match plan.cleaned(file, &input.text, &rules, |_| true) {
+            Ok(cleaned) => {
+                let decisions: Vec<Decision> = file.removals.iter().map(|r| r.decision).collect();
+                report.add_file(&file.path, &cleaned, Some(&decisions));
+            }
+            Err(e) => {
+                errors += 1;
+                eprintln!(
+                    "deboil: {}: the plan does not fit the file: {e}",
+                    src.display()
+                );
+            }
+        }
+    }
+    Ok((report, errors))
+}
+
+fn from_inputs(args: &ReportArgs) -> anyhow::Result<(Report, usize)> {
+    let engine = build_engine(&args.common)?;
+    let opts = ReadOptions {
+        max_bytes: args.common.max_size,
+    };
+    let walk = WalkOptions {
+        globs: args.common.glob.clone(),
+        exclude: Some(args.html.clone()),
+    };
+    let source = args
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut report = Report::new(
+        &format!("deboil report: {source}"),
+        &source,
+        false,
+        args.context,
+    );
+    let mut errors = 0;
+    with_threads(args.common.threads, || {
+        let items = inputs::gather(&args.paths, &walk, &mut errors);
+        // Each worker renders its file's part of the report; the parts are
+        // added in input order.
+        inputs::for_each_ordered(
+            &items,
+            |item: &Item| match inputs::read(item, opts) {
+                Ok(input) => {
+                    let cleaned = engine.clean(&input.text);
+                    let mut part = Report::new("", "", false, args.context);
+                    part.add_file(&item.display(), &cleaned, None);
+                    Ok(part)
+                }
+                Err(e) => Err(e),
+            },
+            |item, outcome| {
+                match outcome {
+                    Ok(part) => report.append(part),
+                    Err(ReadError::Binary) => {
+                        eprintln!("deboil: warning: {}: {}", item.display(), ReadError::Binary)
+                    }
+                    Err(e) => {
+                        errors += 1;
+                        eprintln!("deboil: {}: {e}", item.display());
+                    }
+                }
+                Ok(())
+            },
+        )
+    })??;
+    Ok((report, errors))
+}
