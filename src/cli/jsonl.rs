@@ -47,6 +47,15 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
                 p.display()
             );
         }
+        if let Some(out) = &args.output {
+            if p.as_os_str() != "-" && same_file(p, out) {
+                anyhow::bail!(
+                    "--output {} is the input {}: inputs are never modified",
+                    out.display(),
+                    p.display()
+                );
+            }
+        }
     }
     with_threads(args.common.threads, || {
         stream_all(&engine, &args, &inputs, &opts)
@@ -137,6 +146,13 @@ fn stream_all(
     } else {
         EXIT_OK
     })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// How a file is compressed, from its name.
@@ -353,6 +369,14 @@ impl Output {
         self.flush()?;
         drop(self.join()?);
         Ok(())
+    }
+}
+
+impl Drop for Output {
+    /// An output abandoned by an error: wait for the writer, so that its
+    /// temporary file is removed before the process exits.
+    fn drop(&mut self) {
+        let _ = self.join();
     }
 }
 

@@ -372,6 +372,25 @@ fn jsonl_files_are_decompressed_and_compressed_by_extension() {
 }
 
 #[test]
+fn jsonl_never_replaces_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, "{\"text\":\"Body.\\nTweet\"}\n").unwrap();
+    deboil()
+        .args(["clean", "--jsonl"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("inputs are never modified"));
+    assert_eq!(
+        fs::read_to_string(&input).unwrap(),
+        "{\"text\":\"Body.\\nTweet\"}\n"
+    );
+}
+
+#[test]
 fn jsonl_conflicts_are_explained() {
     deboil()
         .args(["clean", "--jsonl", "--out", "x"])
