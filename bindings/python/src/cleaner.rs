@@ -18,9 +18,20 @@ use std::path::PathBuf;
 
 /// A compiled rule set, ready to clean any number of texts.
 ///
+/// `Cleaner(profile="balanced", rules=None, select=None, ignore=None)`
+/// compiles the built-in rules plus `rules` (rule files or directories of
+/// `*.toml` files), keeping those of `profile` ("safe", "balanced" or
+/// "aggressive"). `select` keeps only the named rule ids or categories,
+/// `ignore` leaves the named ones out; either is a sequence of names or one
+/// comma-separated string, as on the command line.
+///
 /// Build it once and reuse it: construction compiles every rule, cleaning
 /// does not. One `Cleaner` can be shared by any number of threads; it is
 /// immutable and cleaning releases the GIL.
+///
+/// Raises `RuleError` for invalid rules or a name that matches no rule,
+/// `OSError` for a rule path that cannot be read, `ValueError` for an
+/// unknown profile.
 #[pyclass(module = "deboil", frozen)]
 pub(crate) struct Cleaner {
     engine: Engine,
@@ -88,13 +99,20 @@ impl Cleaner {
         })
     }
 
-    /// Cleans one text.
+    /// Cleans one text; returns a `Result` (the cleaned text and its
+    /// removals). The GIL is released while the engine runs.
     fn clean<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, CleanResult>> {
         let cleaned = py.detach(|| Outcome::new(&self.engine, text));
         cleaned.into_python(py, self, text)
     }
 
-    /// Cleans a list of texts on rayon's threads, results in input order.
+    /// Cleans a sequence of texts in parallel; returns a list of `Result`s
+    /// in input order.
+    ///
+    /// Runs on rayon's global pool (all cores, or RAYON_NUM_THREADS) with
+    /// the GIL released. `threads=1` cleans on the calling thread,
+    /// `threads=N` on a pool of N threads made for this call. Every result
+    /// is held in memory at once: cut a large corpus into batches.
     #[pyo3(signature = (texts, *, threads = None))]
     fn clean_batch<'py>(
         &self,
