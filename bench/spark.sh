@@ -59,7 +59,7 @@ best() {
         wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
         if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN {exit !(a < b)}'; then
             best=$wall
-            job=$(sed -nE 's/^spark_clean: wrote .* in ([0-9.]+)s .*/\1/p' "$TMP/stderr")
+            job=$(sed -nE 's/^spark_clean: .* in ([0-9.]+)s \(\+.*/\1/p' "$TMP/stderr")
         fi
     done
 }

@@ -15,7 +15,9 @@ column
      "removals": 3, "rule_counts": {"share-button": 1, "related-links": 2}}
 
 with byte counts of the UTF-8 text, as in `deboil clean --jsonl`. A row
-whose text is null is written unchanged, with a null `deboil`.
+whose text is null (no such field, or a line that is not JSON, which Spark
+keeps in a `_corrupt_record` column) is written unchanged, without `deboil`.
+At the end, a summary line goes to standard error.
 
 Every executor needs the `deboil` package (`pip install ./bindings/python`
 on each node, or ship the wheel with `--py-files`/an archive) and, with
@@ -25,13 +27,14 @@ on each node, or ship the wheel with `--py-files`/an archive) and, with
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-import deboil
+from pyspark import Accumulator
 from pyspark.sql import Row, SparkSession
 from pyspark.sql.types import (
     LongType,
@@ -40,6 +43,8 @@ from pyspark.sql.types import (
     StructField,
     StructType,
 )
+
+import deboil
 
 RECORD = StructType(
     [
@@ -71,11 +76,20 @@ def make_cleaner(options: Options) -> deboil.Cleaner:
     )
 
 
+class Totals(NamedTuple):
+    """Accumulators for the summary line (a retried task counts twice)."""
+
+    documents: Accumulator[int]
+    bytes_in: Accumulator[int]
+    bytes_out: Accumulator[int]
+
+
 def clean_partition(
-    rows: Iterable[Row], field: int, options: Options
+    rows: Iterable[Row], field: int, options: Options, totals: Totals
 ) -> Iterator[tuple[Any, ...]]:
     """Cleans column `field` of each row; appends the `deboil` record."""
     cleaner = make_cleaner(options)
+    documents = bytes_in = bytes_out = 0
     for row in rows:
         values = list(row)
         text = values[field]
@@ -85,17 +99,26 @@ def clean_partition(
             continue
         result = cleaner.clean(text)
         removals = result.removals
+        size_in = len(text.encode("utf-8"))
+        size_out = len(result.text.encode("utf-8"))
         values[field] = result.text
         values.append(
             (
-                len(text.encode("utf-8")),
-                len(result.text.encode("utf-8")),
+                size_in,
+                size_out,
                 sum(r.byte_end - r.byte_start for r in removals),
                 len(removals),
                 dict(Counter(r.rule for r in removals)),
             )
         )
+        documents += 1
+        bytes_in += size_in
+        bytes_out += size_out
         yield tuple(values)
+    # Once per partition: accumulator updates are messages to the driver.
+    totals.documents.add(documents)
+    totals.bytes_in.add(bytes_in)
+    totals.bytes_out.add(bytes_out)
 
 
 def names(arg: str | None) -> tuple[str, ...]:
@@ -105,12 +128,16 @@ def names(arg: str | None) -> tuple[str, ...]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("input", help="JSON Lines input: file, directory or glob; several separated by commas")
+    p.add_argument(
+        "input", help="JSON Lines input: file, directory or glob; several separated by commas"
+    )
     p.add_argument("output", help="output directory (replaced if it exists)")
     p.add_argument("--master", help="Spark master, e.g. local[2] (default: from spark-submit)")
     p.add_argument("--field", default="text", help="the text field (default: text)")
     p.add_argument("--profile", default="balanced", choices=["safe", "balanced", "aggressive"])
-    p.add_argument("--rules", action="append", default=[], help="extra rule file or directory (repeatable)")
+    p.add_argument(
+        "--rules", action="append", default=[], help="extra rule file or directory (repeatable)"
+    )
     p.add_argument("--select", help="only these rule ids or categories (comma-separated)")
     p.add_argument("--ignore", help="all but these rule ids or categories (comma-separated)")
     p.add_argument(
@@ -123,7 +150,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    options = Options(args.profile, tuple(args.rules), names(args.select), names(args.ignore))
+    # Executors may run in another directory: rule paths are made absolute.
+    rules = tuple(os.path.abspath(r) for r in args.rules)
+    options = Options(args.profile, rules, names(args.select), names(args.ignore))
     # Fail on bad rules here, with the rule-file location, before Spark
     # starts any task.
     try:
@@ -159,15 +188,19 @@ def main(argv: list[str] | None = None) -> int:
             df = df.repartition(partitions)
         field = df.columns.index(args.field)
         schema = StructType(df.schema.fields + [StructField("deboil", RECORD)])
-        cleaned = df.rdd.mapPartitions(lambda rows: clean_partition(rows, field, options))
+        sc = spark.sparkContext
+        totals = Totals(sc.accumulator(0), sc.accumulator(0), sc.accumulator(0))
+        cleaned = df.rdd.mapPartitions(lambda rows: clean_partition(rows, field, options, totals))
         # The rows are built to the schema above; checking each one again in
         # Python would cost a fifth of the job.
         out = spark.createDataFrame(cleaned, schema, verifySchema=False)
         out.write.mode("overwrite").json(args.output)
         done = time.perf_counter()
+        mb_in, mb_out = totals.bytes_in.value / 1e6, totals.bytes_out.value / 1e6
         print(
-            f"spark_clean: wrote {args.output} in {done - ready:.2f}s "
-            f"(+{ready - started:.2f}s starting Spark)",
+            f"spark_clean: cleaned {totals.documents.value} documents "
+            f"({mb_in:.1f} MB -> {mb_out:.1f} MB of text), wrote {args.output} "
+            f"in {done - ready:.2f}s (+{ready - started:.2f}s starting Spark)",
             file=sys.stderr,
         )
     finally:
