@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import final
 
+__all__ = ["Cleaner", "Diagnostic", "Removal", "Result", "RuleError", "__version__"]
 __version__: str
 
 _Path = str | os.PathLike[str]
@@ -48,9 +49,7 @@ class Cleaner:
     def clean(self, text: str) -> Result:
         """Clean one text. The GIL is released while the engine runs."""
 
-    def clean_batch(
-        self, texts: Sequence[str], *, threads: int | None = None
-    ) -> list[Result]:
+    def clean_batch(self, texts: Sequence[str], *, threads: int | None = None) -> list[Result]:
         """Clean many texts in parallel; results come in input order.
 
         Runs on rayon's global pool (all cores, or `RAYON_NUM_THREADS`) with

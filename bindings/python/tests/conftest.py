@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from corpus import REPO_ROOT, write_jsonl
 
 # Enough documents to cover every fixture in many combinations and to give
@@ -40,9 +39,7 @@ def deboil_bin() -> Path:
         path = Path(given)
         assert path.is_file(), f"DEBOIL_BIN={given} is not a file"
         return path
-    subprocess.run(
-        ["cargo", "build", "--quiet", "--bin", "deboil"], cwd=REPO_ROOT, check=True
-    )
+    subprocess.run(["cargo", "build", "--quiet", "--bin", "deboil"], cwd=REPO_ROOT, check=True)
     return _target_dir() / "debug" / "deboil"
 
 

@@ -56,8 +56,8 @@ def document(i: int, seed: int = 7) -> dict[str, Any]:
     """Document number `i` of the corpus for `seed`."""
     rng = random.Random(f"{seed}:{i}")
     sources = _sources()
-    names = []
-    parts = []
+    names: list[str] = []
+    parts: list[str] = []
     for _ in range(rng.randint(1, 3)):
         name, paragraphs = rng.choice(sources)
         start = rng.randrange(len(paragraphs))

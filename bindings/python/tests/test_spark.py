@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from corpus import REPO_ROOT
 
 JOB = REPO_ROOT / "examples" / "spark_clean.py"
@@ -54,7 +53,9 @@ def skip_or_fail(problem: str | None) -> None:
 
 
 @pytest.fixture(scope="module")
-def spark_output(corpus_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def spark_output(
+    corpus_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, Any]]:
     """Runs the job as a user would, in its own process; rows by id."""
     skip_or_fail(pyspark_problem() or java_problem())
     out = tmp_path_factory.mktemp("spark") / "out"
@@ -97,7 +98,9 @@ def test_spark_job_equals_the_cli_document_for_document(
         got = {"text": row.get("text"), **row["deboil"]}
         if got != want:
             mismatches.append(doc_id)
-    assert not mismatches, f"{len(mismatches)} of {len(cli_records)} documents differ, first: {mismatches[:5]}"
+    assert not mismatches, (
+        f"{len(mismatches)} of {len(cli_records)} documents differ, first: {mismatches[:5]}"
+    )
 
 
 def test_spark_job_keeps_the_other_columns(
@@ -120,4 +123,3 @@ def test_spark_job_rejects_bad_rules_before_starting_spark(tmp_path: Path) -> No
     assert run.returncode == 2
     assert f"{bad}:" in run.stderr
     assert not (tmp_path / "out").exists()
-
