@@ -71,7 +71,8 @@ impl Cleaner {
             select: select.clone(),
             ignore: ignore.clone(),
         };
-        // Compiling takes milliseconds; other Python threads may run meanwhile.
+        // Compiling takes about a tenth of a second; other Python threads
+        // may run meanwhile.
         let engine = py
             .detach(|| -> deboil::Result<Engine> {
                 let set = RuleSet::with_dirs(&rules)?;
