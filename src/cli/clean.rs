@@ -51,6 +51,7 @@ fn to_stdout(engine: &Engine, item: &Item, opts: ReadOptions, json: bool) -> any
         }
     };
     let cleaned = engine.clean(&input.text);
+    super::warn_guard(&item.display(), &cleaned);
     let mut stdout = std::io::stdout().lock();
     if json {
         let name = item.display();
@@ -74,6 +75,7 @@ enum Outcome {
         bytes_in: usize,
         bytes_out: usize,
         record: Option<String>,
+        guard: Option<deboil::Guard>,
     },
     Skipped(String),
     Failed(String),
@@ -136,6 +138,7 @@ fn to_dir(
                 bytes_in: input.text.len() + if input.bom { 3 } else { 0 },
                 bytes_out: bom.len() + output.len(),
                 record,
+                guard: cleaned.guard(),
             }
         },
         |item, outcome| {
@@ -144,7 +147,11 @@ fn to_dir(
                     bytes_in: i,
                     bytes_out: o,
                     record,
+                    guard,
                 } => {
+                    if let Some(g) = guard {
+                        super::warn_guard_values(&item.display(), g);
+                    }
                     files += 1;
                     bytes_in += i;
                     bytes_out += o;
