@@ -26,13 +26,14 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct Engine {
     inner: Arc<Inner>,
+    guard: Option<f64>,
 }
 
-#[derive(Clone, Debug)]
+/// The compiled part, shared by every clone.
+#[derive(Debug)]
 struct Inner {
     rules: RuleSet,
     matcher: Matcher,
-    guard: Option<f64>,
 }
 
 /// The default safety guard: heuristic removals are withheld from a document
@@ -44,11 +45,8 @@ impl Engine {
     pub fn new(rules: RuleSet) -> crate::Result<Engine> {
         let matcher = Matcher::new(&rules)?;
         Ok(Engine {
-            inner: Arc::new(Inner {
-                rules,
-                matcher,
-                guard: Some(DEFAULT_GUARD),
-            }),
+            inner: Arc::new(Inner { rules, matcher }),
+            guard: Some(DEFAULT_GUARD),
         })
     }
 
@@ -57,13 +55,13 @@ impl Engine {
     /// heuristic rules' removals are withheld and the result says so
     /// ([`Cleaned::guard`]). `None` turns the guard off.
     pub fn with_guard(mut self, limit: Option<f64>) -> Engine {
-        Arc::make_mut(&mut self.inner).guard = limit;
+        self.guard = limit;
         self
     }
 
     /// The safety guard's limit.
     pub fn guard(&self) -> Option<f64> {
-        self.inner.guard
+        self.guard
     }
 
     /// The built-in rules under the default (balanced) profile.
@@ -146,7 +144,7 @@ impl Engine {
             }
         }
         let mut guard = None;
-        if let (Some(limit), true) = (self.inner.guard, any_heuristic) {
+        if let (Some(limit), true) = (self.guard, any_heuristic) {
             let would_remove = claims.claimed_share(&doc);
             if would_remove > limit {
                 claims.release(|r| matches!(rules.get(r).kind, RuleKind::Heuristic(_)));

@@ -38,7 +38,7 @@ pub use claims::Claims;
 pub use document::Document;
 pub use engine::Engine;
 pub use error::{Diagnostic, Error, Result};
-pub use matcher::Hit;
+pub use matcher::{Hit, Matcher};
 pub use removal::{Cleaned, Guard, InvalidRemoval, Removal, Segment};
 pub use rules::{Profile, Rule, RuleIndex, RuleSet, Selection};
 pub use span::Span;

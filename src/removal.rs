@@ -187,51 +187,131 @@ impl<'a> Cleaned<'a> {
     /// The input cut into kept, removed and collapsed segments, in order.
     /// Together they cover the input exactly.
     pub fn segments(&self) -> Vec<Segment> {
-        let doc = &self.doc;
         let mut out = Vec::with_capacity(self.removals.len() * 2 + 1);
-        let mut layout = Layout::default();
+        self.for_each_segment(|s| out.push(s));
+        out
+    }
+
+    /// Calls `f` with each segment of [`Cleaned::segments`], in order,
+    /// without collecting them (a document of millions of lines has
+    /// millions of segments).
+    pub fn for_each_segment(&self, mut f: impl FnMut(Segment)) {
+        let lines = self.doc.lines();
+        let last_content = self.last_content_line();
+        // Consecutive lines of one removal are reported as one segment.
+        let mut held: Option<Segment> = None;
+        let mut emit = |seg: Segment, f: &mut dyn FnMut(Segment)| {
+            if let (Some(Segment::Removed(prev, i)), Segment::Removed(s, j)) = (&mut held, seg) {
+                if *i == j && prev.end == s.start {
+                    prev.end = s.end;
+                    return;
+                }
+            }
+            if let Some(h) = held.replace(seg) {
+                f(h);
+            }
+        };
+        // Layout: something non-blank was kept; a blank line already stands
+        // for the current run of blank lines.
+        let (mut started, mut run_has_blank) = (false, false);
         let mut ri = 0;
-        for line in doc.lines() {
+        for (li, line) in lines.iter().enumerate() {
             // Removals are disjoint and sorted: each line is either covered
             // by line removals, or holds zero or more span removals.
             while ri < self.removals.len() && self.removals[ri].span.end <= line.start {
                 ri += 1;
             }
-            if let Some(r) = self.removals.get(ri) {
-                if r.span.start <= line.start && line.end <= r.span.end && line.start < line.end {
-                    push_removed(&mut out, Span::new(line.start, line.end), ri);
-                    continue;
-                }
+            if self.removals.get(ri).is_some_and(|r| covers(r.span, line)) {
+                emit(Segment::Removed(line.span(), ri), &mut f);
+                continue;
             }
-            let mut pieces: Vec<Segment> = Vec::new();
+            if line.blank {
+                // A run of blank lines collapses to its first one, kept only
+                // between content. Span removals that empty a line are
+                // promoted to line removals, so a line is blank in the
+                // output exactly when it is blank in the input.
+                let keep = started && !run_has_blank && last_content.is_some_and(|c| li < c);
+                run_has_blank |= started;
+                emit(
+                    if keep {
+                        Segment::Kept(line.span())
+                    } else {
+                        Segment::Collapsed(line.span())
+                    },
+                    &mut f,
+                );
+                continue;
+            }
+            started = true;
+            run_has_blank = false;
             let mut pos = line.start;
             let mut k = ri;
             while k < self.removals.len() && self.removals[k].span.start < line.end {
                 let s = self.removals[k].span;
                 if s.start > pos {
-                    pieces.push(Segment::Kept(Span::new(pos, s.start)));
+                    emit(Segment::Kept(Span::new(pos, s.start)), &mut f);
                 }
-                pieces.push(Segment::Removed(s, k));
+                emit(Segment::Removed(s, k), &mut f);
                 pos = s.end;
                 k += 1;
             }
             if pos < line.end {
-                pieces.push(Segment::Kept(Span::new(pos, line.end)));
+                emit(Segment::Kept(Span::new(pos, line.end)), &mut f);
             }
-            layout.line(&mut out, line, pieces);
         }
-        layout.finish();
-        out
+        if let Some(h) = held {
+            f(h);
+        }
+    }
+
+    /// Index of the last line that keeps content (not blank, not removed):
+    /// blank lines after it are dropped by the layout.
+    fn last_content_line(&self) -> Option<usize> {
+        let lines = self.doc.lines();
+        let mut rj = self.removals.len();
+        for (li, line) in lines.iter().enumerate().rev() {
+            if line.blank {
+                continue;
+            }
+            // The removal that could cover the line: the last one starting
+            // before the line ends.
+            while rj > 0 && self.removals[rj - 1].span.start >= line.end {
+                rj -= 1;
+            }
+            let covered = rj > 0 && covers(self.removals[rj - 1].span, line);
+            if !covered {
+                return Some(li);
+            }
+        }
+        None
     }
 
     /// Writes the cleaned text.
     pub fn write_to<W: Write>(&self, mut w: W) -> io::Result<()> {
+        let bytes = self.text.as_bytes();
         let mut last_end = None;
-        for seg in self.segments() {
-            if let Segment::Kept(s) = seg {
-                w.write_all(&self.text.as_bytes()[s.range()])?;
-                last_end = Some(s.end);
+        // Adjacent kept pieces (usually whole lines) go out in one write.
+        let mut run: Option<Span> = None;
+        let mut result = Ok(());
+        self.for_each_segment(|seg| {
+            let Segment::Kept(s) = seg else {
+                return;
+            };
+            last_end = Some(s.end);
+            match run {
+                Some(r) if r.end == s.start => run = Some(Span::new(r.start, s.end)),
+                Some(r) => {
+                    if result.is_ok() {
+                        result = w.write_all(&bytes[r.range()]);
+                    }
+                    run = Some(s);
+                }
+                None => run = Some(s),
             }
+        });
+        result?;
+        if let Some(r) = run {
+            w.write_all(&bytes[r.range()])?;
         }
         if last_end.is_some_and(|end| !self.text[..end].ends_with('\n')) {
             w.write_all(self.doc.newline().as_bytes())?;
@@ -251,6 +331,12 @@ impl<'a> Cleaned<'a> {
     }
 }
 
+/// True when `span` covers the whole of `line`.
+#[inline]
+fn covers(span: Span, line: &Line) -> bool {
+    span.start <= line.start && line.end <= span.end && line.start < line.end
+}
+
 /// Why [`Cleaned::from_removals`] refused a removal list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidRemoval {
@@ -267,50 +353,6 @@ impl std::fmt::Display for InvalidRemoval {
 }
 
 impl std::error::Error for InvalidRemoval {}
-
-fn push_removed(out: &mut Vec<Segment>, span: Span, index: usize) {
-    if let Some(Segment::Removed(prev, i)) = out.last_mut() {
-        if *i == index && prev.end == span.start {
-            prev.end = span.end;
-            return;
-        }
-    }
-    out.push(Segment::Removed(span, index));
-}
-
-/// The blank-line normalization, applied line by line as segments are built.
-#[derive(Default)]
-struct Layout {
-    /// Something non-blank has been kept.
-    started: bool,
-    /// Index in the output of a blank line that is kept only if content follows.
-    pending_blank: Option<usize>,
-}
-
-impl Layout {
-    fn line(&mut self, out: &mut Vec<Segment>, line: &Line, pieces: Vec<Segment>) {
-        // Span removals that empty a line are promoted to line removals, so
-        // a line is blank in the output exactly when it is blank in the input.
-        if line.blank {
-            if self.started && self.pending_blank.is_none() {
-                self.pending_blank = Some(out.len());
-            }
-            out.push(Segment::Collapsed(line.span()));
-            return;
-        }
-        if let Some(i) = self.pending_blank.take() {
-            // Content follows: the first blank line of the run is kept.
-            out[i] = Segment::Kept(out[i].span());
-        }
-        self.started = true;
-        out.extend(pieces);
-    }
-
-    fn finish(&mut self) {
-        // A blank line still pending at the end stays collapsed.
-        self.pending_blank = None;
-    }
-}
 
 #[cfg(test)]
 mod tests {

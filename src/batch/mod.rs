@@ -1,10 +1,14 @@
 //! Files in and out: finding inputs, reading them safely, writing outputs
-//! atomically. The engine itself never touches the file system.
+//! atomically, knowing which outputs are up to date, and streaming JSON
+//! Lines. The engine itself never touches the file system.
 
+pub mod jsonl;
+pub mod manifest;
 pub mod read;
 pub mod walk;
 pub mod write;
 
+pub use manifest::{MANIFEST_NAME, Manifest, fingerprint};
 pub use read::{Input, ReadError, ReadOptions, read_input};
 pub use walk::{Source, WalkOptions, collect_sources};
-pub use write::write_atomic;
+pub use write::{temp_beside, write_atomic};

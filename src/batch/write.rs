@@ -4,24 +4,36 @@
 
 use std::io::Write;
 use std::path::Path;
+use tempfile::NamedTempFile;
 
 /// Writes `parts` to `path` atomically, creating parent directories.
 pub fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".deboil-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = temp_beside(path)?;
     for p in parts {
         tmp.write_all(p)?;
     }
     tmp.flush()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A hidden temporary file in `path`'s directory (created if missing), to
+/// be renamed over `path` once complete. It gets the permissions of a
+/// normally created file (0666 less the umask), not a temporary file's 0600.
+pub fn temp_beside(path: &Path) -> std::io::Result<NamedTempFile> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut b = tempfile::Builder::new();
+    b.prefix(".deboil-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir)
 }
 
 #[cfg(test)]
@@ -41,5 +53,21 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["out.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_not_private_like_temporary_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.txt");
+        write_atomic(&dest, &[b"x"]).unwrap();
+        let mode = std::fs::metadata(&dest).unwrap().permissions().mode();
+        // Whatever the umask, the owner can read and write; 0600 is what a
+        // temporary file gets, so some other bit shows the difference
+        // unless the umask is 077.
+        assert_eq!(mode & 0o600, 0o600);
+        let umask_hides_all = mode & 0o077 == 0;
+        assert!(umask_hides_all || mode & 0o044 != 0);
     }
 }

@@ -15,7 +15,8 @@ player timestamps, photo credits, cookie notices, footers. Every removal is made
 and can be reviewed as a diff before anything is written.\n\n\
 Exit status: 0 success, 1 `diff` found something to remove or `rules test` failed, 2 error.",
     after_help = "Examples:\n  deboil diff article.txt\n  deboil clean article.txt > clean.txt\n  \
-deboil clean scraped/ --out cleaned/\n  cat page.txt | deboil clean -\n  deboil rules explain share-button"
+deboil clean scraped/ --out cleaned/ -j 8\n  cat page.txt | deboil clean -\n  \
+deboil clean --jsonl < pages.jsonl > clean.jsonl\n  deboil rules explain share-button"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -245,20 +246,79 @@ pub struct EvalArgs {
 
 #[derive(Debug, Args)]
 pub struct CleanArgs {
-    /// Files or directories to clean; `-` reads standard input.
-    #[arg(value_name = "PATH", required = true)]
+    /// Files or directories to clean; `-` reads standard input (the default
+    /// with --jsonl).
+    #[arg(value_name = "PATH", required_unless_present = "jsonl")]
     pub paths: Vec<PathBuf>,
 
     /// Write cleaned files under this directory, mirroring the input tree.
+    /// A re-run skips files whose output is up to date (see --force).
     #[arg(short, long, value_name = "DIR", help_heading = "Output")]
     pub out: Option<PathBuf>,
 
-    /// Print one JSON record per file (removals, byte counts) on standard output.
+    /// Print one JSON record per file (removals, byte counts) on standard
+    /// output; with --out, end with a summary record.
     #[arg(long, help_heading = "Output")]
     pub json: bool,
 
+    /// With --out: clean every file again, even those whose output is up to date.
+    #[arg(long, requires = "out", help_heading = "Output")]
+    pub force: bool,
+
+    /// Read JSON Lines (one object per line; .gz and .zst files are
+    /// decompressed) and clean each object's text field.
+    #[arg(long, conflicts_with = "out", help_heading = "JSON Lines")]
+    pub jsonl: bool,
+
+    /// The field holding the text to clean.
+    #[arg(
+        long,
+        default_value = "text",
+        value_name = "NAME",
+        requires = "jsonl",
+        help_heading = "JSON Lines"
+    )]
+    pub field: String,
+
+    /// What to do with a line that is not an object with a string text field.
+    #[arg(long, value_enum, default_value_t = OnErrorArg::Pass, value_name = "WHAT", requires = "jsonl", help_heading = "JSON Lines")]
+    pub on_error: OnErrorArg,
+
+    /// Write the JSON Lines here instead of standard output (compressed when
+    /// the name ends in .gz or .zst; replaced atomically).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "jsonl",
+        help_heading = "JSON Lines"
+    )]
+    pub output: Option<PathBuf>,
+
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// What `--jsonl` does with a line it cannot clean. Every such line is
+/// reported on standard error with its number, and the exit status is 2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnErrorArg {
+    /// Copy the line unchanged, so the output still lines up with the input.
+    Pass,
+    /// Leave the line out.
+    Skip,
+    /// Stop at the line.
+    Fail,
+}
+
+impl From<OnErrorArg> for deboil::batch::jsonl::OnError {
+    fn from(a: OnErrorArg) -> deboil::batch::jsonl::OnError {
+        use deboil::batch::jsonl::OnError;
+        match a {
+            OnErrorArg::Pass => OnError::Pass,
+            OnErrorArg::Skip => OnError::Skip,
+            OnErrorArg::Fail => OnError::Fail,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -331,7 +391,7 @@ pub struct CommonArgs {
     #[arg(long, value_name = "GLOB", help_heading = "Input")]
     pub glob: Vec<String>,
 
-    /// Refuse files larger than this many bytes.
+    /// Refuse files (and JSON lines) larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 30, help_heading = "Input")]
     pub max_size: u64,
 

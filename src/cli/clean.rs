@@ -1,11 +1,14 @@
-//! `deboil clean`: one input to standard output, or whole trees to `--out`.
+//! `deboil clean`: one input to standard output, whole trees to `--out`
+//! (in parallel, resumable, with progress), or JSON Lines (see `jsonl`).
 
 use super::args::CleanArgs;
 use super::inputs::{self, Item};
+use super::progress::Progress;
+use super::summary::Summary;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
-use anyhow::bail;
+use anyhow::{Context, bail};
 use deboil::Engine;
-use deboil::batch::{ReadError, ReadOptions, WalkOptions, write_atomic};
+use deboil::batch::{Manifest, ReadError, ReadOptions, WalkOptions, fingerprint, write_atomic};
 use deboil::render::json::file_record;
 use std::io::Write;
 use std::time::Instant;
@@ -13,6 +16,9 @@ use std::time::Instant;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
+    if args.jsonl {
+        return super::jsonl::run(args);
+    }
     let engine = build_engine(&args.common)?;
     let read_opts = ReadOptions {
         max_bytes: args.common.max_size,
@@ -77,6 +83,7 @@ enum Outcome {
         record: Option<String>,
         guard: Option<deboil::Guard>,
     },
+    UpToDate,
     Skipped(String),
     Failed(String),
 }
@@ -106,7 +113,19 @@ fn to_dir(
         exclude: Some(out.to_path_buf()),
     };
     let items = inputs::gather(&args.paths, &walk, &mut errors);
-    let (mut files, mut skipped, mut bytes_in, mut bytes_out) = (0usize, 0usize, 0usize, 0usize);
+    let mut manifest = Manifest::open(out, &fingerprint(engine));
+    manifest
+        .begin(args.force)
+        .with_context(|| format!("cannot write the manifest in {}", out.display()))?;
+    let progress = Progress::files(items.len() as u64);
+    let mut summary = Summary {
+        mode: "files",
+        files: Some(0),
+        skipped: Some(0),
+        up_to_date: Some(0),
+        ..Summary::default()
+    };
+    let count = |n: &mut Option<u64>| *n = n.map(|n| n + 1);
     let mut stdout = std::io::stdout().lock();
     inputs::for_each_ordered(
         &items,
@@ -114,6 +133,10 @@ fn to_dir(
             let Item::File(src) = item else {
                 return Outcome::Failed("standard input cannot be written to --out".into());
             };
+            let dest = out.join(&src.relative);
+            if manifest.is_fresh(&src.path, &dest) {
+                return Outcome::UpToDate;
+            }
             let input = match inputs::read(item, opts) {
                 Ok(i) => i,
                 Err(ReadError::Binary) => return Outcome::Skipped(ReadError::Binary.to_string()),
@@ -121,7 +144,6 @@ fn to_dir(
             };
             let cleaned = engine.clean(&input.text);
             let output = cleaned.output();
-            let dest = out.join(&src.relative);
             let bom: &[u8] = if input.bom && !output.is_empty() {
                 BOM
             } else {
@@ -135,7 +157,7 @@ fn to_dir(
                 serde_json::to_string(&file_record(&cleaned, &name, false)).unwrap_or_default()
             });
             Outcome::Written {
-                bytes_in: input.text.len() + if input.bom { 3 } else { 0 },
+                bytes_in: input.text.len() + if input.bom { BOM.len() } else { 0 },
                 bytes_out: bom.len() + output.len(),
                 record,
                 guard: cleaned.guard(),
@@ -144,46 +166,48 @@ fn to_dir(
         |item, outcome| {
             match outcome {
                 Outcome::Written {
-                    bytes_in: i,
-                    bytes_out: o,
+                    bytes_in,
+                    bytes_out,
                     record,
                     guard,
                 } => {
                     if let Some(g) = guard {
-                        super::warn_guard_values(&item.display(), g);
+                        progress.warn(&super::guard_warning(&item.display(), g));
                     }
-                    files += 1;
-                    bytes_in += i;
-                    bytes_out += o;
+                    count(&mut summary.files);
+                    summary.bytes_read += bytes_in as u64;
+                    summary.bytes_in += bytes_in as u64;
+                    summary.bytes_out += bytes_out as u64;
                     if let Some(r) = record {
                         writeln!(stdout, "{r}")?;
                     }
                 }
+                Outcome::UpToDate => count(&mut summary.up_to_date),
                 Outcome::Skipped(why) => {
-                    skipped += 1;
-                    eprintln!("deboil: warning: {}: {why}", item.display());
+                    count(&mut summary.skipped);
+                    progress.warn(&format!("deboil: warning: {}: {why}", item.display()));
                 }
                 Outcome::Failed(why) => {
                     errors += 1;
-                    eprintln!("deboil: {}: {why}", item.display());
+                    progress.warn(&format!("deboil: {}: {why}", item.display()));
                 }
             }
+            progress.inc(1);
+            progress.message(|| {
+                let secs = start.elapsed().as_secs_f64().max(1e-9);
+                let mb = summary.bytes_read as f64 / 1e6;
+                format!("{mb:.0} MB, {:.1} MB/s", mb / secs)
+            });
             Ok(())
         },
     )?;
+    progress.finish();
+    summary.errors = errors as u64;
+    let summary = summary.finish(start.elapsed());
+    if args.json {
+        writeln!(stdout, "{}", summary.json())?;
+    }
     stdout.flush()?;
-    let secs = start.elapsed().as_secs_f64();
-    let mb = |b: usize| b as f64 / 1e6;
-    let removed = if bytes_in > 0 {
-        100.0 * (bytes_in - bytes_out.min(bytes_in)) as f64 / bytes_in as f64
-    } else {
-        0.0
-    };
-    eprintln!(
-        "deboil: cleaned {files} files ({:.1} MB -> {:.1} MB, {removed:.1}% removed), {skipped} skipped, {errors} errors in {secs:.2}s ({:.1} MB/s)",
-        mb(bytes_in),
-        mb(bytes_out),
-        mb(bytes_in) / secs.max(1e-9),
-    );
+    eprintln!("{}", summary.line());
     Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
 }

@@ -69,13 +69,15 @@ pub fn read(item: &Item, opts: ReadOptions) -> Result<Input, ReadError> {
 
 /// Runs `work` on every item in parallel and passes each result to `sink`
 /// in input order. Items go in chunks so memory stays bounded however many
-/// files there are, while output order stays deterministic.
+/// files there are, while output order stays deterministic. Workers wait for
+/// the slowest file at the end of each chunk, so chunks are large (results
+/// are small: outputs are written by `work`).
 pub fn for_each_ordered<T: Send>(
     items: &[Item],
     work: impl Fn(&Item) -> T + Sync,
     mut sink: impl FnMut(&Item, T) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let chunk = (rayon::current_num_threads() * 32).max(32);
+    let chunk = (rayon::current_num_threads() * 256).max(256);
     for batch in items.chunks(chunk) {
         let results: Vec<T> = batch.par_iter().map(&work).collect();
         for (item, r) in batch.iter().zip(results) {

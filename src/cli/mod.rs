@@ -6,10 +6,13 @@ mod clean;
 mod diff;
 mod eval;
 mod inputs;
+mod jsonl;
 mod plan;
+mod progress;
 mod report;
 mod review;
 mod rules;
+mod summary;
 
 use args::{Cli, ColorChoice, Command, CommonArgs};
 use deboil::{Engine, RuleSet, Selection};
@@ -62,12 +65,17 @@ fn warn_guard(path: &str, cleaned: &deboil::Cleaned) {
 }
 
 fn warn_guard_values(path: &str, g: deboil::Guard) {
-    eprintln!(
+    eprintln!("{}", guard_warning(path, g));
+}
+
+/// The warning for a document the safety guard protected.
+fn guard_warning(path: &str, g: deboil::Guard) -> String {
+    format!(
         "deboil: warning: {path}: cleaning would remove {:.0}% of the text (guard: {:.0}%); heuristic removals withheld, {:.0}% removed",
         100.0 * g.would_remove,
         100.0 * g.limit,
         100.0 * g.removes
-    );
+    )
 }
 
 /// Whether to write ANSI colors to standard output.

@@ -37,7 +37,8 @@ impl Default for RepeatedLine {
 
 impl RepeatedLine {
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
-        // Line text -> (line index, non-blank ordinal) of its last kept copy.
+        // Line text -> (line index of its kept copy, non-blank ordinal of
+        // its last copy): a run of repeats is a chain, each near the last.
         let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
         let mut ordinal = 0;
         for i in 0..doc.lines().len() {
@@ -56,9 +57,10 @@ impl RepeatedLine {
             {
                 continue;
             }
-            match seen.get(line) {
-                Some(&(first, at)) if ordinal - at <= self.max_distance => {
-                    claims.claim_line_because(i, rule, format!("repeats line {}", first + 1));
+            match seen.get_mut(line) {
+                Some((first, at)) if ordinal - *at <= self.max_distance => {
+                    *at = ordinal;
+                    claims.claim_line_because(i, rule, format!("repeats line {}", *first + 1));
                 }
                 _ => {
                     seen.insert(line, (i, ordinal));
@@ -117,5 +119,44 @@ impl RepeatedBlock {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claimed(text: &str, h: &RepeatedLine) -> Vec<usize> {
+        let doc = Document::new(text);
+        let mut claims = Claims::new(doc.lines().len());
+        h.apply(&doc, &mut claims, RuleIndex(0));
+        (0..doc.lines().len())
+            .filter(|&i| claims.is_claimed(i))
+            .collect()
+    }
+
+    #[test]
+    fn a_run_of_repeats_is_a_chain_and_only_the_first_copy_stays() {
+        let line = "The same caption printed again and again\n";
+        let h = RepeatedLine {
+            max_distance: 2,
+            ..RepeatedLine::default()
+        };
+        assert_eq!(claimed(&line.repeat(8), &h), (1..8).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_far_repeat_is_not_evidence() {
+        let line = "The same caption printed again and again\n";
+        let mut text = String::from(line);
+        for i in 0..4 {
+            text.push_str(&format!("Line number {i} of the article, all different.\n"));
+        }
+        text.push_str(line);
+        let h = RepeatedLine {
+            max_distance: 3,
+            ..RepeatedLine::default()
+        };
+        assert!(claimed(&text, &h).is_empty());
     }
 }

@@ -1,23 +1,48 @@
-//! All literal rules in one Aho-Corasick automaton.
+//! Literal rules.
+//!
+//! A whole-line literal can only match a line that *is* the literal, so
+//! those are one hash lookup per line (keyed by the ASCII-lowercased text):
+//! scanning for them instead would report every "Go", "All" or "Top" inside
+//! article sentences. Prefix and contains literals, which can occur
+//! anywhere, share one Aho-Corasick automaton scanned over the document.
 
 use super::{Hit, trimmed_span};
 use crate::document::Document;
 use crate::rules::{MatchMode, Pattern, PatternRule, RuleIndex};
 use crate::span::Span;
 use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
 
-/// What a pattern of the automaton belongs to.
+/// Whole-line literals by their ASCII-lowercased bytes, each with its owner
+/// and exact text. Keys are short and looked up once per line: a fast hash,
+/// not SipHash.
+type LineTable = HashMap<Box<[u8]>, Vec<(Owner, Box<str>)>, foldhash::fast::RandomState>;
+
+/// What a literal belongs to.
 #[derive(Clone, Copy, Debug)]
 struct Owner {
     rule: RuleIndex,
     mode: MatchMode,
-    /// Case-sensitive rules share the ASCII-case-insensitive automaton and
+    /// Case-sensitive rules share the ASCII-case-insensitive lookups and
     /// check the exact bytes of each hit.
     exact: bool,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct LiteralMatcher {
+    /// Whole-line literals.
+    lines: LineTable,
+    /// Length of the longest whole-line literal: longer lines are not looked up.
+    longest: usize,
+    /// ASCII-lowercased first bytes of the whole-line literals: a line
+    /// starting otherwise is not looked up.
+    first_bytes: [bool; 256],
+    /// Prefix and contains literals.
+    scan: Option<Scan>,
+}
+
+#[derive(Clone, Debug)]
+struct Scan {
     ac: AhoCorasick,
     owners: Vec<Owner>,
     literals: Vec<String>,
@@ -27,46 +52,125 @@ impl LiteralMatcher {
     pub(crate) fn new(
         rules: &[(RuleIndex, &PatternRule)],
     ) -> crate::Result<Option<LiteralMatcher>> {
+        let mut lines = LineTable::default();
+        let mut longest = 0;
+        let mut first_bytes = [false; 256];
         let mut owners = Vec::new();
         let mut literals = Vec::new();
         for &(rule, p) in rules {
-            if let Pattern::Literals(lits) = &p.pattern {
-                for l in lits {
-                    owners.push(Owner {
-                        rule,
-                        mode: p.mode,
-                        exact: !p.case_insensitive,
-                    });
+            let Pattern::Literals(lits) = &p.pattern else {
+                continue;
+            };
+            let owner = Owner {
+                rule,
+                mode: p.mode,
+                exact: !p.case_insensitive,
+            };
+            for l in lits {
+                if p.mode == MatchMode::WholeLine {
+                    longest = longest.max(l.len());
+                    if let Some(&b) = l.as_bytes().first() {
+                        first_bytes[usize::from(b.to_ascii_lowercase())] = true;
+                    }
+                    lines
+                        .entry(l.to_ascii_lowercase().into_bytes().into())
+                        .or_default()
+                        .push((owner, l.as_str().into()));
+                } else {
+                    owners.push(owner);
                     literals.push(l.clone());
                 }
             }
         }
-        if literals.is_empty() {
+        if lines.is_empty() && literals.is_empty() {
             return Ok(None);
         }
-        // Standard semantics so that overlapping search reports every
-        // literal that occurs, whichever rule or mode it belongs to.
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(&literals)
-            .map_err(|e| {
-                crate::Error::rules(vec![crate::Diagnostic {
-                    file: "<rules>".into(),
-                    line: 0,
-                    col: 0,
-                    rule: None,
-                    message: format!("cannot build the literal automaton: {e}"),
-                }])
-            })?;
+        let scan = if literals.is_empty() {
+            None
+        } else {
+            // Standard semantics so that overlapping search reports every
+            // literal that occurs, whichever rule or mode it belongs to.
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .build(&literals)
+                .map_err(|e| {
+                    crate::Error::rules(vec![crate::Diagnostic {
+                        file: "<rules>".into(),
+                        line: 0,
+                        col: 0,
+                        rule: None,
+                        message: format!("cannot build the literal automaton: {e}"),
+                    }])
+                })?;
+            Some(Scan {
+                ac,
+                owners,
+                literals,
+            })
+        };
         Ok(Some(LiteralMatcher {
-            ac,
-            owners,
-            literals,
+            lines,
+            longest,
+            first_bytes,
+            scan,
         }))
     }
 
     pub(crate) fn find(&self, doc: &Document, hits: &mut Vec<Hit>) {
+        if !self.lines.is_empty() {
+            self.find_whole_lines(doc, hits);
+        }
+        if let Some(scan) = &self.scan {
+            scan.find(doc, hits);
+        }
+    }
+
+    fn find_whole_lines(&self, doc: &Document, hits: &mut Vec<Hit>) {
+        let text = doc.text();
+        let mut key = Vec::with_capacity(self.longest);
+        for (i, line) in doc.lines().iter().enumerate() {
+            let content = &text.as_bytes()[line.start..line.content_end];
+            let (Some(&first), Some(&last)) = (content.first(), content.last()) else {
+                continue;
+            };
+            // Most lines start and end with a visible ASCII character, so
+            // trimming cannot change them; only the others need the
+            // Unicode-aware trim.
+            let t = if first.is_ascii_graphic() && last.is_ascii_graphic() {
+                line.content()
+            } else {
+                trimmed_span(doc, i)
+            };
+            if t.len() > self.longest
+                || !text
+                    .as_bytes()
+                    .get(t.start)
+                    .is_some_and(|&b| self.first_bytes[usize::from(b.to_ascii_lowercase())])
+            {
+                continue;
+            }
+            let bytes = &text.as_bytes()[t.range()];
+            key.clear();
+            key.extend(bytes.iter().map(u8::to_ascii_lowercase));
+            let Some(owners) = self.lines.get(key.as_slice()) else {
+                continue;
+            };
+            for (owner, literal) in owners {
+                if !owner.exact || bytes == literal.as_bytes() {
+                    hits.push(Hit {
+                        rule: owner.rule,
+                        span: t,
+                        line: i,
+                    });
+                }
+            }
+        }
+    }
+}
+
+impl Scan {
+    fn find(&self, doc: &Document, hits: &mut Vec<Hit>) {
         let text = doc.text();
         let lines = doc.lines();
         let mut line = 0;
@@ -107,6 +211,7 @@ impl LiteralMatcher {
                 hits.push(Hit {
                     rule: owner.rule,
                     span,
+                    line,
                 });
             }
         }

@@ -1,78 +1,108 @@
-//! All regex rules: one `RegexSet` to learn which rules hit a document, then
-//! each hit rule's own compiled regex to find the spans.
+//! All regex rules: a prefilter finds the lines each rule may match (see
+//! [`prefilter`](super::prefilter)), then the rule's own regex runs on each
+//! such line alone to find the spans.
+//!
+//! Rules apply within one line, so a regex is matched against each line's
+//! content (no terminator); `^`, `$` and `\b` see the line's edges as they
+//! would in the whole document. Only span rules need the matched bounds; for
+//! line and tail rules a hit covers the line's content.
 
 use super::Hit;
+use super::prefilter::LinePrefilter;
 use crate::document::Document;
-use crate::rules::{Pattern, PatternRule, RuleIndex};
+use crate::rules::{Pattern, PatternRule, RuleIndex, Scope};
 use crate::span::Span;
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
+struct RegexRule {
+    rule: RuleIndex,
+    regex: Regex,
+    /// Span rules need every match's bounds; line and tail rules only need
+    /// to know whether the line matches, which is one forward scan with an
+    /// early exit instead of a forward and a reverse one per match. A regex
+    /// that can match the empty string also takes the long way, since empty
+    /// matches do not count.
+    spans: bool,
+}
+
+#[derive(Debug)]
 pub(crate) struct RegexMatcher {
-    set: RegexSet,
-    rules: Vec<(RuleIndex, Regex)>,
+    rules: Vec<RegexRule>,
+    /// `None` when the prefilter could not be built: every line is checked.
+    prefilter: Option<LinePrefilter>,
 }
 
 impl RegexMatcher {
     pub(crate) fn new(rules: &[(RuleIndex, &PatternRule)]) -> crate::Result<Option<RegexMatcher>> {
-        let compiled: Vec<(RuleIndex, Regex)> = rules
+        let compiled: Vec<RegexRule> = rules
             .iter()
-            .filter_map(|&(idx, p)| match &p.pattern {
-                Pattern::Regex { compiled, .. } => Some((idx, compiled.clone())),
+            .filter_map(|&(rule, p)| match &p.pattern {
+                Pattern::Regex { compiled, .. } => Some(RegexRule {
+                    rule,
+                    regex: compiled.clone(),
+                    spans: p.scope == Scope::Span || can_match_empty(compiled.as_str()),
+                }),
                 Pattern::Literals(_) => None,
             })
             .collect();
         if compiled.is_empty() {
             return Ok(None);
         }
-        let set = RegexSetBuilder::new(compiled.iter().map(|(_, r)| r.as_str()))
-            .size_limit(1 << 26)
-            .dfa_size_limit(1 << 26)
-            .build()
-            .map_err(|e| {
-                crate::Error::rules(vec![crate::Diagnostic {
-                    file: "<rules>".into(),
-                    line: 0,
-                    col: 0,
-                    rule: None,
-                    message: format!("cannot build the regex set: {e}"),
-                }])
-            })?;
+        let sources: Vec<&str> = compiled.iter().map(|r| r.regex.as_str()).collect();
+        let prefilter = LinePrefilter::new(&sources);
         Ok(Some(RegexMatcher {
-            set,
             rules: compiled,
+            prefilter,
         }))
     }
 
     pub(crate) fn find(&self, doc: &Document, hits: &mut Vec<Hit>) {
+        // Candidate lines per rule. Each rule is reported by one DFA, in
+        // line order, so dropping repeats of the last line is enough.
+        let mut candidates: Vec<Vec<usize>> = vec![Vec::new(); self.rules.len()];
+        match &self.prefilter {
+            Some(pre) => pre.candidates(doc, |rule, line| {
+                let lines = &mut candidates[rule];
+                if lines.last() != Some(&line) {
+                    lines.push(line);
+                }
+            }),
+            None => candidates.fill((0..doc.lines().len()).collect()),
+        }
         let text = doc.text();
-        for i in self.set.matches(text).iter() {
-            let (rule, re) = &self.rules[i];
-            for m in re.find_iter(text) {
-                let span = Span::new(m.start(), m.end());
-                if !text[span.range()].contains('\n') {
-                    if !span.is_empty() {
-                        hits.push(Hit { rule: *rule, span });
+        for (r, lines) in self.rules.iter().zip(&candidates) {
+            for &line in lines {
+                let content = doc.lines()[line].content();
+                let haystack = &text[content.range()];
+                if !r.spans {
+                    if r.regex.is_match(haystack) {
+                        hits.push(Hit {
+                            rule: r.rule,
+                            span: content,
+                            line,
+                        });
                     }
                     continue;
                 }
-                // A pattern that can match across lines (`\s+` does) matched
-                // here across a line break; rules apply within one line, so
-                // search each line it touched on its own.
-                let first = doc.line_of(span.start);
-                let last = doc.line_of(span.end.saturating_sub(1));
-                for li in first..=last {
-                    let c = doc.lines()[li].content();
-                    for m in re.find_iter(&text[c.range()]) {
-                        if m.start() < m.end() {
-                            hits.push(Hit {
-                                rule: *rule,
-                                span: Span::new(c.start + m.start(), c.start + m.end()),
-                            });
-                        }
+                for m in r.regex.find_iter(haystack) {
+                    if m.start() < m.end() {
+                        hits.push(Hit {
+                            rule: r.rule,
+                            span: Span::new(content.start + m.start(), content.start + m.end()),
+                            line,
+                        });
                     }
                 }
             }
         }
     }
+}
+
+/// True when `pattern` may match the empty string somewhere (or cannot be
+/// analysed, to be safe).
+fn can_match_empty(pattern: &str) -> bool {
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .map_or(true, |h| h.properties().minimum_len() == Some(0))
 }

@@ -59,6 +59,15 @@ pub struct FileRecord<'a> {
     pub output: Option<String>,
 }
 
+/// What the safety guard did, when it withheld anything.
+pub fn guard_record(cleaned: &Cleaned<'_>) -> Option<GuardRecord> {
+    cleaned.guard().map(|g| GuardRecord {
+        would_remove: g.would_remove,
+        limit: g.limit,
+        removes: g.removes,
+    })
+}
+
 /// The removals of a cleaned document, as records.
 pub fn removal_records<'a>(cleaned: &'a Cleaned<'a>) -> Vec<RemovalRecord<'a>> {
     cleaned
@@ -92,11 +101,7 @@ pub fn file_record<'a>(
         bytes_out: output.len(),
         bytes_removed: cleaned.bytes_removed(),
         removals: removal_records(cleaned),
-        guard: cleaned.guard().map(|g| GuardRecord {
-            would_remove: g.would_remove,
-            limit: g.limit,
-            removes: g.removes,
-        }),
+        guard: guard_record(cleaned),
         output: with_output.then_some(output),
     }
 }

@@ -3,9 +3,11 @@
 // Test helpers are not #[test] functions, which clippy.toml already allows.
 #![allow(clippy::unwrap_used)]
 
+mod batch;
 mod browser;
 mod cases;
 mod cli;
+mod pathological;
 mod properties;
 mod review;
 mod rules;

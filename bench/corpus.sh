@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Whole-run throughput and peak memory of deboil on a directory of page
+# dumps, next to reference scans, plus the pathological inputs at full size.
+#
+#   bench/corpus.sh [CORPUS_DIR]      (default: ../shared/corpus/wcxb-dev/htmltext)
+#
+# Environment: RUNS (timed runs per row, best wall time kept; default 3),
+# BIG_MB (size of the streamed JSONL; default 2000), SKIP_BIG=1 and
+# SKIP_PATHOLOGICAL=1 to leave those parts out, TMPDIR (scratch space: the
+# big inputs are generated there and removed at the end; never committed),
+# OUT_DIR (where the directory runs write; default /dev/shm when it exists:
+# rewriting 1,500 files on a disk file system measures its inode allocator
+# more than deboil).
+#
+# MB/s is input bytes (10^6) divided by wall seconds of the whole process,
+# start-up included. Peak RSS is the largest of the runs (GNU time's %M).
+# Needs GNU time at /usr/bin/time (Debian: apt-get install time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CORPUS=${1:-../shared/corpus/wcxb-dev/htmltext}
+RUNS=${RUNS:-3}
+BIG_MB=${BIG_MB:-2000}
+TIME=/usr/bin/time
+
+[ -d "$CORPUS" ] || { echo "corpus directory not found: $CORPUS" >&2; exit 2; }
+"$TIME" -f '' true 2>/dev/null || {
+    echo "GNU time is needed at $TIME (Debian/Ubuntu: apt-get install time)" >&2
+    exit 2
+}
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/deboil-bench.XXXXXX")
+if [ -z "${OUT_DIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then OUT_DIR=/dev/shm; fi
+OUT=$(mktemp -d "${OUT_DIR:-$TMP}/deboil-bench-out.XXXXXX")
+trap 'rm -rf "$TMP" "$OUT"' EXIT
+
+echo "building (release)..." >&2
+cargo build --release --quiet --bin deboil --example ac_scan --example to_jsonl
+BIN=target/release/deboil
+AC=target/release/examples/ac_scan
+
+size() { stat -c %s "$1"; }
+corpus_bytes=$(find "$CORPUS" -type f -not -name '.*' -printf '%s\n' | awk '{s += $1} END {print s}')
+corpus_files=$(find "$CORPUS" -type f -not -name '.*' | wc -l)
+
+# measure LABEL BYTES RUNS COMMAND...: runs COMMAND (through sh -c), keeps
+# the best wall time and the largest peak RSS, prints a table row.
+measure() {
+    local label=$1 bytes=$2 runs=$3
+    shift 3
+    local best="" rss=0 cpu=""
+    for _ in $(seq "$runs"); do
+        "$TIME" -f '%e %U %S %M' -o "$TMP/time" sh -c "$*" 2>"$TMP/stderr" || {
+            echo "failed: $*" >&2
+            cat "$TMP/stderr" >&2
+            exit 1
+        }
+        read -r wall user sys kb < <(tail -n 1 "$TMP/time")
+        if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN {exit !(a < b)}'; then
+            best=$wall
+            cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
+        fi
+        [ "$kb" -gt "$rss" ] && rss=$kb
+    done
+    awk -v l="$label" -v b="$bytes" -v w="$best" -v c="$cpu" -v r="$rss" 'BEGIN {
+        printf "| %s | %.1f | %.2f | %s | %.1f | %.0f |\n", l, b / 1e6, w, c, b / 1e6 / (w > 0 ? w : 0.001), r / 1024
+    }'
+}
+
+echo "building the JSONL corpus..." >&2
+"$AC" --lines "$CORPUS" >/dev/null # warm the page cache
+target/release/examples/to_jsonl "$CORPUS" >"$TMP/corpus.jsonl"
+jsonl_bytes=$(size "$TMP/corpus.jsonl")
+
+cat <<INFO
+Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)
+deboil $(git describe --always --dirty 2>/dev/null || echo '?'), $(rustc --version)
+Corpus: $CORPUS ($corpus_files files, $(awk -v b="$corpus_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}')); best of $RUNS runs
+
+| run | input MB | wall s | CPU s | MB/s | peak RSS MB |
+|---|---:|---:|---:|---:|---:|
+INFO
+
+for j in 1 2; do
+    measure "directory, -j$j" "$corpus_bytes" "$RUNS" \
+        "$BIN clean '$CORPUS' --out '$OUT/out' --force -j $j"
+done
+for j in 1 2; do
+    measure "JSONL, -j$j" "$jsonl_bytes" "$RUNS" \
+        "$BIN clean --jsonl -j $j < '$TMP/corpus.jsonl' > '$OUT/out.jsonl'"
+done
+measure "reference: Aho-Corasick, all literals, overlapping" "$corpus_bytes" "$RUNS" "$AC '$CORPUS' > /dev/null"
+measure "reference: Aho-Corasick, all literals, leftmost" "$corpus_bytes" "$RUNS" "$AC '$CORPUS' --leftmost > /dev/null"
+measure "reference: read + count lines" "$corpus_bytes" "$RUNS" "$AC '$CORPUS' --lines > /dev/null"
+
+if [ "${SKIP_BIG:-0}" != 1 ]; then
+    echo "generating a ${BIG_MB} MB JSONL..." >&2
+    : >"$TMP/big.jsonl"
+    while [ "$(size "$TMP/big.jsonl")" -lt $((BIG_MB * 1000000)) ]; do
+        cat "$TMP/corpus.jsonl" >>"$TMP/big.jsonl"
+    done
+    measure "JSONL stream, ${BIG_MB} MB, -j2" "$(size "$TMP/big.jsonl")" 1 \
+        "$BIN clean --jsonl -j 2 < '$TMP/big.jsonl' > /dev/null"
+    rm -f "$TMP/big.jsonl"
+fi
+
+if [ "${SKIP_PATHOLOGICAL:-0}" != 1 ]; then
+    echo "generating pathological inputs..." >&2
+    # 200 MB of page text with the newlines taken out: one line.
+    cat "$CORPUS"/* | tr -d '\n' >"$TMP/flat"
+    : >"$TMP/noline.txt"
+    while [ "$(size "$TMP/noline.txt")" -lt 200000000 ]; do cat "$TMP/flat" >>"$TMP/noline.txt"; done
+    # 10 million tiny lines: text, a menu item, a blank, a timestamp.
+    # (yes dies of SIGPIPE when head is done: not a failure.)
+    (set +o pipefail; yes $'a\nHome\n\n0:00' | head -n 10000000 >"$TMP/tiny.txt")
+    # A 1 MB line of page text, repeated 200 times.
+    head -c 1000000 "$TMP/flat" >"$TMP/line"
+    for _ in $(seq 200); do cat "$TMP/line"; echo; done >"$TMP/repeated.txt"
+    rm -f "$TMP/flat" "$TMP/line"
+    for f in noline tiny repeated; do
+        measure "pathological: $f" "$(size "$TMP/$f.txt")" 1 "$BIN clean '$TMP/$f.txt' > /dev/null"
+        rm -f "$TMP/$f.txt"
+    done
+fi

@@ -1,0 +1,599 @@
+//! JSON Lines: cleaning the text field of one document per line, streaming.
+//!
+//! Each output line is the input object with its text field cleaned and a
+//! `deboil` object added (or replaced): `bytes_in`, `bytes_out`,
+//! `bytes_removed` and the `removals`, with byte offsets into the original
+//! text. Every other field is copied as raw JSON, byte for byte and in its
+//! place; only the text field's value is re-encoded.
+//!
+//! [`clean_stream`] reads lines in chunks of bounded size, cleans a chunk in
+//! parallel (rayon) and writes it in input order before reading far ahead,
+//! so memory depends on the chunk size, never on the corpus. A line that is
+//! not a JSON object with a string text field is a [`LineError`], handled
+//! per [`OnError`]; the line number always goes with it.
+
+use crate::Engine;
+use crate::render::json::{GuardRecord, RemovalRecord, guard_record, removal_records};
+use rayon::prelude::*;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, BufRead, Write};
+
+/// The key of the record added to every cleaned object.
+pub const RECORD_KEY: &str = "deboil";
+
+/// What to do with a line that cannot be cleaned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnError {
+    /// Copy the line to the output unchanged (the default: the output keeps
+    /// one line per input line, so it still lines up with the input).
+    #[default]
+    Pass,
+    /// Leave the line out of the output.
+    Skip,
+    /// Stop at the line.
+    Fail,
+}
+
+/// Why a line was not cleaned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LineError {
+    /// Not JSON, or not an object.
+    Malformed(String),
+    /// The object has no text field.
+    MissingField(String),
+    /// The text field is not a string.
+    NotAString {
+        /// The field name.
+        field: String,
+        /// What it holds instead (`null`, `number`...).
+        found: &'static str,
+    },
+    /// The text field occurs more than once: which one to clean is ambiguous.
+    DuplicateField(String),
+    /// The line is longer than the limit; it was not read into memory.
+    TooLong {
+        /// Its length.
+        len: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LineError::Malformed(e) => write!(f, "not a JSON object: {e}"),
+            LineError::MissingField(name) => write!(f, "no {name:?} field"),
+            LineError::NotAString { field, found } => {
+                write!(f, "field {field:?} is not a string (found {found})")
+            }
+            LineError::DuplicateField(name) => write!(f, "field {name:?} occurs more than once"),
+            LineError::TooLong { len, limit } => write!(
+                f,
+                "line is {len} bytes, over the {limit}-byte limit (--max-size); not copied"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LineError {}
+
+/// What cleaning one line gave.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineStats {
+    /// Bytes of the text field before cleaning.
+    pub text_in: usize,
+    /// Bytes of the text field after cleaning.
+    pub text_out: usize,
+    /// Bytes removed by rules.
+    pub bytes_removed: usize,
+    /// Number of removals.
+    pub removals: usize,
+}
+
+/// The record added to each object.
+#[derive(Serialize)]
+struct Record<'a> {
+    bytes_in: usize,
+    bytes_out: usize,
+    bytes_removed: usize,
+    removals: Vec<RemovalRecord<'a>>,
+    /// Set when the safety guard withheld heuristic removals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    guard: Option<GuardRecord>,
+}
+
+/// Cleans the text field `field` of one JSON object (a line without its
+/// terminator) and appends the output line, with its `\n`, to `out`.
+pub fn clean_line(
+    engine: &Engine,
+    line: &[u8],
+    field: &str,
+    out: &mut Vec<u8>,
+) -> Result<LineStats, LineError> {
+    let fields: Fields<'_> =
+        serde_json::from_slice(line).map_err(|e| LineError::Malformed(short_error(&e)))?;
+    let mut text = None;
+    for (key, value) in &fields.0 {
+        if key == field {
+            if text.is_some() {
+                return Err(LineError::DuplicateField(field.to_owned()));
+            }
+            text = Some(*value);
+        }
+    }
+    let raw = text.ok_or_else(|| LineError::MissingField(field.to_owned()))?;
+    let text: Cow<'_, str> =
+        serde_json::from_str(raw.get()).map_err(|_| LineError::NotAString {
+            field: field.to_owned(),
+            found: json_kind(raw.get()),
+        })?;
+    let cleaned = engine.clean(&text);
+    let output = cleaned.output();
+    let record = Record {
+        bytes_in: text.len(),
+        bytes_out: output.len(),
+        bytes_removed: cleaned.bytes_removed(),
+        removals: removal_records(&cleaned),
+        guard: guard_record(&cleaned),
+    };
+    let stats = LineStats {
+        text_in: text.len(),
+        text_out: output.len(),
+        bytes_removed: record.bytes_removed,
+        removals: record.removals.len(),
+    };
+    out.reserve(line.len() + 64);
+    out.push(b'{');
+    for (key, value) in fields.0.iter().filter(|(k, _)| k != RECORD_KEY) {
+        if out.last() != Some(&b'{') {
+            out.push(b',');
+        }
+        write_json(out, key);
+        out.push(b':');
+        if key == field {
+            write_json(out, &output);
+        } else {
+            out.extend_from_slice(value.get().as_bytes());
+        }
+    }
+    if out.last() != Some(&b'{') {
+        out.push(b',');
+    }
+    write_json(out, RECORD_KEY);
+    out.push(b':');
+    write_json(out, &record);
+    out.extend_from_slice(b"}\n");
+    Ok(stats)
+}
+
+/// Serializing plain data into a `Vec` cannot fail.
+fn write_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    let _ = serde_json::to_writer(&mut *out, value);
+}
+
+/// serde_json's message without its trailing "at line 1 column N", which
+/// would be misleading next to our own line number; the column is kept.
+fn short_error(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    match msg.rfind(" at line ") {
+        Some(i) => format!("{} (column {})", &msg[..i], e.column()),
+        None => msg,
+    }
+}
+
+fn json_kind(raw: &str) -> &'static str {
+    match raw.as_bytes().first() {
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        _ => "a number",
+    }
+}
+
+/// An object's fields in order, values left as raw JSON.
+struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(Key(k)) = map.next_key()? {
+                    fields.push((k, map.next_value()?));
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A key, borrowed from the line unless it holds escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Settings of a stream.
+#[derive(Clone, Debug)]
+pub struct StreamOptions {
+    /// The text field.
+    pub field: String,
+    /// What to do with lines that cannot be cleaned.
+    pub on_error: OnError,
+    /// Lines longer than this are not read into memory.
+    pub max_line: u64,
+    /// Input bytes per chunk cleaned in parallel; memory is a few chunks.
+    pub chunk_bytes: usize,
+}
+
+impl Default for StreamOptions {
+    fn default() -> StreamOptions {
+        StreamOptions {
+            field: "text".to_owned(),
+            on_error: OnError::Pass,
+            max_line: 1 << 30,
+            chunk_bytes: 2 << 20,
+        }
+    }
+}
+
+/// Totals of one stream or several.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StreamStats {
+    /// Lines read (the last line counts even without a terminator).
+    pub lines: u64,
+    /// Input bytes, terminators included.
+    pub bytes_in: u64,
+    /// Output bytes written.
+    pub bytes_out: u64,
+    /// Documents cleaned.
+    pub documents: u64,
+    /// Text bytes before cleaning, over all documents.
+    pub text_in: u64,
+    /// Text bytes after cleaning.
+    pub text_out: u64,
+    /// Bytes removed by rules.
+    pub bytes_removed: u64,
+    /// Lines that could not be cleaned.
+    pub errors: u64,
+}
+
+/// Why a stream stopped.
+#[derive(Debug)]
+pub enum StreamError {
+    /// Reading or writing failed.
+    Io(io::Error),
+    /// A line could not be cleaned and the policy is [`OnError::Fail`].
+    Line {
+        /// 1-based line number.
+        line: u64,
+        /// Why.
+        error: LineError,
+    },
+}
+
+impl fmt::Display for StreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamError::Io(e) => write!(f, "{e}"),
+            StreamError::Line { line, error } => write!(f, "line {line}: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for StreamError {}
+
+impl From<io::Error> for StreamError {
+    fn from(e: io::Error) -> StreamError {
+        StreamError::Io(e)
+    }
+}
+
+/// One line as read: its bytes (terminator stripped) or how long it was.
+enum Read {
+    Line(Vec<u8>),
+    TooLong(u64),
+}
+
+/// Reads the next line into `buf` (without `\n` or `\r\n`), keeping at most
+/// `limit` bytes. Returns `None` at the end of input, otherwise the line
+/// and the number of bytes consumed.
+fn read_line(r: &mut impl BufRead, limit: u64) -> io::Result<Option<(Read, u64)>> {
+    let mut buf = Vec::new();
+    let mut len: u64 = 0;
+    let mut too_long = false;
+    loop {
+        let available = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            if len == 0 {
+                return Ok(None);
+            }
+            break;
+        }
+        let (take, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        len += take as u64;
+        if !too_long {
+            if len > limit.saturating_add(2) {
+                too_long = true;
+                buf = Vec::new();
+            } else {
+                buf.extend_from_slice(&available[..take]);
+            }
+        }
+        r.consume(take);
+        if done {
+            break;
+        }
+    }
+    if too_long {
+        return Ok(Some((Read::TooLong(len), len)));
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    }
+    if buf.len() as u64 > limit {
+        return Ok(Some((Read::TooLong(len), len)));
+    }
+    Ok(Some((Read::Line(buf), len)))
+}
+
+/// What cleaning one line of a chunk gave.
+type Outcome = Result<(Vec<u8>, LineStats), (LineError, Option<Vec<u8>>)>;
+
+/// Cleans a JSON Lines stream from `input` to `output`, adding its totals
+/// to `stats` (which hold what was done even when the stream stops early).
+///
+/// `report(line, error)` is called, in order, for every line that cannot be
+/// cleaned (1-based line numbers); `progress(bytes)` after each chunk with
+/// the input bytes it held. Runs on the current rayon pool.
+pub fn clean_stream(
+    engine: &Engine,
+    input: &mut (impl BufRead + Send),
+    output: &mut impl Write,
+    opts: &StreamOptions,
+    stats: &mut StreamStats,
+    mut report: impl FnMut(u64, &LineError),
+    mut progress: impl FnMut(u64),
+) -> Result<(), StreamError> {
+    let mut line_no = 0u64;
+    let mut out = Vec::new();
+    let mut chunk = read_chunk(input, opts)?;
+    while !chunk.0.is_empty() {
+        let (lines, chunk_bytes) = chunk;
+        // The next chunk is read while this one is cleaned: reading would
+        // otherwise leave the other workers idle.
+        let (next, results) = rayon::join(
+            || read_chunk(input, opts),
+            || -> Vec<Outcome> {
+                lines
+                    .into_par_iter()
+                    .map(|r| clean_read(engine, r, opts))
+                    .collect()
+            },
+        );
+        out.clear();
+        for r in results {
+            stats.lines += 1;
+            line_no += 1;
+            match r {
+                Ok((buf, s)) => {
+                    stats.documents += 1;
+                    stats.text_in += s.text_in as u64;
+                    stats.text_out += s.text_out as u64;
+                    stats.bytes_removed += s.bytes_removed as u64;
+                    out.extend_from_slice(&buf);
+                }
+                Err((error, line)) => {
+                    stats.errors += 1;
+                    report(line_no, &error);
+                    match (opts.on_error, line) {
+                        (OnError::Fail, _) => {
+                            output.write_all(&out)?;
+                            output.flush()?;
+                            stats.bytes_out += out.len() as u64;
+                            return Err(StreamError::Line {
+                                line: line_no,
+                                error,
+                            });
+                        }
+                        (OnError::Pass, Some(line)) => {
+                            out.extend_from_slice(&line);
+                            out.push(b'\n');
+                        }
+                        (OnError::Pass | OnError::Skip, _) => {}
+                    }
+                }
+            }
+        }
+        output.write_all(&out)?;
+        stats.bytes_in += chunk_bytes;
+        stats.bytes_out += out.len() as u64;
+        progress(chunk_bytes);
+        chunk = next?;
+    }
+    output.flush()?;
+    Ok(())
+}
+
+/// Reads lines until the chunk holds about `opts.chunk_bytes` bytes.
+fn read_chunk(input: &mut impl BufRead, opts: &StreamOptions) -> io::Result<(Vec<Read>, u64)> {
+    let mut lines = Vec::new();
+    let mut bytes = 0u64;
+    while bytes < opts.chunk_bytes as u64 {
+        let Some((line, len)) = read_line(input, opts.max_line)? else {
+            break;
+        };
+        bytes += len;
+        lines.push(line);
+    }
+    Ok((lines, bytes))
+}
+
+fn clean_read(engine: &Engine, read: Read, opts: &StreamOptions) -> Outcome {
+    match read {
+        Read::TooLong(len) => Err((
+            LineError::TooLong {
+                len,
+                limit: opts.max_line,
+            },
+            None,
+        )),
+        Read::Line(line) => {
+            let mut buf = Vec::new();
+            match clean_line(engine, &line, &opts.field, &mut buf) {
+                Ok(s) => Ok((buf, s)),
+                Err(e) => Err((e, Some(line))),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        Engine::builtin().unwrap()
+    }
+
+    fn clean(line: &str) -> Result<String, LineError> {
+        let mut out = Vec::new();
+        clean_line(&engine(), line.as_bytes(), "text", &mut out)?;
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn other_fields_are_kept_raw_and_in_place() {
+        let got = clean(
+            r#"{"id":1.50e2, "text":"Body.\nShare on Facebook\n", "meta":{"b":[1, 2],"a":"\u00e9"}}"#,
+        )
+        .unwrap();
+        assert!(
+            got.starts_with(
+                r#"{"id":1.50e2,"text":"Body.\n","meta":{"b":[1, 2],"a":"\u00e9"},"deboil":{"bytes_in":24,"bytes_out":6,"bytes_removed":18,"removals":[{"rule":"#
+            ),
+            "{got}"
+        );
+        assert!(got.ends_with("}]}}\n"), "{got}");
+        let v: serde_json::Value = serde_json::from_str(&got).unwrap();
+        assert_eq!(v["deboil"]["removals"][0]["text"], "Share on Facebook\n");
+    }
+
+    #[test]
+    fn an_existing_record_is_replaced() {
+        let got = clean(r#"{"deboil":{"old":true},"text":"Body."}"#).unwrap();
+        assert_eq!(
+            got,
+            "{\"text\":\"Body.\\n\",\"deboil\":{\"bytes_in\":5,\"bytes_out\":6,\"bytes_removed\":0,\"removals\":[]}}\n"
+        );
+    }
+
+    #[test]
+    fn bad_lines_say_why() {
+        assert!(matches!(clean("{"), Err(LineError::Malformed(_))));
+        assert!(matches!(clean("[1]"), Err(LineError::Malformed(_))));
+        assert_eq!(
+            clean(r#"{"body":"x"}"#),
+            Err(LineError::MissingField("text".into()))
+        );
+        assert_eq!(
+            clean(r#"{"text":null}"#),
+            Err(LineError::NotAString {
+                field: "text".into(),
+                found: "null"
+            })
+        );
+        assert_eq!(
+            clean(r#"{"text":"a","text":"b"}"#),
+            Err(LineError::DuplicateField("text".into()))
+        );
+    }
+
+    fn stream(input: &str, on_error: OnError, chunk_bytes: usize) -> (String, Vec<u64>, bool) {
+        let opts = StreamOptions {
+            on_error,
+            chunk_bytes,
+            max_line: 64,
+            ..StreamOptions::default()
+        };
+        let mut out = Vec::new();
+        let mut bad = Vec::new();
+        let r = clean_stream(
+            &engine(),
+            &mut input.as_bytes(),
+            &mut out,
+            &opts,
+            &mut StreamStats::default(),
+            |n, _| bad.push(n),
+            |_| {},
+        );
+        (String::from_utf8(out).unwrap(), bad, r.is_ok())
+    }
+
+    #[test]
+    fn stream_keeps_order_and_reports_bad_lines_by_number() {
+        let long = format!("{{\"text\":\"{}\"}}", "x".repeat(100));
+        let input = format!(
+            "{{\"text\":\"a\"}}\nnot json\r\n{long}\n{{\"text\":\"Tweet\"}}\n{{\"text\":\"b\"}}"
+        );
+        for chunk in [1, 7, 1 << 20] {
+            let (out, bad, ok) = stream(&input, OnError::Pass, chunk);
+            assert!(ok);
+            assert_eq!(bad, [2, 3]);
+            let lines: Vec<&str> = out.lines().collect();
+            assert_eq!(lines.len(), 4, "{out}");
+            assert!(lines[0].starts_with(r#"{"text":"a\n""#));
+            assert_eq!(lines[1], "not json");
+            assert!(lines[2].starts_with(r#"{"text":"""#));
+            assert!(lines[3].starts_with(r#"{"text":"b\n""#));
+
+            let (out, bad, ok) = stream(&input, OnError::Skip, chunk);
+            assert!(ok);
+            assert_eq!(bad, [2, 3]);
+            assert_eq!(out.lines().count(), 3);
+
+            let (out, bad, ok) = stream(&input, OnError::Fail, chunk);
+            assert!(!ok);
+            assert_eq!(bad, [2]);
+            assert_eq!(out.lines().count(), 1);
+        }
+    }
+}

@@ -1,0 +1,456 @@
+//! `deboil clean --jsonl`: JSON Lines from standard input or files (gzip and
+//! zstd by extension) to standard output or `--output FILE`.
+//!
+//! Reading and decompressing run on their own thread, and so do compressing
+//! and writing, each a bounded number of blocks ahead, so that the rayon
+//! workers cleaning a chunk are not left waiting on either end while memory
+//! stays bounded.
+
+use super::args::CleanArgs;
+use super::progress::Progress;
+use super::summary::Summary;
+use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
+use anyhow::Context;
+use deboil::Engine;
+use deboil::batch::jsonl::{self, StreamError, StreamOptions, StreamStats};
+use std::fs::File;
+use std::io::{self, BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+/// Bytes per block handed between threads.
+const BLOCK: usize = 1 << 20;
+/// Blocks in flight between a thread and the cleaning loop.
+const DEPTH: usize = 2;
+
+pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
+    let engine = build_engine(&args.common)?;
+    let opts = StreamOptions {
+        field: args.field.clone(),
+        on_error: args.on_error.into(),
+        max_line: args.common.max_size,
+        ..StreamOptions::default()
+    };
+    let inputs: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.paths.clone()
+    };
+    for p in &inputs {
+        if p.is_dir() {
+            anyhow::bail!(
+                "{}: is a directory; --jsonl reads files or standard input",
+                p.display()
+            );
+        }
+        if let Some(out) = &args.output {
+            if p.as_os_str() != "-" && same_file(p, out) {
+                anyhow::bail!(
+                    "--output {} is the input {}: inputs are never modified",
+                    out.display(),
+                    p.display()
+                );
+            }
+        }
+    }
+    with_threads(args.common.threads, || {
+        stream_all(&engine, &args, &inputs, &opts)
+    })?
+}
+
+fn stream_all(
+    engine: &Engine,
+    args: &CleanArgs,
+    inputs: &[PathBuf],
+    opts: &StreamOptions,
+) -> anyhow::Result<u8> {
+    let start = Instant::now();
+    let total = inputs
+        .iter()
+        .map(|p| (p.as_os_str() != "-").then(|| p.metadata().ok().map(|m| m.len())))
+        .sum::<Option<Option<u64>>>()
+        .flatten();
+    let progress = Progress::bytes(total);
+    let mut output = Output::open(args.output.as_deref())?;
+    let mut stats = StreamStats::default();
+    let mut failed = None;
+    let mut done_before = 0u64;
+    for path in inputs {
+        let name = if path.as_os_str() == "-" {
+            "<stdin>".to_owned()
+        } else {
+            path.display().to_string()
+        };
+        let counter = Arc::new(AtomicU64::new(0));
+        let mut input = open_input(path, Arc::clone(&counter))
+            .with_context(|| format!("cannot read {name}"))?;
+        let result = jsonl::clean_stream(
+            engine,
+            &mut input,
+            &mut output,
+            opts,
+            &mut stats,
+            |line, e| progress.warn(&format!("deboil: {name}:{line}: {e}")),
+            |_| progress.set_position(done_before + counter.load(Ordering::Relaxed)),
+        );
+        done_before += counter.load(Ordering::Relaxed);
+        match result {
+            Ok(()) => {}
+            Err(StreamError::Line { line, error }) => {
+                failed = Some(format!(
+                    "{name}:{line}: stopped at this line (--on-error fail): {error}"
+                ));
+                break;
+            }
+            // A closed pipe downstream is not an error (see main).
+            Err(StreamError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+                return Err(e.into());
+            }
+            Err(StreamError::Io(e)) => {
+                return Err(anyhow::Error::new(e).context(format!("{name}: cannot clean")));
+            }
+        }
+    }
+    progress.finish();
+    match &failed {
+        Some(f) => {
+            output.abandon()?;
+            eprintln!("deboil: {f}");
+        }
+        None => output.finish()?,
+    }
+    let summary = Summary {
+        mode: "jsonl",
+        lines: Some(stats.lines),
+        documents: Some(stats.documents),
+        bytes_read: stats.bytes_in,
+        bytes_in: stats.text_in,
+        bytes_out: stats.text_out,
+        errors: stats.errors,
+        ..Summary::default()
+    }
+    .finish(start.elapsed());
+    // Standard output carries the data: with --json the summary record goes
+    // to standard error, in place of the human line.
+    if args.json {
+        eprintln!("{}", summary.json());
+    } else {
+        eprintln!("{}", summary.line());
+    }
+    Ok(if summary.errors > 0 || failed.is_some() {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// How a file is compressed, from its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Codec {
+    Plain,
+    Gzip,
+    Zstd,
+}
+
+impl Codec {
+    fn of(path: &Path) -> Codec {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("gz") => Codec::Gzip,
+            Some("zst") | Some("zstd") => Codec::Zstd,
+            _ => Codec::Plain,
+        }
+    }
+}
+
+/// Counts the bytes read from the underlying file (compressed bytes for
+/// compressed files), for the progress bar.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn open_input(path: &Path, count: Arc<AtomicU64>) -> io::Result<Prefetch> {
+    let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        Box::new(Counting {
+            inner: io::stdin(),
+            count,
+        })
+    } else {
+        Box::new(Counting {
+            inner: File::open(path)?,
+            count,
+        })
+    };
+    let decoded: Box<dyn Read + Send> = match Codec::of(path) {
+        Codec::Plain => raw,
+        // Multi-member: `cat a.gz b.gz` is one valid gzip stream.
+        Codec::Gzip => Box::new(flate2::read::MultiGzDecoder::new(io::BufReader::new(raw))),
+        Codec::Zstd => Box::new(zstd::stream::read::Decoder::new(raw)?),
+    };
+    Ok(Prefetch::spawn(decoded))
+}
+
+/// A reader running on its own thread, up to [`DEPTH`] blocks ahead.
+struct Prefetch {
+    rx: Receiver<io::Result<Vec<u8>>>,
+    block: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl Prefetch {
+    fn spawn(mut inner: Box<dyn Read + Send>) -> Prefetch {
+        let (tx, rx) = sync_channel(DEPTH);
+        std::thread::spawn(move || {
+            loop {
+                let mut block = vec![0; BLOCK];
+                let n = match read_full(&mut inner, &mut block) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                };
+                block.truncate(n);
+                // The receiver is gone when the stream stopped early.
+                if n == 0 || tx.send(Ok(block)).is_err() {
+                    return;
+                }
+            }
+        });
+        Prefetch {
+            rx,
+            block: Vec::new(),
+            pos: 0,
+            done: false,
+        }
+    }
+}
+
+/// Reads until `buf` is full or the input ends; decoders return short reads.
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+impl Read for Prefetch {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Prefetch {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.pos >= self.block.len() && !self.done {
+            match self.rx.recv() {
+                Ok(Ok(block)) => {
+                    self.block = block;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => self.done = true,
+            }
+        }
+        Ok(&self.block[self.pos.min(self.block.len())..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+    }
+}
+
+/// Where the cleaned lines go: a writer thread feeding standard output or
+/// a temporary file (through its encoder) that replaces `--output` at the end.
+struct Output {
+    tx: Option<SyncSender<Vec<u8>>>,
+    thread: Option<JoinHandle<io::Result<Option<tempfile::NamedTempFile>>>>,
+    dest: Option<PathBuf>,
+    pending: Vec<u8>,
+}
+
+impl Output {
+    fn open(dest: Option<&Path>) -> anyhow::Result<Output> {
+        let (tx, rx) = sync_channel::<Vec<u8>>(DEPTH);
+        let thread = match dest {
+            None => std::thread::spawn(move || {
+                let mut out = io::stdout().lock();
+                for block in rx {
+                    out.write_all(&block)?;
+                }
+                out.flush()?;
+                Ok(None)
+            }),
+            Some(path) => {
+                let tmp = deboil::batch::temp_beside(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                let codec = Codec::of(path);
+                std::thread::spawn(move || write_encoded(tmp, codec, rx).map(Some))
+            }
+        };
+        Ok(Output {
+            tx: Some(tx),
+            thread: Some(thread),
+            dest: dest.map(Path::to_path_buf),
+            pending: Vec::with_capacity(BLOCK),
+        })
+    }
+
+    fn send(&mut self, block: Vec<u8>) -> io::Result<()> {
+        let sent = self.tx.as_ref().is_some_and(|tx| tx.send(block).is_ok());
+        if sent {
+            return Ok(());
+        }
+        // The writer stopped: its own error says why.
+        match self.join() {
+            Err(e) => Err(e),
+            Ok(_) => Err(io::Error::other("output closed")),
+        }
+    }
+
+    fn join(&mut self) -> io::Result<Option<tempfile::NamedTempFile>> {
+        self.tx = None;
+        match self.thread.take() {
+            Some(t) => t
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("writer thread panicked"))),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes everything and puts the output file in place.
+    fn finish(&mut self) -> anyhow::Result<()> {
+        self.flush()?;
+        let tmp = self.join()?;
+        if let (Some(tmp), Some(dest)) = (tmp, &self.dest) {
+            tmp.persist(dest)
+                .map_err(|e| e.error)
+                .with_context(|| format!("cannot write {}", dest.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Stops after a fatal line: standard output keeps what was written, an
+    /// output file is left as it was.
+    fn abandon(&mut self) -> anyhow::Result<()> {
+        self.flush()?;
+        drop(self.join()?);
+        Ok(())
+    }
+}
+
+impl Drop for Output {
+    /// An output abandoned by an error: wait for the writer, so that its
+    /// temporary file is removed before the process exits.
+    fn drop(&mut self) {
+        let _ = self.join();
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= BLOCK {
+            let block = std::mem::replace(&mut self.pending, Vec::with_capacity(BLOCK));
+            self.send(block)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            let block = std::mem::take(&mut self.pending);
+            self.send(block)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_encoded(
+    tmp: tempfile::NamedTempFile,
+    codec: Codec,
+    rx: Receiver<Vec<u8>>,
+) -> io::Result<tempfile::NamedTempFile> {
+    let file = io::BufWriter::with_capacity(BLOCK, tmp);
+    let finish_plain = |mut w: io::BufWriter<tempfile::NamedTempFile>| {
+        w.flush()?;
+        w.into_inner().map_err(io::IntoInnerError::into_error)
+    };
+    match codec {
+        Codec::Plain => {
+            let mut w = file;
+            for block in rx {
+                w.write_all(&block)?;
+            }
+            finish_plain(w)
+        }
+        Codec::Gzip => {
+            let mut w = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+            for block in rx {
+                w.write_all(&block)?;
+            }
+            finish_plain(w.finish()?)
+        }
+        Codec::Zstd => {
+            let mut w = zstd::stream::write::Encoder::new(file, 3)?;
+            for block in rx {
+                w.write_all(&block)?;
+            }
+            finish_plain(w.finish()?)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codec_by_extension() {
+        assert_eq!(Codec::of(Path::new("a.jsonl")), Codec::Plain);
+        assert_eq!(Codec::of(Path::new("a.jsonl.gz")), Codec::Gzip);
+        assert_eq!(Codec::of(Path::new("a.jsonl.zst")), Codec::Zstd);
+    }
+
+    #[test]
+    fn prefetch_reads_everything_in_order() {
+        let data: Vec<u8> = (0..3 * BLOCK + 17).map(|i| (i % 251) as u8).collect();
+        let mut p = Prefetch::spawn(Box::new(io::Cursor::new(data.clone())));
+        let mut got = Vec::new();
+        p.read_to_end(&mut got).unwrap();
+        assert_eq!(got, data);
+    }
+}
