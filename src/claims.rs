@@ -75,6 +75,43 @@ impl Claims {
         taken
     }
 
+    /// Share of the document's non-blank content bytes claimed so far.
+    pub fn claimed_share(&self, doc: &Document) -> f64 {
+        let (mut total, mut claimed) = (0usize, 0usize);
+        for (i, l) in doc.lines().iter().enumerate() {
+            if l.blank {
+                continue;
+            }
+            let len = l.content_end - l.start;
+            total += len;
+            if self.is_claimed(i) {
+                claimed += len;
+            }
+        }
+        for (span, _) in &self.spans {
+            if !self.is_claimed(doc.line_of(span.start)) {
+                claimed += span.len();
+            }
+        }
+        if total == 0 {
+            0.0
+        } else {
+            claimed.min(total) as f64 / total as f64
+        }
+    }
+
+    /// Withdraws every claim made by a rule for which `pred` is true.
+    pub fn release(&mut self, mut pred: impl FnMut(RuleIndex) -> bool) {
+        for o in &mut self.owner {
+            if *o != NONE && pred(RuleIndex(*o)) {
+                *o = NONE;
+            }
+        }
+        self.spans.retain(|(_, r)| !pred(*r));
+        let owner = &self.owner;
+        self.notes.retain(|(line, _)| owner[*line] != NONE);
+    }
+
     /// Claims the text `span` inside one line for `rule`.
     pub fn claim_span(&mut self, span: Span, rule: RuleIndex) {
         if !span.is_empty() {
@@ -201,6 +238,19 @@ mod tests {
             .iter()
             .map(|x| (x.span.start, x.span.end, x.rule.0))
             .collect()
+    }
+
+    #[test]
+    fn release_withdraws_one_rules_claims() {
+        let doc = Document::new("aaaa\nbb\n\ncc\n");
+        let mut c = Claims::new(doc.lines().len());
+        c.claim_line(0, r(0));
+        c.claim_line_because(1, r(1), "why");
+        assert!((c.claimed_share(&doc) - 0.75).abs() < 1e-9);
+        c.release(|rule| rule == r(1));
+        assert_eq!(c.owner(1), None);
+        assert_eq!(c.owner(0), Some(r(0)));
+        assert!((c.claimed_share(&doc) - 0.5).abs() < 1e-9);
     }
 
     #[test]

@@ -7,14 +7,18 @@
 //!
 //! 1. line and span pattern rules, in rule order;
 //! 2. tail rules, in rule order;
-//! 3. heuristic rules, in rule order.
+//! 3. heuristic rules, in rule order;
+//! 4. the safety guard: when everything claimed would remove more than the
+//!    engine's limit of the document's text, the heuristic claims are
+//!    withdrawn (pattern rules name their debris and stay) and the result
+//!    reports it.
 //!
 //! The claims become the document's removals, rendered by [`Cleaned`].
 
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::matcher::{Hit, Matcher};
-use crate::removal::Cleaned;
+use crate::removal::{Cleaned, Guard};
 use crate::rules::{PatternRule, RuleIndex, RuleKind, RuleSet, Scope, Selection};
 use std::sync::Arc;
 
@@ -22,21 +26,42 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct Engine {
     inner: Arc<Inner>,
+    guard: Option<f64>,
 }
 
+/// The compiled part, shared by every clone.
 #[derive(Debug)]
 struct Inner {
     rules: RuleSet,
     matcher: Matcher,
 }
 
+/// The default safety guard: heuristic removals are withheld from a document
+/// when all rules together would remove more than this share of its text.
+pub const DEFAULT_GUARD: f64 = 0.9;
+
 impl Engine {
-    /// Compiles `rules`.
+    /// Compiles `rules`, with the default safety guard.
     pub fn new(rules: RuleSet) -> crate::Result<Engine> {
         let matcher = Matcher::new(&rules)?;
         Ok(Engine {
             inner: Arc::new(Inner { rules, matcher }),
+            guard: Some(DEFAULT_GUARD),
         })
+    }
+
+    /// Sets the safety guard: when all rules together would remove more
+    /// than `limit` (a share in 0..=1) of a document's non-blank text, the
+    /// heuristic rules' removals are withheld and the result says so
+    /// ([`Cleaned::guard`]). `None` turns the guard off.
+    pub fn with_guard(mut self, limit: Option<f64>) -> Engine {
+        self.guard = limit;
+        self
+    }
+
+    /// The safety guard's limit.
+    pub fn guard(&self) -> Option<f64> {
+        self.guard
     }
 
     /// The built-in rules under the default (balanced) profile.
@@ -111,13 +136,32 @@ impl Engine {
                 claim_tail(&doc, &prefix, &mut claims, rule, p, &markers);
             }
         }
+        let mut any_heuristic = false;
         for (idx, rule) in rules.iter() {
             if let RuleKind::Heuristic(h) = &rule.kind {
                 h.apply(&doc, &mut claims, idx);
+                any_heuristic = true;
+            }
+        }
+        let mut guard = None;
+        if let (Some(limit), true) = (self.guard, any_heuristic) {
+            let would_remove = claims.claimed_share(&doc);
+            if would_remove > limit {
+                claims.release(|r| matches!(rules.get(r).kind, RuleKind::Heuristic(_)));
+                let removes = claims.claimed_share(&doc);
+                // Only a withholding is worth reporting: pattern rules alone
+                // may remove a page that is all debris.
+                if removes < would_remove {
+                    guard = Some(Guard {
+                        would_remove,
+                        limit,
+                        removes,
+                    });
+                }
             }
         }
         let removals = claims.into_removals(&doc);
-        Cleaned::new(doc, rules, removals)
+        Cleaned::new(doc, rules, removals).with_guard(guard)
     }
 }
 
@@ -172,6 +216,15 @@ fn claim_tail(
     let Some(&marker) = markers.iter().find(|&&m| share(m) >= p.tail.after) else {
         return;
     };
+    if let Some(max) = p.tail.max_line_chars {
+        let long = (marker + 1..doc.lines().len()).any(|i| {
+            let t = doc.line_trimmed(i);
+            t.len() > max && t.chars().count() > max
+        });
+        if long {
+            return;
+        }
+    }
     let mut start = marker;
     if p.tail.back_to_content {
         // Walk back over the short lines and blocks before the marker, up to

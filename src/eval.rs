@@ -211,6 +211,37 @@ pub fn gold_tokens(input_tokens: &[Token], gold: &str) -> Vec<bool> {
     marks
 }
 
+/// Marks each input token whose removal cost gold content: it sits in a
+/// 4-gram of the input that the gold text has more copies of (up to the
+/// input's own count) than the output kept. Removing one of two copies of a
+/// duplicated gold line costs nothing and is not marked.
+pub fn lost_gold_tokens(input_tokens: &[Token], gold: &str, output: &str) -> Vec<bool> {
+    let g = shingles(&tokens(gold));
+    let o = shingles(&tokens(output));
+    let i = shingles(input_tokens);
+    let lost = |k: u64| {
+        let need = g
+            .get(&k)
+            .copied()
+            .unwrap_or(0)
+            .min(i.get(&k).copied().unwrap_or(0));
+        o.get(&k).copied().unwrap_or(0) < need
+    };
+    let mut marks = vec![false; input_tokens.len()];
+    if input_tokens.len() < 4 {
+        if !input_tokens.is_empty() && lost(shingle_key(input_tokens)) {
+            marks.iter_mut().for_each(|m| *m = true);
+        }
+        return marks;
+    }
+    for (k, w) in input_tokens.windows(4).enumerate() {
+        if lost(shingle_key(w)) {
+            marks[k..k + 4].iter_mut().for_each(|m| *m = true);
+        }
+    }
+    marks
+}
+
 /// Means of page scores, as the benchmarks aggregate them.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Aggregate {
@@ -310,6 +341,16 @@ mod tests {
         let a = aggregate(&pages);
         assert!((a.precision - 0.5).abs() < 1e-9);
         assert!((a.recall - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn removing_a_duplicate_copy_loses_no_gold() {
+        let input = "the cat sat on the mat\nthe cat sat on the mat";
+        let toks = tokens(input);
+        let lost = lost_gold_tokens(&toks, "the cat sat on the mat", "the cat sat on the mat\n");
+        assert!(lost.iter().all(|l| !l), "{lost:?}");
+        let lost = lost_gold_tokens(&toks, "the cat sat on the mat", "nothing");
+        assert!(lost[..6].iter().all(|l| *l));
     }
 
     #[test]

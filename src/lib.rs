@@ -39,6 +39,6 @@ pub use document::Document;
 pub use engine::Engine;
 pub use error::{Diagnostic, Error, Result};
 pub use matcher::{Hit, Matcher};
-pub use removal::{Cleaned, InvalidRemoval, Removal, Segment};
+pub use removal::{Cleaned, Guard, InvalidRemoval, Removal, Segment};
 pub use rules::{Profile, Rule, RuleIndex, RuleSet, Selection};
 pub use span::Span;

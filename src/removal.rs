@@ -57,6 +57,20 @@ pub struct Cleaned<'a> {
     doc: Document<'a>,
     rules: &'a RuleSet,
     removals: Vec<Removal>,
+    guard: Option<Guard>,
+}
+
+/// The safety guard's report: cleaning would have removed more of the
+/// document than the engine's limit allows, so heuristic removals were
+/// withheld (pattern rules, which name their debris, still apply).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Guard {
+    /// Share of the document's non-blank text all rules together would remove.
+    pub would_remove: f64,
+    /// The engine's limit.
+    pub limit: f64,
+    /// Share removed after withholding heuristic removals.
+    pub removes: f64,
 }
 
 impl<'a> Cleaned<'a> {
@@ -70,6 +84,7 @@ impl<'a> Cleaned<'a> {
             doc,
             rules,
             removals,
+            guard: None,
         }
     }
 
@@ -126,6 +141,16 @@ impl<'a> Cleaned<'a> {
     /// The input text.
     pub fn input(&self) -> &'a str {
         self.text
+    }
+
+    /// Set when the safety guard withheld removals from this document.
+    pub fn guard(&self) -> Option<Guard> {
+        self.guard
+    }
+
+    pub(crate) fn with_guard(mut self, guard: Option<Guard>) -> Cleaned<'a> {
+        self.guard = guard;
+        self
     }
 
     /// The removals, sorted by position and disjoint.

@@ -13,7 +13,7 @@
 //! per [`OnError`]; the line number always goes with it.
 
 use crate::Engine;
-use crate::render::json::{RemovalRecord, removal_records};
+use crate::render::json::{GuardRecord, RemovalRecord, guard_record, removal_records};
 use rayon::prelude::*;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -102,6 +102,9 @@ struct Record<'a> {
     bytes_out: usize,
     bytes_removed: usize,
     removals: Vec<RemovalRecord<'a>>,
+    /// Set when the safety guard withheld heuristic removals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    guard: Option<GuardRecord>,
 }
 
 /// Cleans the text field `field` of one JSON object (a line without its
@@ -136,6 +139,7 @@ pub fn clean_line(
         bytes_out: output.len(),
         bytes_removed: cleaned.bytes_removed(),
         removals: removal_records(&cleaned),
+        guard: guard_record(&cleaned),
     };
     let stats = LineStats {
         text_in: text.len(),

@@ -18,7 +18,7 @@
 //! on the output file system's own clock: the manifest's modification time,
 //! not the system time, marks the start of a configuration.
 
-use crate::rules::RuleSet;
+use crate::Engine;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io;
@@ -29,15 +29,17 @@ use std::time::SystemTime;
 pub const MANIFEST_NAME: &str = ".deboil-manifest.json";
 
 /// A stable digest of everything that decides what cleaning outputs: the
-/// deboil version and each selected rule (id and definition), in order.
+/// deboil version, the safety guard and each selected rule (id and
+/// definition), in order.
 ///
 /// The definitions are hashed through their `Debug` form, which lists every
 /// field of a rule's pattern or heuristic parameters; the version is part of
 /// the digest because that form is only stable within one version.
-pub fn fingerprint(rules: &RuleSet) -> String {
+pub fn fingerprint(engine: &Engine) -> String {
     let mut h = Fnv::default();
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
-    for (_, rule) in rules.iter() {
+    h.write(format!("{:?}", engine.guard()).as_bytes());
+    for (_, rule) in engine.rules().iter() {
         h.write(b"\0");
         h.write(rule.id.as_bytes());
         h.write(b"\0");
@@ -144,11 +146,11 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Selection;
+    use crate::{RuleSet, Selection};
     use std::time::Duration;
 
     #[test]
-    fn fingerprint_follows_the_selected_rules() {
+    fn fingerprint_follows_the_selected_rules_and_the_guard() {
         let set = RuleSet::builtin().unwrap();
         let balanced = set.select(&Selection::default()).unwrap();
         let safe = set
@@ -157,8 +159,12 @@ mod tests {
                 ..Selection::default()
             })
             .unwrap();
+        let balanced = Engine::new(balanced).unwrap();
+        let safe = Engine::new(safe).unwrap();
         assert_eq!(fingerprint(&balanced), fingerprint(&balanced.clone()));
         assert_ne!(fingerprint(&balanced), fingerprint(&safe));
+        let unguarded = balanced.clone().with_guard(None);
+        assert_ne!(fingerprint(&balanced), fingerprint(&unguarded));
     }
 
     fn touch(path: &Path, t: SystemTime) {

@@ -378,6 +378,15 @@ pub struct CommonArgs {
     )]
     pub ignore: Vec<String>,
 
+    /// Withhold heuristic removals from a document when all rules together
+    /// would remove more than this share (0..1) of its text.
+    #[arg(long, value_name = "SHARE", default_value_t = deboil::engine::DEFAULT_GUARD, help_heading = "Rules")]
+    pub guard: f64,
+
+    /// Turn the safety guard off.
+    #[arg(long, help_heading = "Rules")]
+    pub no_guard: bool,
+
     /// Only files matching this glob (gitignore syntax, `!` excludes; repeatable).
     #[arg(long, value_name = "GLOB", help_heading = "Input")]
     pub glob: Vec<String>,

@@ -57,6 +57,7 @@ fn to_stdout(engine: &Engine, item: &Item, opts: ReadOptions, json: bool) -> any
         }
     };
     let cleaned = engine.clean(&input.text);
+    super::warn_guard(&item.display(), &cleaned);
     let mut stdout = std::io::stdout().lock();
     if json {
         let name = item.display();
@@ -80,6 +81,7 @@ enum Outcome {
         bytes_in: usize,
         bytes_out: usize,
         record: Option<String>,
+        guard: Option<deboil::Guard>,
     },
     UpToDate,
     Skipped(String),
@@ -111,7 +113,7 @@ fn to_dir(
         exclude: Some(out.to_path_buf()),
     };
     let items = inputs::gather(&args.paths, &walk, &mut errors);
-    let mut manifest = Manifest::open(out, &fingerprint(engine.rules()));
+    let mut manifest = Manifest::open(out, &fingerprint(engine));
     manifest
         .begin(args.force)
         .with_context(|| format!("cannot write the manifest in {}", out.display()))?;
@@ -158,6 +160,7 @@ fn to_dir(
                 bytes_in: input.text.len() + if input.bom { BOM.len() } else { 0 },
                 bytes_out: bom.len() + output.len(),
                 record,
+                guard: cleaned.guard(),
             }
         },
         |item, outcome| {
@@ -166,7 +169,11 @@ fn to_dir(
                     bytes_in,
                     bytes_out,
                     record,
+                    guard,
                 } => {
+                    if let Some(g) = guard {
+                        progress.warn(&super::guard_warning(&item.display(), g));
+                    }
                     count(&mut summary.files);
                     summary.bytes_read += bytes_in as u64;
                     summary.bytes_in += bytes_in as u64;

@@ -9,8 +9,9 @@ use deboil::render::json::file_record;
 use std::io::Write;
 
 enum Outcome {
-    /// The rendered diff or JSON record, and whether the file would change.
-    Done(Vec<u8>, bool),
+    /// The rendered diff or JSON record, whether the file would change, and
+    /// what the safety guard did.
+    Done(Vec<u8>, bool, Option<deboil::Guard>),
     Skipped(String),
     Failed(String),
 }
@@ -53,17 +54,20 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
                         return Outcome::Failed("cannot serialize the JSON record".into());
                     }
                     buf.push(b'\n');
-                    Outcome::Done(buf, would_change)
+                    Outcome::Done(buf, would_change, cleaned.guard())
                 } else {
                     match write_diff(&mut buf, &cleaned, &name, style) {
-                        Ok(any) => Outcome::Done(buf, any),
+                        Ok(any) => Outcome::Done(buf, any, cleaned.guard()),
                         Err(e) => Outcome::Failed(e.to_string()),
                     }
                 }
             },
             |item, outcome| {
                 match outcome {
-                    Outcome::Done(buf, any) => {
+                    Outcome::Done(buf, any, guard) => {
+                        if let Some(g) = guard {
+                            super::warn_guard_values(&item.display(), g);
+                        }
                         changed |= any;
                         stdout.write_all(&buf)?;
                     }

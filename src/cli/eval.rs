@@ -99,6 +99,7 @@ struct Page {
     recall: f64,
     word_f1: f64,
     removed_share: Option<f64>,
+    guarded: bool,
     rules: Vec<(String, RuleTally)>,
 }
 
@@ -137,13 +138,16 @@ fn score_page(
     };
     let mut rules: Vec<(String, RuleTally)> = Vec::new();
     let mut removed_share = None;
+    let mut guarded = false;
     let output = match (&args.pred, &input) {
         (Some(dir), _) => read_text(&dir.join(format!("{id}.txt")))?,
         (None, Some(text)) => {
             let cleaned = engine.clean(text);
             removed_share = Some(ratio(cleaned.bytes_removed(), text.len()));
+            guarded = cleaned.guard().is_some();
+            let output = cleaned.output();
             let toks = eval::tokens(text);
-            let gold_marks = eval::gold_tokens(&toks, &gold);
+            let gold_marks = eval::lost_gold_tokens(&toks, &gold, &output);
             let mut by_rule: HashMap<&str, RuleTally> = HashMap::new();
             let mut ti = 0;
             for r in cleaned.removals() {
@@ -188,6 +192,7 @@ fn score_page(
         before,
         after,
         removed_share,
+        guarded,
         rules,
     })
 }
@@ -232,6 +237,7 @@ struct Report {
     after: Row,
     by_type: BTreeMap<String, (Option<Row>, Row)>,
     recall_drops_over_5_points: Option<usize>,
+    guarded_pages: usize,
     rules: Vec<RuleRow>,
 }
 
@@ -384,6 +390,7 @@ fn summarize(pages: &[Page], profile: deboil::Profile, cleaned_here: bool) -> Re
         after: row(agg_after(&all), snip(&all, false)),
         by_type,
         recall_drops_over_5_points: drops,
+        guarded_pages: pages.iter().filter(|p| p.guarded).count(),
         rules,
     }
 }
@@ -436,7 +443,7 @@ fn print_report(out: &mut impl Write, r: &Report, worst: usize) -> std::io::Resu
     if !r.rules.is_empty() {
         writeln!(
             out,
-            "\nrules by gold tokens removed (worst {worst}; a gold token is one whose 4-gram is in the gold text)"
+            "\nrules by gold tokens lost (worst {worst}; a removed token is lost gold when a 4-gram around it is in the gold text more often than in the output)"
         )?;
         writeln!(
             out,

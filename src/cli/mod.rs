@@ -48,7 +48,34 @@ fn build_engine(common: &CommonArgs) -> anyhow::Result<Engine> {
         select: common.select.clone(),
         ignore: common.ignore.clone(),
     };
-    Ok(Engine::new(set.select(&selection)?)?)
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&common.guard),
+        "--guard must be a share between 0 and 1, got {}",
+        common.guard
+    );
+    let guard = (!common.no_guard).then_some(common.guard);
+    Ok(Engine::new(set.select(&selection)?)?.with_guard(guard))
+}
+
+/// Warns on stderr when the safety guard withheld removals from a document.
+fn warn_guard(path: &str, cleaned: &deboil::Cleaned) {
+    if let Some(g) = cleaned.guard() {
+        warn_guard_values(path, g);
+    }
+}
+
+fn warn_guard_values(path: &str, g: deboil::Guard) {
+    eprintln!("{}", guard_warning(path, g));
+}
+
+/// The warning for a document the safety guard protected.
+fn guard_warning(path: &str, g: deboil::Guard) -> String {
+    format!(
+        "deboil: warning: {path}: cleaning would remove {:.0}% of the text (guard: {:.0}%); heuristic removals withheld, {:.0}% removed",
+        100.0 * g.would_remove,
+        100.0 * g.limit,
+        100.0 * g.removes
+    )
 }
 
 /// Whether to write ANSI colors to standard output.

@@ -1,12 +1,16 @@
 //! Repeated lines: a page often prints its title, a teaser or a caption
-//! twice; the second copy of a non-trivial line adds nothing.
+//! twice in a row; the second copy of a non-trivial line adds nothing.
+//!
+//! Only near repeats count. Far apart, the first copy is as likely to be the
+//! debris (a table of contents before the headings it lists, a teaser before
+//! the story) and the right copy to drop cannot be told from text alone.
 
 use super::word_count;
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Parameters of the `repeated-line` heuristic.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -17,6 +21,8 @@ pub struct RepeatedLine {
     pub min_chars: usize,
     /// Lines with fewer words are never duplicates.
     pub min_words: usize,
+    /// The earlier copy must be at most this many non-blank lines before.
+    pub max_distance: usize,
 }
 
 impl Default for RepeatedLine {
@@ -24,15 +30,23 @@ impl Default for RepeatedLine {
         RepeatedLine {
             min_chars: 25,
             min_words: 4,
+            max_distance: 5,
         }
     }
 }
 
 impl RepeatedLine {
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        // Line text -> (line index of its kept copy, non-blank ordinal of
+        // its last copy): a run of repeats is a chain, each near the last.
+        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
+        let mut ordinal = 0;
         for i in 0..doc.lines().len() {
-            if doc.lines()[i].blank || claims.is_claimed(i) {
+            if doc.lines()[i].blank {
+                continue;
+            }
+            ordinal += 1;
+            if claims.is_claimed(i) {
                 continue;
             }
             let line = doc.line_trimmed(i);
@@ -43,14 +57,106 @@ impl RepeatedLine {
             {
                 continue;
             }
-            match seen.get(line) {
-                Some(&first) => {
-                    claims.claim_line_because(i, rule, format!("repeats line {}", first + 1));
+            match seen.get_mut(line) {
+                Some((first, at)) if ordinal - *at <= self.max_distance => {
+                    *at = ordinal;
+                    claims.claim_line_because(i, rule, format!("repeats line {}", *first + 1));
                 }
-                None => {
-                    seen.insert(line, i);
+                _ => {
+                    seen.insert(line, (i, ordinal));
                 }
             }
         }
+    }
+}
+
+/// Parameters of the `repeated-block` heuristic.
+///
+/// Pages print whole blocks twice — a menu for mobile and for desktop, a
+/// footer column, sometimes the article itself. A block of several lines
+/// repeated verbatim is never new text, wherever its first copy is.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct RepeatedBlock {
+    /// Fewest non-blank lines in the block.
+    pub min_lines: usize,
+    /// Fewest characters in the block (trimmed lines).
+    pub min_chars: usize,
+}
+
+impl Default for RepeatedBlock {
+    fn default() -> RepeatedBlock {
+        RepeatedBlock {
+            min_lines: 2,
+            min_chars: 40,
+        }
+    }
+}
+
+impl RepeatedBlock {
+    pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
+        // Key: the block's trimmed lines; value: the first line of its first copy.
+        let mut seen: HashMap<Vec<&str>, usize> = HashMap::new();
+        for block in doc.blocks() {
+            let lines: Vec<usize> = block.lines().filter(|&i| !claims.is_claimed(i)).collect();
+            if lines.len() < self.min_lines {
+                continue;
+            }
+            let key: Vec<&str> = lines.iter().map(|&i| doc.line_trimmed(i)).collect();
+            let chars: usize = key.iter().map(|l| l.chars().count()).sum();
+            if chars < self.min_chars {
+                continue;
+            }
+            match seen.get(&key) {
+                Some(&first) => {
+                    let note = format!("repeats the block at line {}", first + 1);
+                    for &i in &lines {
+                        claims.claim_line_because(i, rule, note.clone());
+                    }
+                }
+                None => {
+                    seen.insert(key, lines[0]);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claimed(text: &str, h: &RepeatedLine) -> Vec<usize> {
+        let doc = Document::new(text);
+        let mut claims = Claims::new(doc.lines().len());
+        h.apply(&doc, &mut claims, RuleIndex(0));
+        (0..doc.lines().len())
+            .filter(|&i| claims.is_claimed(i))
+            .collect()
+    }
+
+    #[test]
+    fn a_run_of_repeats_is_a_chain_and_only_the_first_copy_stays() {
+        let line = "The same caption printed again and again\n";
+        let h = RepeatedLine {
+            max_distance: 2,
+            ..RepeatedLine::default()
+        };
+        assert_eq!(claimed(&line.repeat(8), &h), (1..8).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_far_repeat_is_not_evidence() {
+        let line = "The same caption printed again and again\n";
+        let mut text = String::from(line);
+        for i in 0..4 {
+            text.push_str(&format!("Line number {i} of the article, all different.\n"));
+        }
+        text.push_str(line);
+        let h = RepeatedLine {
+            max_distance: 3,
+            ..RepeatedLine::default()
+        };
+        assert!(claimed(&text, &h).is_empty());
     }
 }

@@ -5,7 +5,10 @@
 //! a category, profiles and examples like a pattern rule, and every line it
 //! removes is credited to that id, with a note saying why.
 
+pub mod classify;
 mod dedup;
+pub mod features;
+pub mod lang;
 mod runs;
 
 use crate::claims::Claims;
@@ -13,20 +16,30 @@ use crate::document::Document;
 use crate::rules::RuleIndex;
 use serde::de::DeserializeOwned;
 
-pub use dedup::RepeatedLine;
+pub use classify::ContentClassifier;
+pub use dedup::{RepeatedBlock, RepeatedLine};
 pub use runs::MenuRun;
 
 /// A configured heuristic stage.
 #[derive(Clone, Debug)]
 pub enum Heuristic {
-    /// A non-trivial line identical to an earlier kept line.
+    /// A non-trivial line identical to a kept line just before it.
     RepeatedLine(RepeatedLine),
+    /// A block of several lines identical to an earlier kept block.
+    RepeatedBlock(RepeatedBlock),
     /// A run of short, title-cased lines without sentence punctuation.
     MenuRun(MenuRun),
+    /// Lines whose text features and neighbours say they are not content.
+    ContentClassifier(ContentClassifier),
 }
 
 /// Names of the available heuristics, for error messages and docs.
-pub const NAMES: &[&str] = &["repeated-line", "menu-run"];
+pub const NAMES: &[&str] = &[
+    "repeated-line",
+    "repeated-block",
+    "menu-run",
+    "content-classifier",
+];
 
 fn params<T: DeserializeOwned + Default>(table: Option<&toml::Table>) -> Result<T, String> {
     match table {
@@ -42,7 +55,13 @@ impl Heuristic {
     pub fn parse(name: &str, table: Option<&toml::Table>) -> Result<Heuristic, String> {
         match name {
             "repeated-line" => Ok(Heuristic::RepeatedLine(params(table)?)),
+            "repeated-block" => Ok(Heuristic::RepeatedBlock(params(table)?)),
             "menu-run" => Ok(Heuristic::MenuRun(params(table)?)),
+            "content-classifier" => {
+                let c: ContentClassifier = params(table)?;
+                c.validate()?;
+                Ok(Heuristic::ContentClassifier(c))
+            }
             other => Err(format!(
                 "unknown heuristic {other:?}; known heuristics: {}",
                 NAMES.join(", ")
@@ -54,7 +73,9 @@ impl Heuristic {
     pub fn name(&self) -> &'static str {
         match self {
             Heuristic::RepeatedLine(_) => "repeated-line",
+            Heuristic::RepeatedBlock(_) => "repeated-block",
             Heuristic::MenuRun(_) => "menu-run",
+            Heuristic::ContentClassifier(_) => "content-classifier",
         }
     }
 
@@ -62,7 +83,9 @@ impl Heuristic {
     pub fn params_toml(&self) -> String {
         let s = match self {
             Heuristic::RepeatedLine(p) => toml::to_string(p),
+            Heuristic::RepeatedBlock(p) => toml::to_string(p),
             Heuristic::MenuRun(p) => toml::to_string(p),
+            Heuristic::ContentClassifier(p) => toml::to_string(p),
         };
         s.unwrap_or_default()
     }
@@ -71,7 +94,9 @@ impl Heuristic {
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
         match self {
             Heuristic::RepeatedLine(h) => h.apply(doc, claims, rule),
+            Heuristic::RepeatedBlock(h) => h.apply(doc, claims, rule),
             Heuristic::MenuRun(h) => h.apply(doc, claims, rule),
+            Heuristic::ContentClassifier(h) => h.apply(doc, claims, rule),
         }
     }
 }

@@ -24,6 +24,17 @@ pub struct RemovalRecord<'a> {
     pub note: Option<&'a str>,
 }
 
+/// What the safety guard did to a document.
+#[derive(Debug, Serialize)]
+pub struct GuardRecord {
+    /// Share of the non-blank text all rules together would have removed.
+    pub would_remove: f64,
+    /// The limit.
+    pub limit: f64,
+    /// Share removed after withholding the heuristic removals.
+    pub removes: f64,
+}
+
 /// The record of one document.
 #[derive(Debug, Serialize)]
 pub struct FileRecord<'a> {
@@ -40,9 +51,21 @@ pub struct FileRecord<'a> {
     pub bytes_removed: usize,
     /// The removals, in order.
     pub removals: Vec<RemovalRecord<'a>>,
+    /// Set when the safety guard withheld heuristic removals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guard: Option<GuardRecord>,
     /// The cleaned text, when it is not written elsewhere.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+}
+
+/// What the safety guard did, when it withheld anything.
+pub fn guard_record(cleaned: &Cleaned<'_>) -> Option<GuardRecord> {
+    cleaned.guard().map(|g| GuardRecord {
+        would_remove: g.would_remove,
+        limit: g.limit,
+        removes: g.removes,
+    })
 }
 
 /// The removals of a cleaned document, as records.
@@ -78,6 +101,7 @@ pub fn file_record<'a>(
         bytes_out: output.len(),
         bytes_removed: cleaned.bytes_removed(),
         removals: removal_records(cleaned),
+        guard: guard_record(cleaned),
         output: with_output.then_some(output),
     }
 }

@@ -350,7 +350,10 @@ fn validate(
                     "content-line-chars",
                     raw.content_line_chars.as_ref().map(Spanned::span),
                 ),
-                ("case-insensitive", None),
+                (
+                    "tail-max-line-chars",
+                    raw.tail_max_line_chars.as_ref().map(Spanned::span),
+                ),
             ];
             for (key, span) in stray {
                 if let Some(span) = span {
@@ -588,6 +591,7 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
     let max_line_chars = positive(&raw.max_line_chars, "max-line-chars", err);
     let content_line_chars =
         positive(&raw.content_line_chars, "content-line-chars", err).unwrap_or(150);
+    let tail_max_line_chars = positive(&raw.tail_max_line_chars, "tail-max-line-chars", err);
     let after = match &raw.tail_after {
         Some(a) if !(0.0..1.0).contains(a.get_ref()) => {
             err(
@@ -627,6 +631,7 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
             after,
             back_to_content: raw.tail_back_to_content,
             content_line_chars,
+            max_line_chars: tail_max_line_chars,
         },
     })
 }

@@ -151,6 +151,10 @@ pub struct TailBounds {
     pub back_to_content: bool,
     /// The line length, in characters, that makes a block count as content.
     pub content_line_chars: usize,
+    /// When set, the tail is not removed if any line after the marker is
+    /// longer than this many characters: a related-links section holds
+    /// headlines and teasers, and a full paragraph means the text goes on.
+    pub max_line_chars: Option<usize>,
 }
 
 /// A pattern rule: what it matches and how the match is applied.

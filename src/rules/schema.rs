@@ -41,6 +41,7 @@ pub(crate) struct RawRule {
     #[serde(default)]
     pub tail_back_to_content: bool,
     pub content_line_chars: Option<Spanned<i64>>,
+    pub tail_max_line_chars: Option<Spanned<i64>>,
     pub profiles: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub remove: Vec<Spanned<RawExample>>,

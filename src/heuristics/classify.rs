@@ -1,0 +1,329 @@
+//! The content classifier: every line scored from its text features by a
+//! binned logistic model (shipped as data, fitted by
+//! `scripts/fit_classifier.py`), then smoothed along the document so that
+//! short, uncertain lines take the class of the text around them (jusText's
+//! idea, done as a two-state Viterbi path with a switching penalty).
+//!
+//! Each removal's note gives the line's score and the features that weighed
+//! most against it, so a removal is never a bare "the model said so".
+
+use super::features::{self, Lexicon, LineFeatures, NAMES};
+use crate::claims::Claims;
+use crate::document::Document;
+use crate::rules::RuleIndex;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// Models shipped with deboil: (name, model TOML, lexicon TSV).
+const MODELS: &[(&str, &str, &str)] = &[(
+    "content-v1",
+    include_str!("../../data/classifier/content-v1.toml"),
+    include_str!("../../data/classifier/lexicon-v1.tsv"),
+)];
+
+/// Parameters of the `content-classifier` heuristic.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct ContentClassifier {
+    /// Which shipped model scores the lines.
+    pub model: String,
+    /// Added to every line's log-odds of being content: higher keeps more.
+    pub bias: f32,
+    /// Cost of switching between content and debris along the document, in
+    /// log-odds units weighted by line size: higher smooths more.
+    pub switch_penalty: f32,
+    /// Keep a heading-like line (a few words, no menu separators) that
+    /// directly precedes a content run: a title or subheading scores like
+    /// a menu item on its own, but its position says otherwise.
+    pub keep_headings: bool,
+    /// A line that reads as a full sentence (ten words or more, ending in
+    /// sentence punctuation) is removed only when its own probability of
+    /// being content is below this, whatever the smoothing says: debris
+    /// around a sentence is weak evidence against it.
+    pub prose_floor: f32,
+}
+
+impl Default for ContentClassifier {
+    fn default() -> ContentClassifier {
+        ContentClassifier {
+            model: "content-v1".into(),
+            bias: 0.0,
+            switch_penalty: 1.0,
+            keep_headings: true,
+            prose_floor: 0.0,
+        }
+    }
+}
+
+/// One feature's part of the model: a linear term on the standardized value
+/// plus a weight per quantile bin.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeatureModel {
+    name: String,
+    mean: f32,
+    scale: f32,
+    weight: f32,
+    edges: Vec<f32>,
+    bins: Vec<f32>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    intercept: f32,
+    feature: Vec<FeatureModel>,
+}
+
+/// A loaded model: features in [`NAMES`] order.
+#[derive(Debug)]
+pub struct Model {
+    intercept: f32,
+    features: Vec<FeatureModel>,
+    lexicon: Lexicon,
+}
+
+impl Model {
+    fn parse(model: &str, lexicon: &str) -> Result<Model, String> {
+        let file: ModelFile =
+            toml::from_str(model).map_err(|e| format!("model: {}", e.message()))?;
+        let names: Vec<&str> = file.feature.iter().map(|f| f.name.as_str()).collect();
+        if names != NAMES {
+            return Err(format!(
+                "model features {names:?} do not match the engine's {NAMES:?}"
+            ));
+        }
+        for f in &file.feature {
+            if f.bins.len() != f.edges.len() + 1 || f.scale <= 0.0 {
+                return Err(format!(
+                    "model feature {}: {} edges need {} bins and a positive scale",
+                    f.name,
+                    f.edges.len(),
+                    f.edges.len() + 1
+                ));
+            }
+        }
+        Ok(Model {
+            intercept: file.intercept,
+            features: file.feature,
+            lexicon: Lexicon::parse(lexicon)?,
+        })
+    }
+
+    /// The shipped model called `name`, parsed once per process.
+    pub fn builtin(name: &str) -> Result<&'static Model, String> {
+        static LOADED: OnceLock<Vec<(&'static str, Result<Model, String>)>> = OnceLock::new();
+        let loaded = LOADED.get_or_init(|| {
+            MODELS
+                .iter()
+                .map(|(n, m, l)| (*n, Model::parse(m, l)))
+                .collect()
+        });
+        match loaded.iter().find(|(n, _)| *n == name) {
+            Some((_, Ok(m))) => Ok(m),
+            Some((_, Err(e))) => Err(format!("model {name:?} is broken: {e}")),
+            None => Err(format!(
+                "unknown model {name:?}; shipped models: {}",
+                MODELS.iter().map(|m| m.0).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
+    /// Per-feature contributions to the log-odds that the line is content.
+    fn contributions(&self, f: &LineFeatures) -> [f32; features::COUNT] {
+        let mut out = [0f32; features::COUNT];
+        for (i, m) in self.features.iter().enumerate() {
+            let x = f.values[i];
+            let bin = m.edges.partition_point(|e| *e <= x);
+            out[i] = m.weight * (x - m.mean) / m.scale + m.bins[bin];
+        }
+        out
+    }
+
+    /// Log-odds that each line is content.
+    pub fn score(&self, f: &LineFeatures) -> f32 {
+        self.intercept + self.contributions(f).iter().sum::<f32>()
+    }
+
+    /// The lexicon the features use.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+}
+
+/// The two-state path (content or not) that best fits the line scores,
+/// paying `penalty` per switch; `weights` make long lines count more.
+fn smooth(logits: &[f32], weights: &[f32], penalty: f32) -> Vec<bool> {
+    let n = logits.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    // s0: best score ending in "debris", s1: ending in "content".
+    let (mut s0, mut s1) = (0f32, weights[0] * logits[0]);
+    let mut back: Vec<(bool, bool)> = Vec::with_capacity(n);
+    for i in 1..n {
+        let stay0 = s0 >= s1 - penalty;
+        let stay1 = s1 >= s0 - penalty;
+        let n0 = if stay0 { s0 } else { s1 - penalty };
+        let n1 = if stay1 { s1 } else { s0 - penalty } + weights[i] * logits[i];
+        // For each state, whether the previous state was "content".
+        back.push((!stay0, stay1));
+        s0 = n0;
+        s1 = n1;
+    }
+    let mut state = s1 > s0;
+    let mut out = vec![false; n];
+    out[n - 1] = state;
+    for i in (1..n).rev() {
+        let (from0, from1) = back[i - 1];
+        state = if state { from1 } else { from0 };
+        out[i - 1] = state;
+    }
+    out
+}
+
+/// Marks as content the last unclaimed line before each content run when it
+/// looks like a heading. Claimed lines in between (a repeated title, a date
+/// line, a cookie banner) are skipped: they leave the output anyway.
+fn rescue_headings(doc: &Document, claims: &Claims, feats: &[LineFeatures], content: &mut [bool]) {
+    for i in 1..content.len() {
+        if !content[i] || content[i - 1] && !claims.is_claimed(feats[i - 1].line) {
+            continue;
+        }
+        let before = feats[..i].iter().rposition(|f| !claims.is_claimed(f.line));
+        if let Some(j) = before {
+            if !content[j] && is_heading(doc.line_trimmed(feats[j].line)) {
+                content[j] = true;
+            }
+        }
+    }
+}
+
+/// A short line that reads like a title: starts like a sentence, has a few
+/// words, and carries none of the separators of menus and breadcrumbs.
+fn is_heading(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    if !(3..=25).contains(&words) || text.len() > 250 {
+        return false;
+    }
+    let first = text.chars().next().unwrap_or(' ');
+    if !(first.is_uppercase() || first.is_numeric() || "\"“'‘¿¡".contains(first)) {
+        return false;
+    }
+    !text.contains(['|', '»', '›', '•', '·', '>', '<', '@', '©'])
+        && !text.contains("http")
+        && !text.ends_with([':', ',', ';'])
+}
+
+/// A line that reads as running text: enough words, sentence punctuation
+/// at the end, and no menu separators.
+fn is_prose(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    let end = text.trim_end_matches(['"', '\'', '”', '’', ')', '»']);
+    words >= 10 && end.ends_with(['.', '!', '?']) && !text.contains(['|', '•', '›'])
+}
+
+impl ContentClassifier {
+    /// Checks the parameters (the model must exist) when the rule loads.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        Model::builtin(&self.model).map(|_| ())
+    }
+
+    pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
+        let Ok(model) = Model::builtin(&self.model) else {
+            return;
+        };
+        let feats = features::compute(doc, claims, model.lexicon());
+        let logits: Vec<f32> = feats.iter().map(|f| model.score(f) + self.bias).collect();
+        let weights: Vec<f32> = feats
+            .iter()
+            .map(|f| 1.0 + f.values[1]) // 1 + ln(1 + words)
+            .collect();
+        let mut content = smooth(&logits, &weights, self.switch_penalty);
+        // Sentences the smoothing would drop on weak evidence stay.
+        for ((f, keep), &z) in feats.iter().zip(content.iter_mut()).zip(&logits) {
+            let p = 1.0 / (1.0 + (-z).exp());
+            if !*keep && p >= self.prose_floor && is_prose(doc.line_trimmed(f.line)) {
+                *keep = true;
+            }
+        }
+        if self.keep_headings {
+            rescue_headings(doc, claims, &feats, &mut content);
+        }
+        for ((f, &keep), &z) in feats.iter().zip(&content).zip(&logits) {
+            if keep || claims.is_claimed(f.line) {
+                continue;
+            }
+            let p = 1.0 / (1.0 + (-z).exp());
+            let contrib = model.contributions(f);
+            let mut order: Vec<usize> = (0..contrib.len()).collect();
+            order.sort_by(|&a, &b| contrib[a].total_cmp(&contrib[b]));
+            let against: Vec<String> = order
+                .iter()
+                .take(3)
+                .filter(|&&i| contrib[i] < 0.0)
+                .map(|&i| format!("{} {:.1}", NAMES[i], contrib[i]))
+                .collect();
+            claims.claim_line_because(
+                f.line,
+                rule,
+                format!("content p={p:.2}; against: {}", against.join(", ")),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smoothing_follows_strong_evidence_and_absorbs_weak_flips() {
+        let w = [1.0; 5];
+        // A weak debris line between strong content lines stays content.
+        assert_eq!(smooth(&[3.0, 3.0, -0.5, 3.0, 3.0], &w, 1.0), [true; 5]);
+        // Without a penalty every line follows its own sign.
+        assert_eq!(
+            smooth(&[3.0, 3.0, -0.5, 3.0, 3.0], &w, 0.0),
+            [true, true, false, true, true]
+        );
+        // Strong debris at the edges is cut.
+        assert_eq!(
+            smooth(&[-3.0, -3.0, 2.0, 2.0, -3.0], &w, 1.0),
+            [false, false, true, true, false]
+        );
+        assert!(smooth(&[], &[], 1.0).is_empty());
+    }
+
+    #[test]
+    fn headings_are_short_sentence_like_lines_without_menu_separators() {
+        assert!(is_heading("Council approves the new budget"));
+        assert!(is_heading("“We will not leave,” says the mayor"));
+        assert!(!is_heading("Home"), "one word is a menu item");
+        assert!(!is_heading("News | Sport | Weather"));
+        assert!(!is_heading("Home › World › Europe"));
+        assert!(!is_heading("read the full story here"), "starts lowercase");
+        assert!(!is_heading("Share this article:"));
+    }
+
+    #[test]
+    fn prose_is_a_long_line_ending_a_sentence() {
+        assert!(is_prose(
+            "Readers who subscribe to the newsletter asked about the dye last week."
+        ));
+        assert!(is_prose(
+            "He said: “we will stay here until the work is finished, whatever happens.”"
+        ));
+        assert!(!is_prose("Sign up for our newsletter"));
+        assert!(!is_prose(
+            "Home | News | Sport | Weather | Culture | Travel | Food | Money | Jobs."
+        ));
+    }
+
+    #[test]
+    fn the_shipped_model_loads() {
+        let m = Model::builtin("content-v1").unwrap();
+        assert!(!m.lexicon().is_empty());
+        assert!(Model::builtin("nope").is_err());
+    }
+}

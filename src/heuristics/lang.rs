@@ -1,0 +1,113 @@
+//! Function-word (stopword) lists per language, shipped as data
+//! (`data/stopwords/*.txt`), and the per-document choice of language.
+//!
+//! Prose is dense in function words ("the", "of", "und", "les"); menus,
+//! buttons and link lists are not. The language is the one whose list hits
+//! most tokens of the document, so mixed pages use their main language.
+
+use foldhash::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// (language code, list) for every shipped language.
+const LISTS: &[(&str, &str)] = &[
+    ("en", include_str!("../../data/stopwords/en.txt")),
+    ("de", include_str!("../../data/stopwords/de.txt")),
+    ("fr", include_str!("../../data/stopwords/fr.txt")),
+    ("es", include_str!("../../data/stopwords/es.txt")),
+    ("it", include_str!("../../data/stopwords/it.txt")),
+    ("pt", include_str!("../../data/stopwords/pt.txt")),
+    ("nl", include_str!("../../data/stopwords/nl.txt")),
+];
+
+/// The stopword list of one language.
+#[derive(Debug)]
+pub struct Stopwords {
+    /// ISO 639-1 code.
+    pub lang: &'static str,
+    words: HashSet<&'static str>,
+}
+
+impl Stopwords {
+    /// True when `lowercase_word` is a function word of this language.
+    #[inline]
+    pub fn contains(&self, lowercase_word: &str) -> bool {
+        self.words.contains(lowercase_word)
+    }
+}
+
+/// Every shipped list, parsed once per process.
+pub fn all() -> &'static [Stopwords] {
+    static ALL: OnceLock<Vec<Stopwords>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        LISTS
+            .iter()
+            .map(|(lang, text)| Stopwords {
+                lang,
+                words: text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .collect(),
+            })
+            .collect()
+    })
+}
+
+/// Every shipped function word, with the set of languages (bit `i` for
+/// `all()[i]`) whose list holds it: one lookup per token in [`detect`].
+fn index() -> &'static HashMap<&'static str, u8> {
+    static INDEX: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut m = HashMap::default();
+        for (i, list) in all().iter().enumerate() {
+            for w in &list.words {
+                *m.entry(*w).or_insert(0u8) |= 1 << i;
+            }
+        }
+        m
+    })
+}
+
+/// The list that hits most of `lowercase_tokens` (English on a tie or no hit).
+pub fn detect<'a>(lowercase_tokens: impl Iterator<Item = &'a str>) -> &'static Stopwords {
+    let lists = all();
+    let index = index();
+    let mut hits = [0usize; LISTS.len()];
+    for t in lowercase_tokens {
+        if let Some(&mask) = index.get(t) {
+            for (i, h) in hits.iter_mut().enumerate() {
+                *h += usize::from(mask >> i & 1);
+            }
+        }
+    }
+    let mut best = 0;
+    for (i, &h) in hits.iter().enumerate() {
+        if h > hits[best] {
+            best = i;
+        }
+    }
+    &lists[best]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_list_is_loaded_and_lowercase() {
+        for l in all() {
+            assert!(l.words.len() > 80, "{} has {}", l.lang, l.words.len());
+            assert!(l.words.iter().all(|w| w.to_lowercase() == *w), "{}", l.lang);
+        }
+    }
+
+    #[test]
+    fn detects_the_main_language() {
+        let de = "der hund und die katze sind in dem haus";
+        assert_eq!(detect(de.split(' ')).lang, "de");
+        let fr = "le chat est dans la maison avec les enfants";
+        assert_eq!(detect(fr.split(' ')).lang, "fr");
+        let en = "the cat is in the house with the children";
+        assert_eq!(detect(en.split(' ')).lang, "en");
+    }
+}
