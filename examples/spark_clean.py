@@ -14,7 +14,9 @@ column
     {"bytes_in": 2110, "bytes_out": 1790, "bytes_removed": 320,
      "removals": 3, "rule_counts": {"share-button": 1, "related-links": 2}}
 
-with byte counts of the UTF-8 text, as in `deboil clean --jsonl`. A row
+with byte counts of the UTF-8 text, as in `deboil clean --jsonl`, and, when
+the safety guard withheld heuristic removals, its report as in the CLI's
+`guard` field (`would_remove`, `limit`, `removes`). A row
 whose text is null (no such field, or a line that is not JSON, which Spark
 keeps in a `_corrupt_record` column) is written unchanged, without `deboil`.
 At the end, a summary line goes to standard error.
@@ -37,6 +39,7 @@ from typing import Any, NamedTuple
 from pyspark import Accumulator
 from pyspark.sql import Row, SparkSession
 from pyspark.sql.types import (
+    DoubleType,
     LongType,
     MapType,
     StringType,
@@ -53,6 +56,16 @@ RECORD = StructType(
         StructField("bytes_removed", LongType()),
         StructField("removals", LongType()),
         StructField("rule_counts", MapType(StringType(), LongType())),
+        StructField(
+            "guard",
+            StructType(
+                [
+                    StructField("would_remove", DoubleType()),
+                    StructField("limit", DoubleType()),
+                    StructField("removes", DoubleType()),
+                ]
+            ),
+        ),
     ]
 )
 
@@ -64,6 +77,7 @@ class Options(NamedTuple):
     rules: tuple[str, ...]
     select: tuple[str, ...]
     ignore: tuple[str, ...]
+    guard: float | None
 
 
 def make_cleaner(options: Options) -> deboil.Cleaner:
@@ -73,6 +87,7 @@ def make_cleaner(options: Options) -> deboil.Cleaner:
         rules=list(options.rules),
         select=list(options.select),
         ignore=list(options.ignore),
+        guard=options.guard,
     )
 
 
@@ -99,6 +114,7 @@ def clean_partition(
             continue
         result = cleaner.clean(text)
         removals = result.removals
+        guard = result.guard
         size_in = len(text.encode("utf-8"))
         size_out = len(result.text.encode("utf-8"))
         values[field] = result.text
@@ -109,6 +125,7 @@ def clean_partition(
                 sum(r.byte_end - r.byte_start for r in removals),
                 len(removals),
                 dict(Counter(r.rule for r in removals)),
+                guard and (guard.would_remove, guard.limit, guard.removes),
             )
         )
         documents += 1
@@ -141,6 +158,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--select", help="only these rule ids or categories (comma-separated)")
     p.add_argument("--ignore", help="all but these rule ids or categories (comma-separated)")
     p.add_argument(
+        "--guard",
+        type=float,
+        default=0.9,
+        metavar="SHARE",
+        help="withhold heuristic removals from a document when all rules together would "
+        "remove more than this share of its text (default: 0.9)",
+    )
+    p.add_argument("--no-guard", action="store_true", help="turn the safety guard off")
+    p.add_argument(
         "--partitions",
         type=int,
         help="repartition the input into N partitions first (default: at least one per core)",
@@ -152,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Executors may run in another directory: rule paths are made absolute.
     rules = tuple(os.path.abspath(r) for r in args.rules)
-    options = Options(args.profile, rules, names(args.select), names(args.ignore))
+    guard = None if args.no_guard else args.guard
+    options = Options(args.profile, rules, names(args.select), names(args.ignore), guard)
     # Fail on bad rules here, with the rule-file location, before Spark
     # starts any task.
     try:

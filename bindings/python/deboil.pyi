@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import final
 
-__all__ = ["Cleaner", "Diagnostic", "Removal", "Result", "RuleError", "__version__"]
+__all__ = ["Cleaner", "Diagnostic", "Guard", "Removal", "Result", "RuleError", "__version__"]
 __version__: str
 
 _Path = str | os.PathLike[str]
@@ -31,6 +31,7 @@ class Cleaner:
         rules: _Path | Sequence[_Path] | None = None,
         select: str | Sequence[str] | None = None,
         ignore: str | Sequence[str] | None = None,
+        guard: float | None = 0.9,
     ) -> None:
         """Compile the built-in rules plus `rules` (rule files or
         directories of `*.toml` files), keeping those of `profile`
@@ -41,9 +42,14 @@ class Cleaner:
         out. Either is a sequence of names or one comma-separated string,
         as on the command line.
 
+        `guard` is the safety guard, as `--guard` on the command line: when
+        all rules together would remove more than this share (0..1) of a
+        document's non-blank text, the heuristic removals are withheld and
+        `Result.guard` says so. `None` turns it off (`--no-guard`).
+
         Raises `RuleError` for invalid rules or a name that matches no rule,
         `OSError` (e.g. `FileNotFoundError`) for a rule path that cannot be
-        read, and `ValueError` for an unknown profile.
+        read, and `ValueError` for an unknown profile or a guard outside 0..1.
         """
 
     def clean(self, text: str) -> Result:
@@ -66,6 +72,10 @@ class Cleaner:
     def profile(self) -> str:
         """The profile given to the constructor."""
 
+    @property
+    def guard(self) -> float | None:
+        """The safety guard's limit, or None when it is off."""
+
 @final
 class Result:
     """The result of cleaning one text.
@@ -81,7 +91,30 @@ class Result:
     def removals(self) -> list[Removal]:
         """The removals, in text order, disjoint."""
 
+    @property
+    def guard(self) -> Guard | None:
+        """Set when the safety guard withheld heuristic removals."""
+
     def __iter__(self) -> Iterator[str | list[Removal]]: ...
+
+@final
+class Guard:
+    """What the safety guard did to a document: all rules together would
+    have removed `would_remove` of its non-blank text, more than `limit`, so
+    the heuristic removals were withheld and `removes` was removed instead.
+    Shares are in 0..1."""
+
+    @property
+    def would_remove(self) -> float:
+        """Share of the text all rules together would have removed."""
+
+    @property
+    def limit(self) -> float:
+        """The cleaner's limit."""
+
+    @property
+    def removes(self) -> float:
+        """Share removed after withholding the heuristic removals."""
 
 @final
 class Removal:

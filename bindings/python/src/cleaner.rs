@@ -8,6 +8,7 @@
 
 use crate::errors::to_py_err;
 use crate::offsets::CodePoints;
+use deboil::engine::DEFAULT_GUARD;
 use deboil::{Engine, Profile, RuleSet, Selection};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -18,12 +19,15 @@ use std::path::PathBuf;
 
 /// A compiled rule set, ready to clean any number of texts.
 ///
-/// `Cleaner(profile="balanced", rules=None, select=None, ignore=None)`
-/// compiles the built-in rules plus `rules` (rule files or directories of
-/// `*.toml` files), keeping those of `profile` ("safe", "balanced" or
-/// "aggressive"). `select` keeps only the named rule ids or categories,
-/// `ignore` leaves the named ones out; either is a sequence of names or one
-/// comma-separated string, as on the command line.
+/// `Cleaner(profile="balanced", rules=None, select=None, ignore=None,
+/// guard=0.9)` compiles the built-in rules plus `rules` (rule files or
+/// directories of `*.toml` files), keeping those of `profile` ("safe",
+/// "balanced" or "aggressive"). `select` keeps only the named rule ids or
+/// categories, `ignore` leaves the named ones out; either is a sequence of
+/// names or one comma-separated string, as on the command line. `guard` is
+/// the safety guard: when all rules together would remove more than this
+/// share of a document's text, the heuristic removals are withheld and
+/// `Result.guard` says so; `None` turns it off.
 ///
 /// Build it once and reuse it: construction compiles every rule, cleaning
 /// does not. One `Cleaner` can be shared by any number of threads; it is
@@ -40,6 +44,7 @@ pub(crate) struct Cleaner {
     rules: Vec<PathBuf>,
     select: Vec<String>,
     ignore: Vec<String>,
+    guard: Option<f64>,
     /// Each rule's id and category as a Python string, indexed like the
     /// rule set: made once here, shared by every removal.
     ids: Vec<Py<PyString>>,
@@ -49,13 +54,23 @@ pub(crate) struct Cleaner {
 #[pymethods]
 impl Cleaner {
     #[new]
-    #[pyo3(signature = (profile = "balanced", rules = None, select = None, ignore = None))]
+    #[pyo3(signature = (
+        profile = "balanced",
+        rules = None,
+        select = None,
+        ignore = None,
+        guard = Some(DEFAULT_GUARD),
+    ),
+    // PyO3 cannot render the constant; keep in step with DEFAULT_GUARD
+    // (a test checks).
+    text_signature = "(profile='balanced', rules=None, select=None, ignore=None, guard=0.9)")]
     fn new(
         py: Python<'_>,
         profile: &str,
         rules: Option<&Bound<'_, PyAny>>,
         select: Option<&Bound<'_, PyAny>>,
         ignore: Option<&Bound<'_, PyAny>>,
+        guard: Option<f64>,
     ) -> PyResult<Cleaner> {
         let Some(profile) = Profile::parse(profile) else {
             return Err(PyValueError::new_err(format!(
@@ -63,6 +78,11 @@ impl Cleaner {
                 PyString::new(py, profile).repr()?
             )));
         };
+        if let Some(g) = guard.filter(|g| !(0.0..=1.0).contains(g)) {
+            return Err(PyValueError::new_err(format!(
+                "guard must be a share between 0 and 1 (or None), got {g}"
+            )));
+        }
         let rules = paths(rules)?;
         let select = names(select, "select")?;
         let ignore = names(ignore, "ignore")?;
@@ -76,7 +96,7 @@ impl Cleaner {
         let engine = py
             .detach(|| -> deboil::Result<Engine> {
                 let set = RuleSet::with_dirs(&rules)?;
-                Engine::new(set.select(&selection)?)
+                Ok(Engine::new(set.select(&selection)?)?.with_guard(guard))
             })
             .map_err(|e| to_py_err(py, &e))?;
         let (ids, categories) = engine
@@ -95,6 +115,7 @@ impl Cleaner {
             rules,
             select,
             ignore,
+            guard,
             ids,
             categories,
         })
@@ -168,14 +189,21 @@ impl Cleaner {
         self.profile.as_str()
     }
 
+    /// The safety guard's limit (a share of the text), or None when off.
+    #[getter]
+    fn guard(&self) -> Option<f64> {
+        self.guard
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let rules: Vec<String> = self.rules.iter().map(|p| p.display().to_string()).collect();
         Ok(format!(
-            "Cleaner(profile={}, rules={}, select={}, ignore={})",
+            "Cleaner(profile={}, rules={}, select={}, ignore={}, guard={})",
             self.profile.as_str().into_pyobject(py)?.repr()?,
             rules.into_pyobject(py)?.repr()?,
             (&self.select).into_pyobject(py)?.repr()?,
             (&self.ignore).into_pyobject(py)?.repr()?,
+            self.guard.into_pyobject(py)?.repr()?,
         ))
     }
 
@@ -191,13 +219,20 @@ impl Cleaner {
                 me.rules.clone(),
                 me.select.clone(),
                 me.ignore.clone(),
+                me.guard,
             ),
         ))
     }
 }
 
-/// `Cleaner(profile, rules, select, ignore)`, as `__reduce__` gives it.
-type NewArgs = (&'static str, Vec<PathBuf>, Vec<String>, Vec<String>);
+/// `Cleaner(profile, rules, select, ignore, guard)`, as `__reduce__` gives it.
+type NewArgs = (
+    &'static str,
+    Vec<PathBuf>,
+    Vec<String>,
+    Vec<String>,
+    Option<f64>,
+);
 
 /// The result of cleaning one text: the cleaned text and the removals.
 ///
@@ -210,6 +245,9 @@ pub(crate) struct CleanResult {
     /// The removals, in text order.
     #[pyo3(get)]
     removals: Py<PyList>,
+    /// Set when the safety guard withheld heuristic removals.
+    #[pyo3(get)]
+    guard: Option<Py<Guard>>,
 }
 
 #[pymethods]
@@ -232,15 +270,46 @@ impl CleanResult {
                 .removals
                 .bind(py)
                 .as_any()
-                .eq(other.removals.bind(py))?)
+                .eq(other.removals.bind(py))?
+            && self.guard.as_ref().map(|g| *g.get()) == other.guard.as_ref().map(|g| *g.get()))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let guard = match &self.guard {
+            Some(g) => format!(", guard={}", g.get().__repr__()),
+            None => String::new(),
+        };
         Ok(format!(
-            "Result(text={}, removals={})",
+            "Result(text={}, removals={}{guard})",
             self.text.bind(py).repr()?,
             self.removals.bind(py).repr()?
         ))
+    }
+}
+
+/// What the safety guard did to a document: all rules together would have
+/// removed `would_remove` of its non-blank text, more than `limit`, so the
+/// heuristic removals were withheld and `removes` was removed instead.
+/// Shares are in 0..1.
+#[pyclass(module = "deboil", frozen, get_all, eq)]
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct Guard {
+    /// Share of the text all rules together would have removed.
+    would_remove: f64,
+    /// The cleaner's limit.
+    limit: f64,
+    /// Share removed after withholding the heuristic removals.
+    removes: f64,
+}
+
+#[pymethods]
+impl Guard {
+    fn __repr__(&self) -> String {
+        format!(
+            // Debug prints floats as Python's repr does (1.0, not 1).
+            "Guard(would_remove={:?}, limit={:?}, removes={:?})",
+            self.would_remove, self.limit, self.removes
+        )
     }
 }
 
@@ -326,6 +395,7 @@ impl Removal {
 struct Outcome {
     output: String,
     removals: Vec<RawRemoval>,
+    guard: Option<Guard>,
 }
 
 /// A removal before it becomes a Python object.
@@ -353,6 +423,11 @@ impl Outcome {
         Outcome {
             output: cleaned.output(),
             removals,
+            guard: cleaned.guard().map(|g| Guard {
+                would_remove: g.would_remove,
+                limit: g.limit,
+                removes: g.removes,
+            }),
         }
     }
 
@@ -394,6 +469,7 @@ impl Outcome {
             CleanResult {
                 text: PyString::new(py, &self.output).unbind(),
                 removals: removals.unbind(),
+                guard: self.guard.map(|g| Py::new(py, g)).transpose()?,
             },
         )
     }

@@ -30,7 +30,7 @@ use pyo3::prelude::*;
 #[pymodule(name = "deboil")]
 mod deboil_module {
     #[pymodule_export]
-    use crate::cleaner::{CleanResult, Cleaner, Removal};
+    use crate::cleaner::{CleanResult, Cleaner, Guard, Removal};
     #[pymodule_export]
     use crate::errors::{Diagnostic, RuleError};
 

@@ -97,6 +97,13 @@ def test_matches_the_cli_on_the_generated_corpus(
         cli = cli_records[doc["id"]]
         assert result.text == cli["text"], doc["id"]
         got = [(r.rule, r.category, r.byte_start, r.byte_end, r.text) for r in result.removals]
+        guard = result.guard
+        got_guard = guard and {
+            "would_remove": guard.would_remove,
+            "limit": guard.limit,
+            "removes": guard.removes,
+        }
+        assert got_guard == cli["deboil"].get("guard"), doc["id"]
         want = [
             (r["rule"], r["category"], r["start"], r["end"], r["text"])
             for r in cli["deboil"]["removals"]
@@ -137,7 +144,10 @@ def test_profiles_select_and_ignore() -> None:
     safe = deboil.Cleaner(profile="safe")
     balanced = deboil.Cleaner()
     aggressive = deboil.Cleaner(profile="aggressive")
-    assert set(safe.rule_ids) < set(balanced.rule_ids) < set(aggressive.rule_ids)
+    assert set(safe.rule_ids) < set(balanced.rule_ids)
+    assert len(safe.rule_ids) < len(aggressive.rule_ids)
+    # The aggressive profile runs a stricter variant of the content classifier.
+    assert "content-classifier-strict" in set(aggressive.rule_ids) - set(balanced.rule_ids)
     assert safe.profile == "safe"
 
     share_only = deboil.Cleaner(select="share")
@@ -202,6 +212,35 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert len(str(info.value).splitlines()) == len(info.value.diagnostics)
 
 
+MENU_PAGE = (
+    "Home\nNews\nSport\nWeather\nTravel\nCulture\nContact\nAbout us\nSearch\nLogin\n"
+    "Short article.\n"
+)
+
+
+def test_safety_guard_withholds_heuristic_removals() -> None:
+    cleaner = deboil.Cleaner()
+    assert cleaner.guard == 0.9
+    assert "guard=0.9" in (deboil.Cleaner.__text_signature__ or "")
+    guarded = cleaner.clean(MENU_PAGE)
+    assert guarded.guard is not None
+    assert guarded.guard.limit == 0.9
+    assert guarded.guard.would_remove > 0.9 > guarded.guard.removes
+    assert "Guard(would_remove=1.0, limit=0.9" in repr(guarded)
+    assert guarded.text  # something is kept
+    # Pattern rules still apply; only heuristic removals are withheld.
+    assert all(r.note is None for r in guarded.removals)
+
+    unguarded = deboil.Cleaner(guard=None).clean(MENU_PAGE)
+    assert unguarded.guard is None
+    assert unguarded.text == ""
+    assert deboil.Cleaner(guard=1.0).clean(MENU_PAGE) == unguarded
+    assert cleaner.clean(BODY).guard is None
+    for bad in (1.5, -0.1, float("nan")):
+        with pytest.raises(ValueError, match="guard must be a share"):
+            deboil.Cleaner(guard=bad)
+
+
 def test_other_errors() -> None:
     with pytest.raises(deboil.RuleError, match='no rule or category named "nope"'):
         deboil.Cleaner(select=["nope"])
@@ -218,13 +257,14 @@ def test_other_errors() -> None:
 
 def test_pickling_recompiles_from_the_arguments(tmp_path: Path) -> None:
     (tmp_path / "ads.toml").write_text(RULE)
-    cleaner = deboil.Cleaner(profile="safe", rules=[tmp_path], ignore="share")
+    cleaner = deboil.Cleaner(profile="safe", rules=[tmp_path], ignore="share", guard=None)
     copy = pickle.loads(pickle.dumps(cleaner))
     assert copy.rule_ids == cleaner.rule_ids
+    assert copy.guard is None
     assert repr(copy) == repr(cleaner)
-    assert (
-        repr(cleaner)
-        == f"Cleaner(profile='safe', rules=[{str(tmp_path)!r}], select=[], ignore=['share'])"
+    assert repr(cleaner) == (
+        f"Cleaner(profile='safe', rules=[{str(tmp_path)!r}], select=[], ignore=['share'], "
+        "guard=None)"
     )
 
 
