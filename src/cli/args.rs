@@ -2,7 +2,17 @@
 //! them into a validated configuration before any file is touched.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use deboil::batch::EncodingChoice;
 use std::path::PathBuf;
+
+fn parse_encoding(label: &str) -> Result<EncodingChoice, String> {
+    EncodingChoice::parse(label).ok_or_else(|| {
+        format!(
+            "unknown encoding {label:?}: use auto, or a WHATWG label such as utf-8, \
+             windows-1252, latin1, utf-16le, utf-16be, shift_jis, gbk"
+        )
+    })
+}
 
 /// Strip scraping debris from web text, and show exactly what was removed.
 #[derive(Debug, Parser)]
@@ -394,6 +404,13 @@ pub struct CommonArgs {
     /// Refuse files (and JSON lines) larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 30, help_heading = "Input")]
     pub max_size: u64,
+
+    /// Encoding of the input files: `auto` (UTF-8; UTF-16 by its byte-order
+    /// mark; anything else guessed, with a warning naming the guess), or a
+    /// WHATWG label to force: `utf-8` (refuse anything else),
+    /// `windows-1252`, `latin1`, `utf-16le`, `shift_jis`... Output is UTF-8.
+    #[arg(long, value_name = "LABEL", default_value = "auto", value_parser = parse_encoding, help_heading = "Input")]
+    pub encoding: EncodingChoice,
 
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N", help_heading = "Input")]

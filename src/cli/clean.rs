@@ -3,12 +3,16 @@
 
 use super::args::CleanArgs;
 use super::inputs::{self, Item};
+use super::interrupt::{self, Interrupt};
 use super::progress::Progress;
 use super::summary::Summary;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::{Context, bail};
 use deboil::Engine;
-use deboil::batch::{Manifest, ReadError, ReadOptions, WalkOptions, fingerprint, write_atomic};
+use deboil::batch::{
+    Decoded, EncodingChoice, Manifest, ReadError, ReadOptions, WalkOptions, fingerprint,
+    remove_stale_temporaries, write_atomic,
+};
 use deboil::render::json::file_record;
 use std::io::Write;
 use std::time::Instant;
@@ -20,9 +24,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
         return super::jsonl::run(args);
     }
     let engine = build_engine(&args.common)?;
-    let read_opts = ReadOptions {
-        max_bytes: args.common.max_size,
-    };
+    let read_opts = super::read_options(&args.common);
     match &args.out {
         None => {
             let single = args.paths.len() == 1;
@@ -56,12 +58,16 @@ fn to_stdout(engine: &Engine, item: &Item, opts: ReadOptions, json: bool) -> any
             return Ok(EXIT_ERROR);
         }
     };
+    if let Some(d) = input.encoding {
+        eprintln!("{}", super::decoded_warning(&item.display(), d));
+    }
     let cleaned = engine.clean(&input.text);
     super::warn_guard(&item.display(), &cleaned);
     let mut stdout = std::io::stdout().lock();
     if json {
         let name = item.display();
-        let record = file_record(&cleaned, &name, true);
+        let mut record = file_record(&cleaned, &name, true);
+        record.encoding = input.encoding.map(|d| d.name);
         serde_json::to_writer(&mut stdout, &record)?;
         writeln!(stdout)?;
     } else {
@@ -82,10 +88,13 @@ enum Outcome {
         bytes_out: usize,
         record: Option<String>,
         guard: Option<deboil::Guard>,
+        decoded: Option<Decoded>,
     },
     UpToDate,
     Skipped(String),
     Failed(String),
+    /// Not started: the run was interrupted.
+    Interrupted,
 }
 
 fn to_dir(
@@ -113,10 +122,30 @@ fn to_dir(
         exclude: Some(out.to_path_buf()),
     };
     let items = inputs::gather(&args.paths, &walk, &mut errors);
-    let mut manifest = Manifest::open(out, &fingerprint(engine));
+    // A forced encoding changes what is written: outputs made under another
+    // choice are stale.
+    let fp = match args.common.encoding {
+        EncodingChoice::Detect => fingerprint(engine),
+        EncodingChoice::Force(e) => format!("{}+{}", fingerprint(engine), e.name()),
+    };
+    let mut manifest = Manifest::open(out, &fp);
     manifest
         .begin(args.force)
         .with_context(|| format!("cannot write the manifest in {}", out.display()))?;
+    // Temporaries of a killed earlier run are never outputs.
+    match remove_stale_temporaries(out) {
+        Ok(0) => {}
+        Ok(n) => eprintln!(
+            "deboil: removed {n} temporary files left in {} by an interrupted run",
+            out.display()
+        ),
+        Err(e) => eprintln!(
+            "deboil: warning: cannot look for temporary files left in {}: {e}",
+            out.display()
+        ),
+    }
+    let interrupt = Interrupt::install();
+    let mut interrupted = 0;
     let progress = Progress::files(items.len() as u64);
     let mut summary = Summary {
         mode: "files",
@@ -130,6 +159,9 @@ fn to_dir(
     inputs::for_each_ordered(
         &items,
         |item| {
+            if interrupt.is_set() {
+                return Outcome::Interrupted;
+            }
             let Item::File(src) = item else {
                 return Outcome::Failed("standard input cannot be written to --out".into());
             };
@@ -154,13 +186,16 @@ fn to_dir(
             }
             let record = args.json.then(|| {
                 let name = item.display();
-                serde_json::to_string(&file_record(&cleaned, &name, false)).unwrap_or_default()
+                let mut record = file_record(&cleaned, &name, false);
+                record.encoding = input.encoding.map(|d| d.name);
+                serde_json::to_string(&record).unwrap_or_default()
             });
             Outcome::Written {
                 bytes_in: input.text.len() + if input.bom { BOM.len() } else { 0 },
                 bytes_out: bom.len() + output.len(),
                 record,
                 guard: cleaned.guard(),
+                decoded: input.encoding,
             }
         },
         |item, outcome| {
@@ -170,7 +205,12 @@ fn to_dir(
                     bytes_out,
                     record,
                     guard,
+                    decoded,
                 } => {
+                    if let Some(d) = decoded {
+                        progress.warn(&super::decoded_warning(&item.display(), d));
+                        summary.decoded = Some(summary.decoded.unwrap_or(0) + 1);
+                    }
                     if let Some(g) = guard {
                         progress.warn(&super::guard_warning(&item.display(), g));
                     }
@@ -191,6 +231,7 @@ fn to_dir(
                     errors += 1;
                     progress.warn(&format!("deboil: {}: {why}", item.display()));
                 }
+                Outcome::Interrupted => interrupted += 1,
             }
             progress.inc(1);
             progress.message(|| {
@@ -209,5 +250,9 @@ fn to_dir(
     }
     stdout.flush()?;
     eprintln!("{}", summary.line());
+    if interrupted > 0 {
+        eprintln!("{}", interrupt::message(interrupted));
+        return Ok(interrupt::EXIT_INTERRUPTED);
+    }
     Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
 }

@@ -61,7 +61,7 @@ pub fn read(item: &Item, opts: ReadOptions) -> Result<Input, ReadError> {
                     limit: opts.max_bytes,
                 });
             }
-            deboil::batch::read::decode(bytes)
+            deboil::batch::read::decode_as(bytes, opts.encoding)
         }
         Item::File(s) => read_input(&s.path, opts),
     }

@@ -6,6 +6,7 @@ mod clean;
 mod diff;
 mod eval;
 mod inputs;
+mod interrupt;
 mod jsonl;
 mod plan;
 mod progress;
@@ -43,6 +44,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 /// Any problem in any rule fails here, before a file is read.
 fn build_engine(common: &CommonArgs) -> anyhow::Result<Engine> {
     let set = RuleSet::with_dirs(&common.rules)?;
+    // A user's rule whose own examples fail would clean wrongly: refuse it
+    // now, like a broken regex, before any file is read.
+    deboil::rules::examples::check_added(&set)?;
     let selection = Selection {
         profile: common.profile.into(),
         select: common.select.clone(),
@@ -55,6 +59,19 @@ fn build_engine(common: &CommonArgs) -> anyhow::Result<Engine> {
     );
     let guard = (!common.no_guard).then_some(common.guard);
     Ok(Engine::new(set.select(&selection)?)?.with_guard(guard))
+}
+
+/// How the cleaning commands read files: `--max-size` and `--encoding`.
+fn read_options(common: &CommonArgs) -> deboil::batch::ReadOptions {
+    deboil::batch::ReadOptions {
+        max_bytes: common.max_size,
+        encoding: common.encoding,
+    }
+}
+
+/// The warning for an input decoded from another encoding than UTF-8.
+fn decoded_warning(path: &str, d: deboil::batch::Decoded) -> String {
+    format!("deboil: warning: {path}: {d}")
 }
 
 /// Warns on stderr when the safety guard withheld removals from a document.

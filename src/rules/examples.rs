@@ -111,3 +111,39 @@ pub fn check_all(rules: &RuleSet) -> crate::Result<Vec<Failure>> {
     }
     Ok(out)
 }
+
+/// Runs the examples of every rule that does not ship with deboil (the
+/// user's `--rules` packs), each rule alone: a rule whose own examples fail
+/// is an error like a bad regex, reported as `file:line:col: rule "ID":
+/// reason` before any file is read. (The built-in rules are checked by the
+/// test suite; `deboil rules test` also checks examples against the whole set.)
+pub fn check_added(rules: &RuleSet) -> crate::Result<()> {
+    let mut diags = Vec::new();
+    for (idx, rule) in rules.iter() {
+        if super::builtin::BUILTIN
+            .iter()
+            .any(|(name, _)| *name == rule.origin.file)
+        {
+            continue;
+        }
+        for f in check_rule(rules, idx)? {
+            // `origin` is `file:line:col`; the file name may hold colons.
+            let mut parts = f.origin.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+            let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+            let file = parts.next().unwrap_or(&f.origin).to_owned();
+            diags.push(crate::Diagnostic {
+                file,
+                line,
+                col,
+                rule: Some(f.rule),
+                message: format!("example fails: {}", f.message),
+            });
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::Error::rules(diags))
+    }
+}

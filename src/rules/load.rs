@@ -116,7 +116,9 @@ impl RuleSetBuilder {
                 let file: RawFile = match toml::from_str(&src.text[section.clone()]) {
                     Ok(f) => f,
                     Err(e) => {
-                        diags.push(loc.toml_error(&e, section.start));
+                        let mut d = loc.toml_error(&e, section.start);
+                        d.rule = section_id(&src.text[section.clone()]);
+                        diags.push(d);
                         continue;
                     }
                 };
@@ -161,6 +163,14 @@ impl RuleSetBuilder {
             Err(Error::rules(diags))
         }
     }
+}
+
+/// The id of a `[[rule]]` section that failed to deserialize (unknown key,
+/// wrong type), when it has a string id, so its diagnostic can name it.
+fn section_id(section: &str) -> Option<String> {
+    let table: toml::Table = toml::from_str(section).ok()?;
+    let rule = table.get("rule")?.as_array()?.first()?;
+    Some(rule.get("id")?.as_str()?.to_owned())
 }
 
 /// The byte ranges of a file's `[[rule]]` sections (header to next header).
