@@ -231,7 +231,7 @@ fn regex() -> impl Strategy<Value = String> {
         r"\(\w+\)",
         r"[A-Z ]{4,}",
         r"\w+\u{a0}\w+",
-        r"^.{0,3}$",
+        r"^.{1,3}$",
         r"\p{Han}+",
         r"caf.",
     ])
@@ -357,7 +357,7 @@ proptest! {
 
 // Each case compiles its own engine: fewer cases, same depth.
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
     fn random_rule_packs_keep_every_invariant(text in document(), (pack, builtin, guard) in rule_pack()) {
