@@ -47,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         100.0 * changed as f64 / pages.max(1) as f64
     );
     let mut rows: Vec<_> = by_rule.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     for (rule, n) in rows {
         println!("  {n:5} pages  {rule}");
     }
