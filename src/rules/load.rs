@@ -619,11 +619,18 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
             err(m.span(), "`min-run` only applies to line rules");
         }
     }
+    if raw.fold && !(matches!(pattern, Pattern::Literals(_)) && mode == MatchMode::WholeLine) {
+        err(
+            id_span.clone(),
+            "`fold` only applies to `literals` with `match = \"whole-line\"`",
+        );
+    }
     Some(PatternRule {
         scope,
         mode,
         pattern,
-        case_insensitive: raw.case_insensitive,
+        case_insensitive: raw.case_insensitive || raw.fold,
+        fold: raw.fold,
         min_run,
         max_line_chars,
         skip_first_line: raw.skip_first_line,

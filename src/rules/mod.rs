@@ -168,6 +168,10 @@ pub struct PatternRule {
     pub pattern: Pattern,
     /// Match regardless of case (ASCII only for literals).
     pub case_insensitive: bool,
+    /// Whole-line literals: a line matches a literal when both are equal
+    /// after [`crate::fold`] (case, whitespace runs and digit runs folded),
+    /// as `deboil learn` counts them.
+    pub fold: bool,
     /// Line scope: only runs of at least this many matching lines are removed
     /// (blank lines inside a run are allowed and do not count).
     pub min_run: usize,
