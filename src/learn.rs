@@ -56,6 +56,10 @@ pub struct LearnOptions {
     /// Most lines counted exactly in pass 2; further candidates are dropped
     /// (and counted in [`LearnStats::dropped`]).
     pub max_candidates: usize,
+    /// A document whose repeated lines hold more than this share of its
+    /// text is a near-duplicate of another (the same article under two
+    /// URLs) or a page of pure furniture: it is no evidence.
+    pub duplicate_share: f64,
 }
 
 impl Default for LearnOptions {
@@ -69,6 +73,7 @@ impl Default for LearnOptions {
             sketch_width: 1 << 23,
             sketch_depth: 4,
             max_candidates: 2_000_000,
+            duplicate_share: 0.7,
         }
     }
 }
@@ -175,6 +180,8 @@ pub struct DocScan {
     candidates: Vec<(u64, String, bool)>,
     /// A prose line found in this document only: a keep example.
     keep: Option<String>,
+    /// Set when the document was left out as a near-duplicate.
+    duplicate: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -204,6 +211,8 @@ pub struct LearnStats {
     pub candidates: u64,
     /// Candidate lines not counted because the pass-2 table was full.
     pub dropped: u64,
+    /// Documents left out of pass 2 as near-duplicates.
+    pub duplicates: u64,
     /// Bytes of the sketch.
     pub sketch_bytes: usize,
     /// The sketch's additive error bound (see [`CountMin`]).
@@ -221,6 +230,7 @@ pub struct Learner {
     candidates: HashMap<(u64, u64), Candidate, foldhash::fast::RandomState>,
     out: HashMap<u64, GroupOut, foldhash::fast::RandomState>,
     dropped: u64,
+    duplicates: u64,
 }
 
 fn countable(trimmed: &str, folded: &str, max_chars: usize) -> bool {
@@ -247,6 +257,7 @@ impl Learner {
             candidates: HashMap::default(),
             out: HashMap::default(),
             dropped: 0,
+            duplicates: 0,
         }
     }
 
@@ -315,6 +326,23 @@ impl Learner {
             }
             lines.push((t, key, est >= threshold));
         }
+        let chars = |pick: bool| -> usize {
+            lines
+                .iter()
+                .filter(|l| pick || l.2)
+                .map(|l| l.0.chars().count())
+                .sum()
+        };
+        let (repeated, total) = (chars(false), chars(true));
+        if total > 0 && repeated as f64 > self.opts.duplicate_share * total as f64 {
+            return DocScan {
+                group: g,
+                group_name: group.to_owned(),
+                name: name.to_owned(),
+                duplicate: true,
+                ..DocScan::default()
+            };
+        }
         let mut candidates: Vec<(u64, String, bool)> = Vec::new();
         for (i, &(t, key, cand)) in lines.iter().enumerate() {
             if !cand {
@@ -333,6 +361,7 @@ impl Learner {
             name: name.to_owned(),
             candidates,
             keep,
+            duplicate: false,
         }
     }
 
@@ -341,6 +370,7 @@ impl Learner {
         if doc.name.is_empty() && doc.candidates.is_empty() {
             return;
         }
+        self.duplicates += u64::from(doc.duplicate);
         let out = self.out.entry(doc.group).or_default();
         if out.name.is_empty() {
             out.name = doc.group_name;
@@ -386,6 +416,7 @@ impl Learner {
                 .count() as u64,
             candidates: self.candidates.len() as u64,
             dropped: self.dropped,
+            duplicates: self.duplicates,
             sketch_bytes: self.sketch.bytes(),
             sketch_error: self.sketch.error_bound(),
         };
@@ -735,6 +766,18 @@ mod tests {
         };
         let l = learn(opts, &[("a", A1), ("a", A2), ("a", A3)]);
         assert!(l.groups.is_empty());
+    }
+
+    #[test]
+    fn near_duplicates_are_no_evidence() {
+        let article = "Menu\nThe same long article, published twice under two addresses, says this.\nAnd it goes on, at some length, about the very same things.\n";
+        let other = "Menu\nA different article with its own sentences and nothing else shared.\n";
+        let l = learn(
+            LearnOptions::default(),
+            &[("s", article), ("s", article), ("s", other)],
+        );
+        assert_eq!(l.stats.duplicates, 2);
+        assert!(l.groups.iter().all(|g| g.lines.is_empty()), "{:?}", l.groups);
     }
 
     #[test]

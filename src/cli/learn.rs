@@ -90,7 +90,7 @@ pub(super) fn summary_line(l: &Learned, start: Instant) -> String {
     let s = &l.stats;
     let mut line = format!(
         "deboil: learned {} rules ({} lines) from {} documents in {} groups ({} eligible); \
-         {} lines counted exactly; sketch {} MB (error bound {:.1} documents) in {:.2}s",
+         {} lines counted exactly, {} near-duplicate documents left out; sketch {} MB (error bound {:.1} documents) in {:.2}s",
         l.rules(),
         l.groups
             .iter()
@@ -101,6 +101,7 @@ pub(super) fn summary_line(l: &Learned, start: Instant) -> String {
         s.groups,
         s.eligible_groups,
         s.candidates,
+        s.duplicates,
         s.sketch_bytes >> 20,
         s.sketch_error,
         start.elapsed().as_secs_f64()
