@@ -277,10 +277,10 @@ impl Learner {
             if t.is_empty() {
                 continue;
             }
+            // Every line is counted (near-duplicates are told by all their
+            // text); only countable lines can be learned.
             fold_into(t, &mut folded, usize::MAX);
-            if countable(t, &folded, self.opts.max_chars) {
-                keys.push(line_key(group, &folded));
-            }
+            keys.push(line_key(group, &folded));
         }
         keys.sort_unstable();
         keys.dedup();
@@ -309,31 +309,29 @@ impl Learner {
         // Non-blank lines: (text, key, candidate?).
         let mut lines: Vec<(&str, u64, bool)> = Vec::new();
         let mut keep = None;
+        let (mut repeated, mut total) = (0, 0);
         for line in text.lines() {
             let t = trim_blank(line);
             if t.is_empty() {
                 continue;
             }
             fold_into(t, &mut folded, usize::MAX);
+            let key = line_key(g, &folded);
+            let est = u64::from(self.sketch.estimate(key));
+            let chars = t.chars().count();
+            total += chars;
+            if est >= threshold {
+                repeated += chars;
+            }
             if !countable(t, &folded, self.opts.max_chars) {
                 lines.push((t, 0, false));
                 continue;
             }
-            let key = line_key(g, &folded);
-            let est = u64::from(self.sketch.estimate(key));
-            if est <= 1 && keep.is_none() && is_prose(t, 8) && !t.contains(['\r', '\n']) {
+            if est <= 1 && keep.is_none() && is_prose(t, 8) {
                 keep = Some(t.to_owned());
             }
             lines.push((t, key, est >= threshold));
         }
-        let chars = |pick: bool| -> usize {
-            lines
-                .iter()
-                .filter(|l| pick || l.2)
-                .map(|l| l.0.chars().count())
-                .sum()
-        };
-        let (repeated, total) = (chars(false), chars(true));
         if total > 0 && repeated as f64 > self.opts.duplicate_share * total as f64 {
             return DocScan {
                 group: g,
@@ -526,6 +524,10 @@ pub fn url_host(s: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
+/// The group name meaning "every document": rules learned under it carry
+/// no `group` and apply to all documents.
+pub const ALL: &str = "*";
+
 /// A rule id part from a group name: lowercase ASCII letters and digits,
 /// other runs become `-`, starting with a letter.
 fn slug(name: &str) -> String {
@@ -562,9 +564,10 @@ impl Learned {
     /// Keeps only the `keep` examples `ok` accepts (the caller checks them
     /// against the rules they will run with); groups left without one are
     /// written as comments only.
-    pub fn retain_keep(&mut self, mut ok: impl FnMut(&str) -> bool) {
+    pub fn retain_keep(&mut self, mut ok: impl FnMut(Option<&str>, &str) -> bool) {
         for g in &mut self.groups {
-            g.keep.retain(|k| ok(k));
+            let group = (g.name != ALL).then_some(g.name.as_str());
+            g.keep.retain(|k| ok(group, k));
         }
     }
 
@@ -602,7 +605,11 @@ impl Learned {
         );
         let mut ids: HashMap<String, usize> = HashMap::new();
         for g in &self.groups {
-            let base = format!("learned.{}", slug(&g.name));
+            let base = if g.name == ALL {
+                "learned.all".to_owned()
+            } else {
+                format!("learned.{}", slug(&g.name))
+            };
             let n = ids.entry(base.clone()).or_default();
             *n += 1;
             let id = if *n == 1 { base } else { format!("{base}-{n}") };
@@ -652,6 +659,9 @@ impl Learned {
             let _ = writeln!(t, "scope = \"line\"");
             let _ = writeln!(t, "match = \"whole-line\"");
             let _ = writeln!(t, "fold = true");
+            if g.name != ALL {
+                let _ = writeln!(t, "group = {}", quote(&g.name));
+            }
             let _ = writeln!(t, "literals = [");
             for l in &g.lines {
                 let ex: Vec<String> = l.examples.iter().map(|e| comment(e)).collect();
@@ -777,7 +787,11 @@ mod tests {
             &[("s", article), ("s", article), ("s", other)],
         );
         assert_eq!(l.stats.duplicates, 2);
-        assert!(l.groups.iter().all(|g| g.lines.is_empty()), "{:?}", l.groups);
+        assert!(
+            l.groups.iter().all(|g| g.lines.is_empty()),
+            "{:?}",
+            l.groups
+        );
     }
 
     #[test]
@@ -825,7 +839,12 @@ mod tests {
             .map(|i| format!("12\n»\n{long}\nOK\nUnique sentence number {i} of this little test corpus here.\n"))
             .collect();
         let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("s", d.as_str())).collect();
-        let l = learn(LearnOptions::default(), &docs);
+        // The long line makes these near-duplicates; that guard is not tested here.
+        let opts = LearnOptions {
+            duplicate_share: 1.0,
+            ..LearnOptions::default()
+        };
+        let l = learn(opts, &docs);
         assert_eq!(texts(&l.groups[0]), ["OK"]);
     }
 
@@ -863,9 +882,14 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+        assert_eq!(rule.group(), Some("www.example.com"));
         let engine = crate::Engine::new(set).unwrap();
         let page = "HOME | NEWS | SPORT\nA brand new story.\n©   2031 example corp\n";
-        assert_eq!(engine.clean(page).output(), "A brand new story.\n");
+        let site = Some("www.example.com");
+        assert_eq!(engine.clean_in(page, site).output(), "A brand new story.\n");
+        // Another site's pages, and documents of no group, are left alone.
+        assert_eq!(engine.clean_in(page, Some("other.org")).output(), page);
+        assert_eq!(engine.clean(page).output(), page);
     }
 
     #[test]

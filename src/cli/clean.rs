@@ -90,7 +90,7 @@ fn to_stdout(engine: &Engine, item: &Item, opts: ReadOptions, json: bool) -> any
             return Ok(EXIT_ERROR);
         }
     };
-    let cleaned = engine.clean(&input.text);
+    let cleaned = engine.clean_in(&input.text, item.group().as_deref());
     super::warn_guard(&item.display(), &cleaned);
     let mut stdout = std::io::stdout().lock();
     if json {
@@ -176,7 +176,7 @@ fn to_dir(
                 Err(ReadError::Binary) => return Outcome::Skipped(ReadError::Binary.to_string()),
                 Err(e) => return Outcome::Failed(e.to_string()),
             };
-            let cleaned = engine.clean(&input.text);
+            let cleaned = engine.clean_in(&input.text, item.group().as_deref());
             let output = cleaned.output();
             let bom: &[u8] = if input.bom && !output.is_empty() {
                 BOM

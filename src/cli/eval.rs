@@ -129,6 +129,7 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
 
 fn score_page(
     id: &str,
+    group: Option<&str>,
     args: &EvalArgs,
     engine: &Engine,
     meta: Option<&Meta>,
@@ -144,7 +145,7 @@ fn score_page(
     let output = match (&args.pred, &input) {
         (Some(dir), _) => read_text(&dir.join(format!("{id}.txt")))?,
         (None, Some(text)) => {
-            let cleaned = engine.clean(text);
+            let cleaned = engine.clean_in(text, group);
             removed_share = Some(ratio(cleaned.bytes_removed(), text.len()));
             guarded = cleaned.guard().is_some();
             let output = cleaned.output();
@@ -265,7 +266,11 @@ fn learn_engine(
         ids.par_iter()
             .map(|id| {
                 Ok(super::learn::Doc {
-                    group: if one_group { "all".into() } else { group(id) },
+                    group: if one_group {
+                        deboil::learn::ALL.into()
+                    } else {
+                        group(id)
+                    },
                     name: format!("{id}.txt"),
                     text: read_text(&dir.join(format!("{id}.txt")))?,
                 })
@@ -365,7 +370,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     }
     let results: Vec<anyhow::Result<Page>> = with_threads(args.common.threads, || {
         ids.par_iter()
-            .map(|id| score_page(id, &args, &engine, meta.get(id)))
+            .map(|id| {
+                let group = host(id);
+                score_page(id, Some(&group), &args, &engine, meta.get(id))
+            })
             .collect()
     })?;
     let mut pages = Vec::new();

@@ -7,7 +7,7 @@ use super::args::{CommonArgs, GroupArg, LearnArgs};
 use super::inputs::{self, Item};
 use super::{EXIT_ERROR, EXIT_OK, with_threads};
 use anyhow::{Context, bail};
-use deboil::batch::{ReadOptions, Source, WalkOptions};
+use deboil::batch::{ReadOptions, WalkOptions};
 use deboil::learn::{LearnOptions, Learned, Learner, url_host};
 use deboil::{Engine, RuleSet};
 use rayon::prelude::*;
@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
@@ -142,28 +142,6 @@ pub(super) fn two_passes(
     Ok((learner.finish(), errors))
 }
 
-/// The group of a file: the directory holding it, relative to the path it
-/// was found under (that path's own name for files directly inside it).
-fn file_group(src: &Source, how: GroupArg) -> String {
-    if how == GroupArg::All {
-        return "all".to_owned();
-    }
-    match src.relative.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
-        _ => {
-            let root = src
-                .path
-                .ancestors()
-                .nth(src.relative.components().count())
-                .unwrap_or(Path::new(""));
-            root.canonicalize()
-                .ok()
-                .and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| "all".to_owned())
-        }
-    }
-}
-
 /// Learns from files (read twice, in parallel chunks).
 pub(super) fn learn_files(
     items: &[Item],
@@ -178,8 +156,9 @@ pub(super) fn learn_files(
     let groups: Vec<String> = items
         .iter()
         .map(|i| match i {
-            Item::File(s) => file_group(s, how),
-            Item::Stdin => "all".to_owned(),
+            Item::File(s) if how == GroupArg::Dir => inputs::file_group(s),
+            Item::File(_) => deboil::learn::ALL.to_owned(),
+            Item::Stdin => deboil::learn::ALL.to_owned(),
         })
         .collect();
     two_passes(opts, |first, sink| {
@@ -306,7 +285,7 @@ fn parse_line(
     let text: String =
         serde_json::from_str(raw.get()).map_err(|_| format!("field {field:?} is not a string"))?;
     let group = match group_by.and_then(|g| obj.get(g)) {
-        None => "all".to_owned(),
+        None => deboil::learn::ALL.to_owned(),
         Some(raw) => {
             let v =
                 serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned());
@@ -320,7 +299,7 @@ fn parse_line(
 /// test` will check them), then renders the pack.
 pub(super) fn finish_pack(learned: &mut Learned, common: &CommonArgs) -> anyhow::Result<String> {
     let all = Engine::new(RuleSet::with_dirs(&common.rules)?)?.with_guard(None);
-    learned.retain_keep(|k| all.clean(k).removals().is_empty());
+    learned.retain_keep(|group, k| all.clean_in(k, group).removals().is_empty());
     Ok(learned.to_toml())
 }
 

@@ -335,7 +335,8 @@ fn validate(
 
     let kind = match &raw.heuristic {
         Some(h) => {
-            let stray: [(&str, Option<Range<usize>>); 9] = [
+            let stray: [(&str, Option<Range<usize>>); 10] = [
+                ("group", raw.group.as_ref().map(Spanned::span)),
                 ("scope", raw.scope.as_ref().map(Spanned::span)),
                 ("match", raw.match_mode.as_ref().map(Spanned::span)),
                 ("literals", raw.literals.as_ref().map(Spanned::span)),
@@ -631,6 +632,7 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
         pattern,
         case_insensitive: raw.case_insensitive || raw.fold,
         fold: raw.fold,
+        group: raw.group.as_ref().map(|g| g.get_ref().clone()),
         min_run,
         max_line_chars,
         skip_first_line: raw.skip_first_line,

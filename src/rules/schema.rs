@@ -35,6 +35,7 @@ pub(crate) struct RawRule {
     pub case_insensitive: bool,
     #[serde(default)]
     pub fold: bool,
+    pub group: Option<Spanned<String>>,
     pub min_run: Option<Spanned<i64>>,
     pub max_line_chars: Option<Spanned<i64>>,
     #[serde(default)]
