@@ -9,8 +9,8 @@ use super::word_count;
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Parameters of the `repeated-line` heuristic.
 #[derive(Clone, Debug, Deserialize, Serialize)]

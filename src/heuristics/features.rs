@@ -12,7 +12,7 @@
 use super::lang::{self, Stopwords};
 use crate::claims::Claims;
 use crate::document::Document;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Feature names, in the order of [`LineFeatures::values`].
 pub const NAMES: [&str; 41] = [
@@ -73,15 +73,26 @@ pub struct LineFeatures {
 
 /// Word weights: positive for words typical of page furniture ("cookies",
 /// "subscribe", "login"), negative for words typical of prose.
+///
+/// Keyed by a 64-bit hash of the word rather than the word: the table is
+/// looked up once per token of every document, and small entries with no
+/// pointer to follow keep it in cache. Two words sharing a 64-bit hash are
+/// not a practical concern at ten thousand entries.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    weights: HashMap<String, f32>,
+    weights: HashMap<u64, f32>,
+}
+
+/// The word hash of [`Lexicon`]: fixed, so tables are the same in every run.
+fn word_hash(word: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x6465_626f_696c).hash_one(word)
 }
 
 impl Lexicon {
     /// Parses `word<TAB>weight` lines (`#` comments allowed).
     pub fn parse(text: &str) -> Result<Lexicon, String> {
-        let mut weights = HashMap::new();
+        let mut weights = HashMap::default();
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -94,7 +105,7 @@ impl Lexicon {
                 .trim()
                 .parse()
                 .map_err(|_| format!("lexicon line {}: bad weight {v:?}", i + 1))?;
-            weights.insert(w.to_owned(), v);
+            weights.insert(word_hash(w), v);
         }
         Ok(Lexicon { weights })
     }
@@ -110,7 +121,7 @@ impl Lexicon {
     }
 
     fn get(&self, lowercase: &str) -> Option<f32> {
-        self.weights.get(lowercase).copied()
+        self.weights.get(&word_hash(lowercase)).copied()
     }
 }
 
@@ -129,6 +140,12 @@ fn is_separator(c: char) -> bool {
 
 fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `haystack` contains the ASCII `needle`, ignoring ASCII case.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Raw per-line counts, before context.
@@ -168,30 +185,50 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
     if n == 0 {
         return Vec::new();
     }
-    // Tokens of every line, lowercased once.
-    let mut toks: Vec<Vec<String>> = Vec::with_capacity(n);
+    // Tokens of every line, lowercased once into one buffer; `spans[k]` is
+    // the range of line k's tokens in `tok`.
+    let mut arena = String::new();
+    let mut tok: Vec<(u32, u32)> = Vec::new();
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(n);
+    let mut capitalized_of: Vec<u32> = Vec::with_capacity(n);
     for &li in &idx {
         let text = doc.line_trimmed(li);
-        toks.push(
-            text.split(|c: char| !is_word(c))
-                .filter(|t| !t.is_empty())
-                .map(str::to_lowercase)
-                .collect(),
-        );
+        let first = tok.len();
+        let mut capitalized = 0;
+        for t in text.split(|c: char| !is_word(c)).filter(|t| !t.is_empty()) {
+            if t.chars().next().is_some_and(char::is_uppercase) {
+                capitalized += 1;
+            }
+            let start = arena.len() as u32;
+            if t.is_ascii() {
+                arena.extend(t.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                arena.extend(t.chars().flat_map(char::to_lowercase));
+            }
+            tok.push((start, arena.len() as u32));
+        }
+        spans.push((first, tok.len()));
+        capitalized_of.push(capitalized);
     }
-    let stop_list: &Stopwords = lang::detect(toks.iter().flatten().map(String::as_str));
+    let word = |t: &(u32, u32)| &arena[t.0 as usize..t.1 as usize];
+    let words_of = |k: usize| tok[spans[k].0..spans[k].1].iter().map(word);
+    let stop_list: &Stopwords = lang::detect(tok.iter().take(4096).map(word));
 
     let mut own: Vec<Own> = Vec::with_capacity(n);
     let mut rows: Vec<[f32; COUNT]> = Vec::with_capacity(n);
-    let mut counts: HashMap<&str, u32> = HashMap::with_capacity(n);
+    let mut counts: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(n, Default::default());
     for &li in &idx {
         *counts.entry(doc.line_trimmed(li)).or_insert(0) += 1;
     }
-    let title: Vec<&String> = toks[0].iter().collect();
+    // The first line's distinct words, sorted, and its token count.
+    let title_len = (spans[0].1 - spans[0].0) as f32;
+    let mut title: Vec<&str> = words_of(0).collect();
+    title.sort_unstable();
+    title.dedup();
+    let mut uniq: Vec<&str> = Vec::new();
     for (k, &li) in idx.iter().enumerate() {
         let text = doc.line_trimmed(li);
-        let words = &toks[k];
-        let nw = words.len() as f32;
+        let nw = (spans[k].1 - spans[k].0) as f32;
         let mut chars = 0f32;
         let (mut digits, mut letters, mut commas) = (0f32, 0f32, 0f32);
         let (mut upper, mut lower) = (0u32, 0u32);
@@ -200,15 +237,29 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
         let mut prev: Option<char> = None;
         for c in text.chars() {
             chars += 1.0;
-            if c.is_numeric() {
-                digits += 1.0;
-            }
-            if c.is_alphabetic() {
-                letters += 1.0;
-                if c.is_uppercase() {
-                    upper += 1;
-                } else if c.is_lowercase() {
-                    lower += 1;
+            if c.is_ascii() {
+                // The Unicode tables below give the same answers, slower.
+                if c.is_ascii_digit() {
+                    digits += 1.0;
+                } else if c.is_ascii_alphabetic() {
+                    letters += 1.0;
+                    if c.is_ascii_uppercase() {
+                        upper += 1;
+                    } else {
+                        lower += 1;
+                    }
+                }
+            } else {
+                if c.is_numeric() {
+                    digits += 1.0;
+                }
+                if c.is_alphabetic() {
+                    letters += 1.0;
+                    if c.is_uppercase() {
+                        upper += 1;
+                    } else if c.is_lowercase() {
+                        lower += 1;
+                    }
                 }
             }
             if c == ',' {
@@ -223,15 +274,8 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
         if matches!(prev, Some('.' | '!' | '?')) {
             sentences += 1.0;
         }
-        let stops = words.iter().filter(|w| stop_list.contains(w)).count() as f32;
-        let raw_words: Vec<&str> = text
-            .split(|c: char| !is_word(c))
-            .filter(|t| !t.is_empty())
-            .collect();
-        let capitalized = raw_words
-            .iter()
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .count() as f32;
+        let stops = words_of(k).filter(|w| stop_list.contains(w)).count() as f32;
+        let capitalized = capitalized_of[k] as f32;
         let term = if prev.is_some_and(is_terminal) {
             1.0
         } else {
@@ -250,32 +294,29 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
                 _ => false,
             }
         };
-        let lower_text = text.to_lowercase();
-        let url = lower_text.contains("http://")
-            || lower_text.contains("https://")
-            || lower_text.contains("www.")
-            || lower_text.contains(".com");
-        let (mut lex_sum, mut lex_n, mut lex_max) = (0f32, 0f32, 0f32);
-        for w in words
+        let url = ["http://", "https://", "www.", ".com"]
             .iter()
-            .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
-        {
+            .any(|needle| contains_ignore_ascii_case(text, needle));
+        let (mut lex_sum, mut lex_n, mut lex_max) = (0f32, 0f32, 0f32);
+        for w in words_of(k).filter(|w| !w.bytes().all(|b| b.is_ascii_digit())) {
             if let Some(v) = lexicon.get(w) {
                 lex_sum += v;
                 lex_n += 1.0;
                 lex_max = lex_max.max(v);
             }
         }
-        let title_sim = if k == 0 || title.is_empty() || words.is_empty() {
+        let title_sim = if k == 0 || title.is_empty() || nw == 0.0 {
             0.0
         } else {
-            let shared = words
+            uniq.clear();
+            uniq.extend(words_of(k));
+            uniq.sort_unstable();
+            uniq.dedup();
+            let shared = uniq
                 .iter()
-                .collect::<std::collections::HashSet<_>>()
-                .iter()
-                .filter(|w| title.contains(w))
+                .filter(|w| title.binary_search(w).is_ok())
                 .count() as f32;
-            shared / (words.len().min(title.len()) as f32).max(1.0)
+            shared / nw.min(title_len).max(1.0)
         };
         let len = ln1p(chars);
         let stop = if nw > 0.0 { stops / nw } else { 0.0 };

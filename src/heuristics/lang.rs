@@ -5,7 +5,7 @@
 //! buttons and link lists are not. The language is the one whose list hits
 //! most tokens of the document, so mixed pages use their main language.
 
-use std::collections::HashSet;
+use foldhash::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// (language code, list) for every shipped language.
@@ -53,22 +53,40 @@ pub fn all() -> &'static [Stopwords] {
     })
 }
 
+/// Every shipped function word, with the set of languages (bit `i` for
+/// `all()[i]`) whose list holds it: one lookup per token in [`detect`].
+fn index() -> &'static HashMap<&'static str, u8> {
+    static INDEX: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut m = HashMap::default();
+        for (i, list) in all().iter().enumerate() {
+            for w in &list.words {
+                *m.entry(*w).or_insert(0u8) |= 1 << i;
+            }
+        }
+        m
+    })
+}
+
 /// The list that hits most of `lowercase_tokens` (English on a tie or no hit).
-pub fn detect<'a>(lowercase_tokens: impl Iterator<Item = &'a str> + Clone) -> &'static Stopwords {
+pub fn detect<'a>(lowercase_tokens: impl Iterator<Item = &'a str>) -> &'static Stopwords {
     let lists = all();
-    let mut best = &lists[0];
-    let mut best_hits = 0;
-    for list in lists {
-        let hits = lowercase_tokens
-            .clone()
-            .filter(|t| list.contains(t))
-            .count();
-        if hits > best_hits {
-            best = list;
-            best_hits = hits;
+    let index = index();
+    let mut hits = [0usize; LISTS.len()];
+    for t in lowercase_tokens {
+        if let Some(&mask) = index.get(t) {
+            for (i, h) in hits.iter_mut().enumerate() {
+                *h += usize::from(mask >> i & 1);
+            }
         }
     }
-    best
+    let mut best = 0;
+    for (i, &h) in hits.iter().enumerate() {
+        if h > hits[best] {
+            best = i;
+        }
+    }
+    &lists[best]
 }
 
 #[cfg(test)]
