@@ -6,7 +6,7 @@ use super::inputs::{self, Item};
 use super::interrupt::{self, Interrupt};
 use super::progress::Progress;
 use super::summary::Summary;
-use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
+use super::{EXIT_ERROR, EXIT_OK, build_engine, build_engine_with, with_threads};
 use anyhow::{Context, bail};
 use deboil::Engine;
 use deboil::batch::{
@@ -23,7 +23,11 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
     if args.jsonl {
         return super::jsonl::run(args);
     }
-    let engine = build_engine(&args.common)?;
+    let engine = if args.learn {
+        learned_engine(&args)?
+    } else {
+        build_engine(&args.common)?
+    };
     let read_opts = super::read_options(&args.common);
     match &args.out {
         None => {
@@ -50,6 +54,36 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
     }
 }
 
+/// `--learn`: learns the inputs' boilerplate (both passes), saves the pack
+/// when asked, and compiles it with the other rules under its `learned.*` ids.
+fn learned_engine(args: &CleanArgs) -> anyhow::Result<Engine> {
+    let opts = args.learn_opts.options()?;
+    let start = std::time::Instant::now();
+    let mut errors = 0;
+    let walk = WalkOptions {
+        globs: args.common.glob.clone(),
+        exclude: args.out.clone(),
+    };
+    let items = inputs::gather(&args.paths, &walk, &mut errors);
+    if items.iter().any(|i| matches!(i, Item::Stdin)) {
+        bail!("--learn reads its inputs twice: name files, not standard input");
+    }
+    let (mut learned, _) = with_threads(args.common.threads, || {
+        super::learn::learn_files(&items, &args.paths, args.group, &args.common, opts)
+    })??;
+    let pack = super::learn::finish_pack(&mut learned, &args.common)?;
+    eprintln!("{}", super::learn::summary_line(&learned, start));
+    let name = match &args.learn_save {
+        Some(path) => {
+            write_atomic(path, &[pack.as_bytes()])
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            path.display().to_string()
+        }
+        None => super::learn::LEARNED_SOURCE.to_owned(),
+    };
+    build_engine_with(&args.common, Some((&name, &pack)))
+}
+
 fn to_stdout(engine: &Engine, item: &Item, opts: ReadOptions, json: bool) -> anyhow::Result<u8> {
     let input = match inputs::read(item, opts) {
         Ok(i) => i,
@@ -61,7 +95,7 @@ fn to_stdout(engine: &Engine, item: &Item, opts: ReadOptions, json: bool) -> any
     if let Some(d) = input.encoding {
         eprintln!("{}", super::decoded_warning(&item.display(), d));
     }
-    let cleaned = engine.clean(&input.text);
+    let cleaned = engine.clean_in(&input.text, item.group().as_deref());
     super::warn_guard(&item.display(), &cleaned);
     let mut stdout = std::io::stdout().lock();
     if json {
@@ -174,7 +208,7 @@ fn to_dir(
                 Err(ReadError::Binary) => return Outcome::Skipped(ReadError::Binary.to_string()),
                 Err(e) => return Outcome::Failed(e.to_string()),
             };
-            let cleaned = engine.clean(&input.text);
+            let cleaned = engine.clean_in(&input.text, item.group().as_deref());
             let output = cleaned.output();
             let bom: &[u8] = if input.bom && !output.is_empty() {
                 BOM

@@ -47,7 +47,7 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
                     }
                     Err(e) => return Outcome::Failed(e.to_string()),
                 };
-                let cleaned = engine.clean(&input.text);
+                let cleaned = engine.clean_in(&input.text, item.group().as_deref());
                 let name = item.display();
                 let mut buf = Vec::new();
                 if args.json {

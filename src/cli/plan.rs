@@ -79,7 +79,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
                     }
                     Err(e) => return Outcome::Failed(e.to_string()),
                 };
-                let cleaned = engine.clean(&input.text);
+                let cleaned = engine.clean_in(&input.text, item.group().as_deref());
                 Outcome::Planned(PlanFile::new(
                     path.to_owned(),
                     relative.to_owned(),

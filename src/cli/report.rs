@@ -118,7 +118,7 @@ fn from_inputs(args: &ReportArgs) -> anyhow::Result<(Report, usize)> {
             &items,
             |item: &Item| match inputs::read(item, opts) {
                 Ok(input) => {
-                    let cleaned = engine.clean(&input.text);
+                    let cleaned = engine.clean_in(&input.text, item.group().as_deref());
                     let mut part = Report::new("", "", false, args.context);
                     part.add_file(&item.display(), &cleaned, None);
                     Ok(part)

@@ -33,8 +33,14 @@ fn normalized(expected: &str) -> String {
     }
 }
 
-fn check_remove(engine: &Engine, rule: &str, ex: &Example, out: &mut Vec<Failure>) {
-    let cleaned = engine.clean(&ex.text);
+fn check_remove(
+    engine: &Engine,
+    rule: &str,
+    group: Option<&str>,
+    ex: &Example,
+    out: &mut Vec<Failure>,
+) {
+    let cleaned = engine.clean_in(&ex.text, group);
     let got = cleaned.output();
     let want = normalized(ex.output.as_deref().unwrap_or(""));
     if got != want {
@@ -49,8 +55,16 @@ fn check_remove(engine: &Engine, rule: &str, ex: &Example, out: &mut Vec<Failure
     }
 }
 
-fn check_keep(engine: &Engine, rule: &str, ex: &Example, out: &mut Vec<Failure>, alone: bool) {
-    let cleaned = engine.clean(&ex.text);
+/// Examples of a rule restricted to a group run as documents of that group.
+fn check_keep(
+    engine: &Engine,
+    rule: &str,
+    group: Option<&str>,
+    ex: &Example,
+    out: &mut Vec<Failure>,
+    alone: bool,
+) {
+    let cleaned = engine.clean_in(&ex.text, group);
     if let Some(r) = cleaned.removals().first() {
         let by = cleaned.rule_id(r);
         let message = if alone {
@@ -82,10 +96,10 @@ pub fn check_rule(rules: &RuleSet, index: RuleIndex) -> crate::Result<Vec<Failur
     let engine = Engine::new(rules.only(index))?.with_guard(None);
     let mut out = Vec::new();
     for ex in &rule.remove {
-        check_remove(&engine, &rule.id, ex, &mut out);
+        check_remove(&engine, &rule.id, rule.group(), ex, &mut out);
     }
     for ex in &rule.keep {
-        check_keep(&engine, &rule.id, ex, &mut out, true);
+        check_keep(&engine, &rule.id, rule.group(), ex, &mut out, true);
     }
     Ok(out)
 }
@@ -106,7 +120,7 @@ pub fn check_all(rules: &RuleSet) -> crate::Result<Vec<Failure>> {
             .iter()
             .filter(|e| !e.text.trim_end().contains('\n'))
         {
-            check_keep(&all, &rule.id, ex, &mut out, false);
+            check_keep(&all, &rule.id, rule.group(), ex, &mut out, false);
         }
     }
     Ok(out)

@@ -345,7 +345,8 @@ fn validate(
 
     let kind = match &raw.heuristic {
         Some(h) => {
-            let stray: [(&str, Option<Range<usize>>); 9] = [
+            let stray: [(&str, Option<Range<usize>>); 10] = [
+                ("group", raw.group.as_ref().map(Spanned::span)),
                 ("scope", raw.scope.as_ref().map(Spanned::span)),
                 ("match", raw.match_mode.as_ref().map(Spanned::span)),
                 ("literals", raw.literals.as_ref().map(Spanned::span)),
@@ -629,11 +630,19 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
             err(m.span(), "`min-run` only applies to line rules");
         }
     }
+    if raw.fold && !(matches!(pattern, Pattern::Literals(_)) && mode == MatchMode::WholeLine) {
+        err(
+            id_span.clone(),
+            "`fold` only applies to `literals` with `match = \"whole-line\"`",
+        );
+    }
     Some(PatternRule {
         scope,
         mode,
         pattern,
-        case_insensitive: raw.case_insensitive,
+        case_insensitive: raw.case_insensitive || raw.fold,
+        fold: raw.fold,
+        group: raw.group.as_ref().map(|g| g.get_ref().clone()),
         min_run,
         max_line_chars,
         skip_first_line: raw.skip_first_line,
