@@ -74,8 +74,16 @@ impl Engine {
         &self.inner.rules
     }
 
-    /// Cleans one document.
+    /// Cleans one document. Rules restricted to a group (`group = ...`,
+    /// as learned rules are) do not apply: see [`Engine::clean_in`].
     pub fn clean<'a>(&'a self, text: &'a str) -> Cleaned<'a> {
+        self.clean_in(text, None)
+    }
+
+    /// Cleans one document of `group` (a site, a directory): rules
+    /// restricted to another group, or to any group when `group` is
+    /// `None`, do not apply.
+    pub fn clean_in<'a>(&'a self, text: &'a str, doc_group: Option<&str>) -> Cleaned<'a> {
         let rules = &self.inner.rules;
         let doc = Document::new(text);
         let mut claims = Claims::new(doc.lines().len());
@@ -91,6 +99,9 @@ impl Engine {
             let RuleKind::Pattern(p) = &rules.get(rule).kind else {
                 continue;
             };
+            if p.group.is_some() && p.group.as_deref() != doc_group {
+                continue;
+            }
             let eligible = |h: &&Hit| {
                 let line = doc.line_of(h.span.start);
                 if p.skip_first_line && Some(line) == first_line {

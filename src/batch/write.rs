@@ -36,6 +36,42 @@ pub fn temp_beside(path: &Path) -> std::io::Result<NamedTempFile> {
     b.tempfile_in(dir)
 }
 
+/// Whether `name` is one of [`temp_beside`]'s temporary files.
+pub fn is_temporary(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with(".deboil-") && n.ends_with(".tmp"))
+}
+
+/// Removes the temporary files a killed run left under `dir` (recursively,
+/// never following symbolic links); returns how many. Only for a directory
+/// this process owns for the run (an output tree): a run writing into the
+/// same tree at the same time would lose its temporaries.
+pub fn remove_stale_temporaries(dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if kind.is_file() && is_temporary(&entry.file_name()) {
+                match std::fs::remove_file(entry.path()) {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +89,28 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["out.txt"]);
+    }
+
+    #[test]
+    fn stale_temporaries_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        for f in [
+            "a/b/.deboil-x1.tmp",
+            ".deboil-y.tmp",
+            "a/out.txt",
+            "a/.deboil-manifest.json",
+        ] {
+            std::fs::write(dir.path().join(f), "x").unwrap();
+        }
+        assert_eq!(remove_stale_temporaries(dir.path()).unwrap(), 2);
+        assert!(dir.path().join("a/out.txt").exists());
+        assert!(dir.path().join("a/.deboil-manifest.json").exists());
+        assert!(!dir.path().join(".deboil-y.tmp").exists());
+        assert_eq!(
+            remove_stale_temporaries(&dir.path().join("missing")).unwrap(),
+            0
+        );
     }
 
     #[cfg(unix)]

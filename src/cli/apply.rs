@@ -7,6 +7,7 @@
 //! untouched; the others are still written.
 
 use super::args::ApplyArgs;
+use super::interrupt::{self, Interrupt};
 use super::{EXIT_ERROR, EXIT_OK};
 use anyhow::Context;
 use deboil::batch::read::decode;
@@ -28,7 +29,13 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<u8> {
     let rules = plan.recorded_rules()?;
     let tally = plan.tally();
     let (mut written, mut unchanged, mut applied, mut refused, mut errors) = (0, 0, 0, 0, 0);
+    let interrupt = Interrupt::install();
+    let mut not_done = 0;
     for file in &plan.files {
+        if interrupt.is_set() {
+            not_done += 1;
+            continue;
+        }
         let src = plan.resolve(file);
         match apply_one(&plan, &rules, file, &src, &args) {
             Ok(Outcome::Written(n)) => {
@@ -61,6 +68,10 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<u8> {
         }
     }
     eprintln!("{msg}");
+    if not_done > 0 {
+        eprintln!("{}", interrupt::message(not_done));
+        return Ok(interrupt::EXIT_INTERRUPTED);
+    }
     Ok(if refused + errors > 0 {
         EXIT_ERROR
     } else {

@@ -2,7 +2,17 @@
 //! them into a validated configuration before any file is touched.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use deboil::batch::EncodingChoice;
 use std::path::PathBuf;
+
+fn parse_encoding(label: &str) -> Result<EncodingChoice, String> {
+    EncodingChoice::parse(label).ok_or_else(|| {
+        format!(
+            "unknown encoding {label:?}: use auto, or a WHATWG label such as utf-8, \
+             windows-1252, latin1, utf-16le, utf-16be, shift_jis, gbk"
+        )
+    })
+}
 
 /// Strip scraping debris from web text, and show exactly what was removed.
 #[derive(Debug, Parser)]
@@ -68,6 +78,16 @@ pub enum Command {
     /// status 2 (the other files are still written). Undecided removals are
     /// not applied unless --accept-undecided.
     Apply(ApplyArgs),
+    /// Learn a corpus's boilerplate: write the lines that repeat across
+    /// documents of a group (a site) as a rule pack.
+    ///
+    /// Pass 1 counts folded lines (case, whitespace and digit runs folded)
+    /// per group in a fixed-size count-min sketch, once per document; pass 2
+    /// counts the lines that may qualify exactly. The pack holds one rule
+    /// `learned.<group>` per group: read it, edit it, and pass it back with
+    /// `--rules`. Files are grouped by their directory (--group all: one
+    /// group); JSON Lines by a field (--group-by; a URL groups by its host).
+    Learn(LearnArgs),
     /// Write one self-contained HTML page showing what cleaning removes.
     ///
     /// From files and directories (cleaned in memory), or from one plan file
@@ -75,6 +95,115 @@ pub enum Command {
     /// per-category and per-rule counts, every file's removals highlighted
     /// in context, filters and search.
     Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// Files or directories (or JSON Lines files with --jsonl; .gz and .zst
+    /// are decompressed). Read twice, so standard input is not accepted.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// The rule pack to write (`-`: standard output).
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: PathBuf,
+
+    /// Read JSON Lines: one document per line, its text in --field.
+    #[arg(long, help_heading = "JSON Lines")]
+    pub jsonl: bool,
+
+    /// The field holding the text.
+    #[arg(
+        long,
+        default_value = "text",
+        value_name = "NAME",
+        requires = "jsonl",
+        help_heading = "JSON Lines"
+    )]
+    pub field: String,
+
+    /// Group documents by this field (a URL groups by its host); without
+    /// it, all lines are one group.
+    #[arg(
+        long,
+        value_name = "FIELD",
+        requires = "jsonl",
+        help_heading = "JSON Lines"
+    )]
+    pub group_by: Option<String>,
+
+    /// How files are grouped.
+    #[arg(long, value_enum, default_value_t = GroupArg::Dir, value_name = "HOW", help_heading = "Input")]
+    pub group: GroupArg,
+
+    #[command(flatten)]
+    pub learn: LearnOpts,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// How files are grouped when learning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupArg {
+    /// By the directory holding the file (relative to the path given).
+    Dir,
+    /// All files are one group.
+    All,
+}
+
+/// Settings of learning, shared by `learn`, `clean --learn` and `eval --learn`.
+#[derive(Debug, Args)]
+pub struct LearnOpts {
+    /// A line must occur in at least this many documents of its group.
+    #[arg(long, default_value_t = 2, value_name = "K", help_heading = "Learning")]
+    pub min_docs: usize,
+
+    /// ...and in at least this share of the group's documents.
+    #[arg(
+        long,
+        default_value_t = 0.5,
+        value_name = "SHARE",
+        help_heading = "Learning"
+    )]
+    pub min_share: f64,
+
+    /// Groups with fewer documents learn nothing.
+    #[arg(long, default_value_t = 2, value_name = "N", help_heading = "Learning")]
+    pub min_group_docs: usize,
+
+    /// Columns of the count-min sketch (4 rows of 4-byte counters).
+    #[arg(long, default_value_t = 1 << 23, value_name = "N", help_heading = "Learning")]
+    pub sketch_width: usize,
+
+    /// Most lines counted exactly in pass 2 (bounds its memory).
+    #[arg(
+        long,
+        default_value_t = 2_000_000,
+        value_name = "N",
+        help_heading = "Learning"
+    )]
+    pub max_candidates: usize,
+}
+
+impl LearnOpts {
+    /// The library's options.
+    pub fn options(&self) -> anyhow::Result<deboil::learn::LearnOptions> {
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.min_share),
+            "--min-share must be a share between 0 and 1, got {}",
+            self.min_share
+        );
+        anyhow::ensure!(self.min_docs >= 2, "--min-docs must be at least 2");
+        Ok(deboil::learn::LearnOptions {
+            min_docs: self.min_docs,
+            min_share: self.min_share,
+            min_group_docs: self.min_group_docs.max(self.min_docs),
+            sketch_width: self.sketch_width,
+            max_candidates: self.max_candidates,
+            ..deboil::learn::LearnOptions::default()
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -240,6 +369,23 @@ pub struct EvalArgs {
     #[arg(long, default_value_t = 15, value_name = "N")]
     pub worst_rules: usize,
 
+    /// Learn the corpus's boilerplate first (grouped by URL host with
+    /// --meta, else one group) and clean with the learned rules too.
+    #[arg(long, help_heading = "Learning")]
+    pub learn: bool,
+
+    /// With --learn, write the learned rule pack here.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "learn",
+        help_heading = "Learning"
+    )]
+    pub learn_save: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub learn_opts: LearnOpts,
+
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -269,6 +415,27 @@ pub struct CleanArgs {
     /// decompressed) and clean each object's text field.
     #[arg(long, conflicts_with = "out", help_heading = "JSON Lines")]
     pub jsonl: bool,
+
+    /// Learn the inputs' boilerplate first (files grouped by directory, see
+    /// `deboil learn`) and clean with the learned rules (`learned.*`) too.
+    #[arg(long, requires = "out", help_heading = "Learning")]
+    pub learn: bool,
+
+    /// With --learn, also write the learned rule pack here.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "learn",
+        help_heading = "Learning"
+    )]
+    pub learn_save: Option<PathBuf>,
+
+    /// With --learn, how files are grouped.
+    #[arg(long, value_enum, default_value_t = GroupArg::Dir, value_name = "HOW", requires = "learn", help_heading = "Learning")]
+    pub group: GroupArg,
+
+    #[command(flatten)]
+    pub learn_opts: LearnOpts,
 
     /// The field holding the text to clean.
     #[arg(
@@ -394,6 +561,13 @@ pub struct CommonArgs {
     /// Refuse files (and JSON lines) larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 30, help_heading = "Input")]
     pub max_size: u64,
+
+    /// Encoding of the input files: `auto` (UTF-8; UTF-16 by its byte-order
+    /// mark; anything else guessed, with a warning naming the guess), or a
+    /// WHATWG label to force: `utf-8` (refuse anything else),
+    /// `windows-1252`, `latin1`, `utf-16le`, `shift_jis`... Output is UTF-8.
+    #[arg(long, value_name = "LABEL", default_value = "auto", value_parser = parse_encoding, help_heading = "Input")]
+    pub encoding: EncodingChoice,
 
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N", help_heading = "Input")]

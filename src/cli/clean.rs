@@ -3,12 +3,16 @@
 
 use super::args::CleanArgs;
 use super::inputs::{self, Item};
+use super::interrupt::{self, Interrupt};
 use super::progress::Progress;
 use super::summary::Summary;
-use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
+use super::{EXIT_ERROR, EXIT_OK, build_engine, build_engine_with, with_threads};
 use anyhow::{Context, bail};
 use deboil::Engine;
-use deboil::batch::{Manifest, ReadError, ReadOptions, WalkOptions, fingerprint, write_atomic};
+use deboil::batch::{
+    Decoded, EncodingChoice, Manifest, ReadError, ReadOptions, WalkOptions, fingerprint,
+    remove_stale_temporaries, write_atomic,
+};
 use deboil::render::json::file_record;
 use std::io::Write;
 use std::time::Instant;
@@ -19,10 +23,12 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
     if args.jsonl {
         return super::jsonl::run(args);
     }
-    let engine = build_engine(&args.common)?;
-    let read_opts = ReadOptions {
-        max_bytes: args.common.max_size,
+    let engine = if args.learn {
+        learned_engine(&args)?
+    } else {
+        build_engine(&args.common)?
     };
+    let read_opts = super::read_options(&args.common);
     match &args.out {
         None => {
             let single = args.paths.len() == 1;
@@ -48,6 +54,36 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
     }
 }
 
+/// `--learn`: learns the inputs' boilerplate (both passes), saves the pack
+/// when asked, and compiles it with the other rules under its `learned.*` ids.
+fn learned_engine(args: &CleanArgs) -> anyhow::Result<Engine> {
+    let opts = args.learn_opts.options()?;
+    let start = std::time::Instant::now();
+    let mut errors = 0;
+    let walk = WalkOptions {
+        globs: args.common.glob.clone(),
+        exclude: args.out.clone(),
+    };
+    let items = inputs::gather(&args.paths, &walk, &mut errors);
+    if items.iter().any(|i| matches!(i, Item::Stdin)) {
+        bail!("--learn reads its inputs twice: name files, not standard input");
+    }
+    let (mut learned, _) = with_threads(args.common.threads, || {
+        super::learn::learn_files(&items, &args.paths, args.group, &args.common, opts)
+    })??;
+    let pack = super::learn::finish_pack(&mut learned, &args.common)?;
+    eprintln!("{}", super::learn::summary_line(&learned, start));
+    let name = match &args.learn_save {
+        Some(path) => {
+            write_atomic(path, &[pack.as_bytes()])
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            path.display().to_string()
+        }
+        None => super::learn::LEARNED_SOURCE.to_owned(),
+    };
+    build_engine_with(&args.common, Some((&name, &pack)))
+}
+
 fn to_stdout(engine: &Engine, item: &Item, opts: ReadOptions, json: bool) -> anyhow::Result<u8> {
     let input = match inputs::read(item, opts) {
         Ok(i) => i,
@@ -56,12 +92,16 @@ fn to_stdout(engine: &Engine, item: &Item, opts: ReadOptions, json: bool) -> any
             return Ok(EXIT_ERROR);
         }
     };
-    let cleaned = engine.clean(&input.text);
+    if let Some(d) = input.encoding {
+        eprintln!("{}", super::decoded_warning(&item.display(), d));
+    }
+    let cleaned = engine.clean_in(&input.text, item.group().as_deref());
     super::warn_guard(&item.display(), &cleaned);
     let mut stdout = std::io::stdout().lock();
     if json {
         let name = item.display();
-        let record = file_record(&cleaned, &name, true);
+        let mut record = file_record(&cleaned, &name, true);
+        record.encoding = input.encoding.map(|d| d.name);
         serde_json::to_writer(&mut stdout, &record)?;
         writeln!(stdout)?;
     } else {
@@ -82,10 +122,13 @@ enum Outcome {
         bytes_out: usize,
         record: Option<String>,
         guard: Option<deboil::Guard>,
+        decoded: Option<Decoded>,
     },
     UpToDate,
     Skipped(String),
     Failed(String),
+    /// Not started: the run was interrupted.
+    Interrupted,
 }
 
 fn to_dir(
@@ -113,10 +156,30 @@ fn to_dir(
         exclude: Some(out.to_path_buf()),
     };
     let items = inputs::gather(&args.paths, &walk, &mut errors);
-    let mut manifest = Manifest::open(out, &fingerprint(engine));
+    // A forced encoding changes what is written: outputs made under another
+    // choice are stale.
+    let fp = match args.common.encoding {
+        EncodingChoice::Detect => fingerprint(engine),
+        EncodingChoice::Force(e) => format!("{}+{}", fingerprint(engine), e.name()),
+    };
+    let mut manifest = Manifest::open(out, &fp);
     manifest
         .begin(args.force)
         .with_context(|| format!("cannot write the manifest in {}", out.display()))?;
+    // Temporaries of a killed earlier run are never outputs.
+    match remove_stale_temporaries(out) {
+        Ok(0) => {}
+        Ok(n) => eprintln!(
+            "deboil: removed {n} temporary files left in {} by an interrupted run",
+            out.display()
+        ),
+        Err(e) => eprintln!(
+            "deboil: warning: cannot look for temporary files left in {}: {e}",
+            out.display()
+        ),
+    }
+    let interrupt = Interrupt::install();
+    let mut interrupted = 0;
     let progress = Progress::files(items.len() as u64);
     let mut summary = Summary {
         mode: "files",
@@ -130,6 +193,9 @@ fn to_dir(
     inputs::for_each_ordered(
         &items,
         |item| {
+            if interrupt.is_set() {
+                return Outcome::Interrupted;
+            }
             let Item::File(src) = item else {
                 return Outcome::Failed("standard input cannot be written to --out".into());
             };
@@ -142,7 +208,7 @@ fn to_dir(
                 Err(ReadError::Binary) => return Outcome::Skipped(ReadError::Binary.to_string()),
                 Err(e) => return Outcome::Failed(e.to_string()),
             };
-            let cleaned = engine.clean(&input.text);
+            let cleaned = engine.clean_in(&input.text, item.group().as_deref());
             let output = cleaned.output();
             let bom: &[u8] = if input.bom && !output.is_empty() {
                 BOM
@@ -154,13 +220,16 @@ fn to_dir(
             }
             let record = args.json.then(|| {
                 let name = item.display();
-                serde_json::to_string(&file_record(&cleaned, &name, false)).unwrap_or_default()
+                let mut record = file_record(&cleaned, &name, false);
+                record.encoding = input.encoding.map(|d| d.name);
+                serde_json::to_string(&record).unwrap_or_default()
             });
             Outcome::Written {
                 bytes_in: input.text.len() + if input.bom { BOM.len() } else { 0 },
                 bytes_out: bom.len() + output.len(),
                 record,
                 guard: cleaned.guard(),
+                decoded: input.encoding,
             }
         },
         |item, outcome| {
@@ -170,7 +239,12 @@ fn to_dir(
                     bytes_out,
                     record,
                     guard,
+                    decoded,
                 } => {
+                    if let Some(d) = decoded {
+                        progress.warn(&super::decoded_warning(&item.display(), d));
+                        summary.decoded = Some(summary.decoded.unwrap_or(0) + 1);
+                    }
                     if let Some(g) = guard {
                         progress.warn(&super::guard_warning(&item.display(), g));
                     }
@@ -191,6 +265,7 @@ fn to_dir(
                     errors += 1;
                     progress.warn(&format!("deboil: {}: {why}", item.display()));
                 }
+                Outcome::Interrupted => interrupted += 1,
             }
             progress.inc(1);
             progress.message(|| {
@@ -209,5 +284,9 @@ fn to_dir(
     }
     stdout.flush()?;
     eprintln!("{}", summary.line());
+    if interrupted > 0 {
+        eprintln!("{}", interrupt::message(interrupted));
+        return Ok(interrupt::EXIT_INTERRUPTED);
+    }
     Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
 }

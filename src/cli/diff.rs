@@ -3,7 +3,7 @@
 use super::args::DiffArgs;
 use super::inputs::{self, Item};
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, build_engine, use_color, with_threads};
-use deboil::batch::{ReadError, ReadOptions, WalkOptions};
+use deboil::batch::{ReadError, WalkOptions};
 use deboil::render::diff::{DiffStyle, write_diff};
 use deboil::render::json::file_record;
 use std::io::Write;
@@ -11,16 +11,19 @@ use std::io::Write;
 enum Outcome {
     /// The rendered diff or JSON record, whether the file would change, and
     /// what the safety guard did.
-    Done(Vec<u8>, bool, Option<deboil::Guard>),
+    Done(
+        Vec<u8>,
+        bool,
+        Option<deboil::Guard>,
+        Option<deboil::batch::Decoded>,
+    ),
     Skipped(String),
     Failed(String),
 }
 
 pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
     let engine = build_engine(&args.common)?;
-    let opts = ReadOptions {
-        max_bytes: args.common.max_size,
-    };
+    let opts = super::read_options(&args.common);
     let style = DiffStyle {
         context: args.context,
         color: !args.json && use_color(args.color),
@@ -44,27 +47,31 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
                     }
                     Err(e) => return Outcome::Failed(e.to_string()),
                 };
-                let cleaned = engine.clean(&input.text);
+                let cleaned = engine.clean_in(&input.text, item.group().as_deref());
                 let name = item.display();
                 let mut buf = Vec::new();
                 if args.json {
-                    let record = file_record(&cleaned, &name, false);
+                    let mut record = file_record(&cleaned, &name, false);
+                    record.encoding = input.encoding.map(|d| d.name);
                     let would_change = record.bytes_out != record.bytes_in;
                     if serde_json::to_writer(&mut buf, &record).is_err() {
                         return Outcome::Failed("cannot serialize the JSON record".into());
                     }
                     buf.push(b'\n');
-                    Outcome::Done(buf, would_change, cleaned.guard())
+                    Outcome::Done(buf, would_change, cleaned.guard(), input.encoding)
                 } else {
                     match write_diff(&mut buf, &cleaned, &name, style) {
-                        Ok(any) => Outcome::Done(buf, any, cleaned.guard()),
+                        Ok(any) => Outcome::Done(buf, any, cleaned.guard(), input.encoding),
                         Err(e) => Outcome::Failed(e.to_string()),
                     }
                 }
             },
             |item, outcome| {
                 match outcome {
-                    Outcome::Done(buf, any, guard) => {
+                    Outcome::Done(buf, any, guard, decoded) => {
+                        if let Some(d) = decoded {
+                            eprintln!("{}", super::decoded_warning(&item.display(), d));
+                        }
                         if let Some(g) = guard {
                             super::warn_guard_values(&item.display(), g);
                         }

@@ -19,6 +19,8 @@ struct Meta {
     #[serde(default)]
     page_type: Option<String>,
     #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
     with: Vec<String>,
     #[serde(default)]
     without: Vec<String>,
@@ -127,6 +129,7 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
 
 fn score_page(
     id: &str,
+    group: Option<&str>,
     args: &EvalArgs,
     engine: &Engine,
     meta: Option<&Meta>,
@@ -142,7 +145,7 @@ fn score_page(
     let output = match (&args.pred, &input) {
         (Some(dir), _) => read_text(&dir.join(format!("{id}.txt")))?,
         (None, Some(text)) => {
-            let cleaned = engine.clean(text);
+            let cleaned = engine.clean_in(text, group);
             removed_share = Some(ratio(cleaned.bytes_removed(), text.len()));
             guarded = cleaned.guard().is_some();
             let output = cleaned.output();
@@ -239,10 +242,83 @@ struct Report {
     recall_drops_over_5_points: Option<usize>,
     guarded_pages: usize,
     rules: Vec<RuleRow>,
+    /// With --learn: the learned rules ran too.
+    learned: bool,
+    /// Pages whose URL host has two or more pages in the corpus.
+    shared_hosts: Option<(Option<Row>, Row)>,
+}
+
+/// Learns from the input pages (grouped by `group`) and compiles the
+/// learned pack with the other rules.
+fn learn_engine(
+    args: &EvalArgs,
+    ids: &[String],
+    group: &(dyn Fn(&str) -> String + Sync),
+    one_group: bool,
+) -> anyhow::Result<Engine> {
+    let dir = args
+        .input
+        .as_ref()
+        .context("--learn learns from INPUT_DIR; give it")?;
+    let opts = args.learn_opts.options()?;
+    let start = std::time::Instant::now();
+    let docs: Vec<super::learn::Doc> = with_threads(args.common.threads, || {
+        ids.par_iter()
+            .map(|id| {
+                Ok(super::learn::Doc {
+                    group: if one_group {
+                        deboil::learn::ALL.into()
+                    } else {
+                        group(id)
+                    },
+                    name: format!("{id}.txt"),
+                    text: read_text(&dir.join(format!("{id}.txt")))?,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+    })??;
+    let (mut learned, _) = with_threads(args.common.threads, || {
+        super::learn::two_passes(opts, |_, sink| {
+            // In memory already: both passes see the same documents.
+            for chunk in docs.chunks(512) {
+                sink(
+                    chunk
+                        .iter()
+                        .map(|d| super::learn::Doc {
+                            group: d.group.clone(),
+                            name: d.name.clone(),
+                            text: d.text.clone(),
+                        })
+                        .collect(),
+                );
+            }
+            Ok(0)
+        })
+    })??;
+    let pack = super::learn::finish_pack(&mut learned, &args.common)?;
+    eprintln!("{}", super::learn::summary_line(&learned, start));
+    let name = match &args.learn_save {
+        Some(path) => {
+            fs::write(path, &pack).with_context(|| format!("cannot write {}", path.display()))?;
+            path.display().to_string()
+        }
+        None => super::learn::LEARNED_SOURCE.to_owned(),
+    };
+    super::build_engine_with(&args.common, Some((&name, &pack)))
+}
+
+fn subset_rows(ps: &[&Page]) -> (Option<Row>, Row) {
+    let after = eval::aggregate(&ps.iter().map(|p| p.after).collect::<Vec<_>>());
+    let before: Option<Vec<_>> = ps.iter().map(|p| p.before).collect();
+    let (mut sb, mut sa) = (SnippetMeans::default(), SnippetMeans::default());
+    for p in ps {
+        sb.add(p.before_snippets.unwrap_or_default());
+        sa.add(p.after_snippets);
+    }
+    (before.map(|v| row(eval::aggregate(&v), sb)), row(after, sa))
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
-    let engine = build_engine(&args.common)?;
     let list_dir = args
         .pred
         .as_ref()
@@ -276,9 +352,28 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
             m
         }
     };
+    // A page's group: the host of its URL (from --meta), else one group.
+    let host = |id: &str| {
+        meta.get(id)
+            .and_then(|m| m.url.as_deref())
+            .and_then(deboil::learn::url_host)
+            .unwrap_or_else(|| format!("page-{id}"))
+    };
+    let engine = if args.learn {
+        learn_engine(&args, &ids, &host, meta.is_empty())?
+    } else {
+        build_engine(&args.common)?
+    };
+    let mut per_host: HashMap<String, usize> = HashMap::new();
+    for id in &ids {
+        *per_host.entry(host(id)).or_default() += 1;
+    }
     let results: Vec<anyhow::Result<Page>> = with_threads(args.common.threads, || {
         ids.par_iter()
-            .map(|id| score_page(id, &args, &engine, meta.get(id)))
+            .map(|id| {
+                let group = host(id);
+                score_page(id, Some(&group), &args, &engine, meta.get(id))
+            })
             .collect()
     })?;
     let mut pages = Vec::new();
@@ -295,11 +390,21 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     if pages.is_empty() {
         bail!("no pages scored");
     }
-    let report = summarize(
+    let mut report = summarize(
         &pages,
         args.common.profile.into(),
         args.input.is_some() && args.pred.is_none(),
     );
+    if !meta.is_empty() {
+        let shared: Vec<&Page> = pages
+            .iter()
+            .filter(|p| per_host[&host(&p.id)] >= 2)
+            .collect();
+        if !shared.is_empty() {
+            report.shared_hosts = Some(subset_rows(&shared));
+        }
+    }
+    report.learned = args.learn;
     if let Some(path) = &args.pages {
         let mut f = std::io::BufWriter::new(
             fs::File::create(path).with_context(|| path.display().to_string())?,
@@ -392,6 +497,8 @@ fn summarize(pages: &[Page], profile: deboil::Profile, cleaned_here: bool) -> Re
         recall_drops_over_5_points: drops,
         guarded_pages: pages.iter().filter(|p| p.guarded).count(),
         rules,
+        learned: false,
+        shared_hosts: None,
     }
 }
 
@@ -410,12 +517,23 @@ fn print_report(out: &mut impl Write, r: &Report, worst: usize) -> std::io::Resu
             row.without_removed
         )
     };
-    writeln!(out, "profile: {}", r.profile)?;
+    writeln!(
+        out,
+        "profile: {}{}",
+        r.profile,
+        if r.learned { " + learned rules" } else { "" }
+    )?;
     writeln!(out, "{header}")?;
     if let Some(b) = &r.before {
         line(out, "input (no cleaning)", b)?;
     }
     line(out, "cleaned", &r.after)?;
+    if let Some((b, a)) = &r.shared_hosts {
+        if let Some(b) = b {
+            line(out, "hosts>=2 pages (input)", b)?;
+        }
+        line(out, "hosts>=2 pages", a)?;
+    }
     writeln!(
         out,
         "\nby page type{}",

@@ -45,6 +45,36 @@ pub fn gather(paths: &[PathBuf], opts: &WalkOptions, errors: &mut usize) -> Vec<
     items
 }
 
+/// The group of a file: the directory holding it, relative to the path it
+/// was found under (that path's own name for files directly inside it).
+pub fn file_group(src: &Source) -> String {
+    match src.relative.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
+        _ => {
+            let root = src
+                .path
+                .ancestors()
+                .nth(src.relative.components().count())
+                .unwrap_or(Path::new(""));
+            root.canonicalize()
+                .ok()
+                .and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| deboil::learn::ALL.to_owned())
+        }
+    }
+}
+
+impl Item {
+    /// The group a document belongs to for group-restricted (learned)
+    /// rules: its directory, as `deboil learn` groups files.
+    pub fn group(&self) -> Option<String> {
+        match self {
+            Item::Stdin => None,
+            Item::File(s) => Some(file_group(s)),
+        }
+    }
+}
+
 /// Reads one item.
 pub fn read(item: &Item, opts: ReadOptions) -> Result<Input, ReadError> {
     match item {
@@ -61,7 +91,7 @@ pub fn read(item: &Item, opts: ReadOptions) -> Result<Input, ReadError> {
                     limit: opts.max_bytes,
                 });
             }
-            deboil::batch::read::decode(bytes)
+            deboil::batch::read::decode_as(bytes, opts.encoding)
         }
         Item::File(s) => read_input(&s.path, opts),
     }

@@ -188,7 +188,7 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-fn open_input(path: &Path, count: Arc<AtomicU64>) -> io::Result<Prefetch> {
+pub(super) fn open_input(path: &Path, count: Arc<AtomicU64>) -> io::Result<Prefetch> {
     let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(Counting {
             inner: io::stdin(),
@@ -210,7 +210,7 @@ fn open_input(path: &Path, count: Arc<AtomicU64>) -> io::Result<Prefetch> {
 }
 
 /// A reader running on its own thread, up to [`DEPTH`] blocks ahead.
-struct Prefetch {
+pub(super) struct Prefetch {
     rx: Receiver<io::Result<Vec<u8>>>,
     block: Vec<u8>,
     pos: usize,

@@ -6,7 +6,9 @@ mod clean;
 mod diff;
 mod eval;
 mod inputs;
+mod interrupt;
 mod jsonl;
+mod learn;
 mod plan;
 mod progress;
 mod report;
@@ -36,13 +38,30 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Review(a) => review::run(a),
         Command::Apply(a) => apply::run(a),
         Command::Report(a) => report::run(a),
+        Command::Learn(a) => learn::run(a),
     }
 }
 
 /// Loads the rules (built-in plus `--rules`) and compiles the selected ones.
 /// Any problem in any rule fails here, before a file is read.
 fn build_engine(common: &CommonArgs) -> anyhow::Result<Engine> {
-    let set = RuleSet::with_dirs(&common.rules)?;
+    build_engine_with(common, None)
+}
+
+/// [`build_engine`] plus a learned rule pack (`(name, text)`), loaded like
+/// any `--rules` file.
+fn build_engine_with(common: &CommonArgs, learned: Option<(&str, &str)>) -> anyhow::Result<Engine> {
+    let mut b = RuleSet::builder().builtin();
+    for d in &common.rules {
+        b = b.dir(d)?;
+    }
+    if let Some((name, text)) = learned {
+        b = b.source(name, text);
+    }
+    let set = b.build()?;
+    // A user's rule whose own examples fail would clean wrongly: refuse it
+    // now, like a broken regex, before any file is read.
+    deboil::rules::examples::check_added(&set)?;
     let selection = Selection {
         profile: common.profile.into(),
         select: common.select.clone(),
@@ -55,6 +74,19 @@ fn build_engine(common: &CommonArgs) -> anyhow::Result<Engine> {
     );
     let guard = (!common.no_guard).then_some(common.guard);
     Ok(Engine::new(set.select(&selection)?)?.with_guard(guard))
+}
+
+/// How the cleaning commands read files: `--max-size` and `--encoding`.
+fn read_options(common: &CommonArgs) -> deboil::batch::ReadOptions {
+    deboil::batch::ReadOptions {
+        max_bytes: common.max_size,
+        encoding: common.encoding,
+    }
+}
+
+/// The warning for an input decoded from another encoding than UTF-8.
+fn decoded_warning(path: &str, d: deboil::batch::Decoded) -> String {
+    format!("deboil: warning: {path}: {d}")
 }
 
 /// Warns on stderr when the safety guard withheld removals from a document.

@@ -5,7 +5,7 @@ use super::args::PlanArgs;
 use super::inputs::{self, Item};
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::{Context, bail};
-use deboil::batch::{ReadError, ReadOptions, WalkOptions};
+use deboil::batch::{EncodingChoice, ReadError, ReadOptions, WalkOptions};
 use deboil::plan::{Plan, PlanFile, PlanSelection};
 
 enum Outcome {
@@ -40,8 +40,18 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
             .collect(),
     };
     let mut plan = Plan::new(base.to_owned(), selection, engine.rules());
+    // A plan hashes each file's bytes and `apply` rewrites them through the
+    // same spans, so plans take UTF-8 only (not decoded text).
+    let utf8 =
+        EncodingChoice::Force(deboil::batch::read::Encoding::for_label(b"utf-8").context("UTF-8")?);
+    anyhow::ensure!(
+        matches!(args.common.encoding, EncodingChoice::Detect) || args.common.encoding == utf8,
+        "plans work on UTF-8 files only (apply rewrites them byte for byte): \
+         convert other encodings first, e.g. with `deboil clean --out`"
+    );
     let opts = ReadOptions {
         max_bytes: args.common.max_size,
+        encoding: utf8,
     };
     let walk = WalkOptions {
         globs: args.common.glob.clone(),
@@ -69,7 +79,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
                     }
                     Err(e) => return Outcome::Failed(e.to_string()),
                 };
-                let cleaned = engine.clean(&input.text);
+                let cleaned = engine.clean_in(&input.text, item.group().as_deref());
                 Outcome::Planned(PlanFile::new(
                     path.to_owned(),
                     relative.to_owned(),

@@ -6,7 +6,7 @@ use super::inputs::{self, Item};
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::Context;
 use deboil::batch::read::decode;
-use deboil::batch::{ReadError, ReadOptions, WalkOptions, write_atomic};
+use deboil::batch::{ReadError, WalkOptions, write_atomic};
 use deboil::plan::{self, Decision, Plan};
 use deboil::render::html::Report;
 use std::path::Path;
@@ -92,9 +92,7 @@ fn from_plan(path: &Path, args: &ReportArgs) -> anyhow::Result<(Report, usize)> 
 
 fn from_inputs(args: &ReportArgs) -> anyhow::Result<(Report, usize)> {
     let engine = build_engine(&args.common)?;
-    let opts = ReadOptions {
-        max_bytes: args.common.max_size,
-    };
+    let opts = super::read_options(&args.common);
     let walk = WalkOptions {
         globs: args.common.glob.clone(),
         exclude: Some(args.html.clone()),
@@ -120,7 +118,7 @@ fn from_inputs(args: &ReportArgs) -> anyhow::Result<(Report, usize)> {
             &items,
             |item: &Item| match inputs::read(item, opts) {
                 Ok(input) => {
-                    let cleaned = engine.clean(&input.text);
+                    let cleaned = engine.clean_in(&input.text, item.group().as_deref());
                     let mut part = Report::new("", "", false, args.context);
                     part.add_file(&item.display(), &cleaned, None);
                     Ok(part)

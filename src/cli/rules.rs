@@ -90,7 +90,9 @@ fn explain(set: &RuleSet, id: &str) -> anyhow::Result<u8> {
                 out,
                 "match:     {}{}",
                 p.mode.as_str(),
-                if p.case_insensitive {
+                if p.fold {
+                    ", folded (case, whitespace and digit runs)"
+                } else if p.case_insensitive {
                     ", case-insensitive"
                 } else {
                     ""

@@ -22,6 +22,10 @@ pub struct Summary {
     /// Files skipped as binary (file mode).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<u64>,
+    /// Files decoded from another encoding than UTF-8 (file mode; each one
+    /// is named in a warning).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded: Option<u64>,
     /// Lines read (JSON Lines).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<u64>,
@@ -75,6 +79,9 @@ impl Summary {
         }
         if let Some(u) = self.up_to_date {
             extra.push_str(&format!(", {u} up to date"));
+        }
+        if let Some(d) = self.decoded {
+            extra.push_str(&format!(", {d} decoded to UTF-8"));
         }
         format!(
             "deboil: cleaned {what} ({:.1} MB -> {:.1} MB, {:.1}% removed){extra}, {} errors in {:.2}s ({:.1} MB/s)",

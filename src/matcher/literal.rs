@@ -37,6 +37,10 @@ pub(crate) struct LiteralMatcher {
     /// ASCII-lowercased first bytes of the whole-line literals: a line
     /// starting otherwise is not looked up.
     first_bytes: [bool; 256],
+    /// Whole-line literals of `fold = true` rules, by their folded form
+    /// (see [`crate::fold`]), with the length of the longest key.
+    folded: HashMap<Box<str>, Vec<RuleIndex>, foldhash::fast::RandomState>,
+    folded_longest: usize,
     /// Prefix and contains literals.
     scan: Option<Scan>,
 }
@@ -57,6 +61,8 @@ impl LiteralMatcher {
         let mut first_bytes = [false; 256];
         let mut owners = Vec::new();
         let mut literals = Vec::new();
+        let mut folded: HashMap<Box<str>, Vec<RuleIndex>, _> = HashMap::default();
+        let mut folded_longest = 0;
         for &(rule, p) in rules {
             let Pattern::Literals(lits) = &p.pattern else {
                 continue;
@@ -67,7 +73,14 @@ impl LiteralMatcher {
                 exact: !p.case_insensitive,
             };
             for l in lits {
-                if p.mode == MatchMode::WholeLine {
+                if p.fold {
+                    let key = crate::fold::fold(l);
+                    folded_longest = folded_longest.max(key.len());
+                    let owners = folded.entry(key.into()).or_default();
+                    if !owners.contains(&rule) {
+                        owners.push(rule);
+                    }
+                } else if p.mode == MatchMode::WholeLine {
                     longest = longest.max(l.len());
                     if let Some(&b) = l.as_bytes().first() {
                         first_bytes[usize::from(b.to_ascii_lowercase())] = true;
@@ -82,7 +95,7 @@ impl LiteralMatcher {
                 }
             }
         }
-        if lines.is_empty() && literals.is_empty() {
+        if lines.is_empty() && literals.is_empty() && folded.is_empty() {
             return Ok(None);
         }
         let scan = if literals.is_empty() {
@@ -113,6 +126,8 @@ impl LiteralMatcher {
             lines,
             longest,
             first_bytes,
+            folded,
+            folded_longest,
             scan,
         }))
     }
@@ -121,8 +136,36 @@ impl LiteralMatcher {
         if !self.lines.is_empty() {
             self.find_whole_lines(doc, hits);
         }
+        if !self.folded.is_empty() {
+            self.find_folded_lines(doc, hits);
+        }
         if let Some(scan) = &self.scan {
             scan.find(doc, hits);
+        }
+    }
+
+    /// One fold and one lookup per line; the fold stops as soon as the key
+    /// is longer than every folded literal, so long lines cost little.
+    fn find_folded_lines(&self, doc: &Document, hits: &mut Vec<Hit>) {
+        let mut key = String::with_capacity(self.folded_longest + 8);
+        for (i, line) in doc.lines().iter().enumerate() {
+            if line.blank {
+                continue;
+            }
+            let content = doc.slice(line.content());
+            if !crate::fold::fold_into(content, &mut key, self.folded_longest) {
+                continue;
+            }
+            if let Some(rules) = self.folded.get(key.as_str()) {
+                let span = trimmed_span(doc, i);
+                for &rule in rules {
+                    hits.push(Hit {
+                        rule,
+                        span,
+                        line: i,
+                    });
+                }
+            }
         }
     }
 

@@ -117,7 +117,9 @@ mod tests {
                     }
                     Pattern::Literals(lits) => lits.iter().any(|l| {
                         let eq = |a: &str| {
-                            if p.case_insensitive {
+                            if p.fold {
+                                crate::fold::fold(a) == crate::fold::fold(l)
+                            } else if p.case_insensitive {
                                 a.eq_ignore_ascii_case(l)
                             } else {
                                 a == l

@@ -54,6 +54,10 @@ pub struct FileRecord<'a> {
     /// Set when the safety guard withheld heuristic removals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guard: Option<GuardRecord>,
+    /// The encoding the input was decoded from, when it was not UTF-8
+    /// (offsets are into the decoded UTF-8 text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
     /// The cleaned text, when it is not written elsewhere.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
@@ -102,6 +106,7 @@ pub fn file_record<'a>(
         bytes_removed: cleaned.bytes_removed(),
         removals: removal_records(cleaned),
         guard: guard_record(cleaned),
+        encoding: None,
         output: with_output.then_some(output),
     }
 }

@@ -116,7 +116,9 @@ impl RuleSetBuilder {
                 let file: RawFile = match toml::from_str(&src.text[section.clone()]) {
                     Ok(f) => f,
                     Err(e) => {
-                        diags.push(loc.toml_error(&e, section.start));
+                        let mut d = loc.toml_error(&e, section.start);
+                        d.rule = section_id(&src.text[section.clone()]);
+                        diags.push(d);
                         continue;
                     }
                 };
@@ -161,6 +163,14 @@ impl RuleSetBuilder {
             Err(Error::rules(diags))
         }
     }
+}
+
+/// The id of a `[[rule]]` section that failed to deserialize (unknown key,
+/// wrong type), when it has a string id, so its diagnostic can name it.
+fn section_id(section: &str) -> Option<String> {
+    let table: toml::Table = toml::from_str(section).ok()?;
+    let rule = table.get("rule")?.as_array()?.first()?;
+    Some(rule.get("id")?.as_str()?.to_owned())
 }
 
 /// The byte ranges of a file's `[[rule]]` sections (header to next header).
@@ -335,7 +345,8 @@ fn validate(
 
     let kind = match &raw.heuristic {
         Some(h) => {
-            let stray: [(&str, Option<Range<usize>>); 9] = [
+            let stray: [(&str, Option<Range<usize>>); 10] = [
+                ("group", raw.group.as_ref().map(Spanned::span)),
                 ("scope", raw.scope.as_ref().map(Spanned::span)),
                 ("match", raw.match_mode.as_ref().map(Spanned::span)),
                 ("literals", raw.literals.as_ref().map(Spanned::span)),
@@ -619,11 +630,19 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
             err(m.span(), "`min-run` only applies to line rules");
         }
     }
+    if raw.fold && !(matches!(pattern, Pattern::Literals(_)) && mode == MatchMode::WholeLine) {
+        err(
+            id_span.clone(),
+            "`fold` only applies to `literals` with `match = \"whole-line\"`",
+        );
+    }
     Some(PatternRule {
         scope,
         mode,
         pattern,
-        case_insensitive: raw.case_insensitive,
+        case_insensitive: raw.case_insensitive || raw.fold,
+        fold: raw.fold,
+        group: raw.group.as_ref().map(|g| g.get_ref().clone()),
         min_run,
         max_line_chars,
         skip_first_line: raw.skip_first_line,

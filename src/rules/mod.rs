@@ -168,6 +168,13 @@ pub struct PatternRule {
     pub pattern: Pattern,
     /// Match regardless of case (ASCII only for literals).
     pub case_insensitive: bool,
+    /// Whole-line literals: a line matches a literal when both are equal
+    /// after [`crate::fold`] (case, whitespace runs and digit runs folded),
+    /// as `deboil learn` counts them.
+    pub fold: bool,
+    /// When set, the rule only applies to documents of this group (a site:
+    /// see [`crate::Engine::clean_in`]); learned rules carry their group.
+    pub group: Option<String>,
     /// Line scope: only runs of at least this many matching lines are removed
     /// (blank lines inside a run are allowed and do not count).
     pub min_run: usize,
@@ -253,6 +260,14 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The group the rule is restricted to, if any.
+    pub fn group(&self) -> Option<&str> {
+        match &self.kind {
+            RuleKind::Pattern(p) => p.group.as_deref(),
+            RuleKind::Heuristic(_) => None,
+        }
+    }
+
     /// The scope name: `line`, `span`, `tail` or `heuristic`.
     pub fn scope_name(&self) -> &'static str {
         match &self.kind {

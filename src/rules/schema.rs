@@ -33,6 +33,9 @@ pub(crate) struct RawRule {
     pub params: Option<Spanned<toml::Table>>,
     #[serde(default)]
     pub case_insensitive: bool,
+    #[serde(default)]
+    pub fold: bool,
+    pub group: Option<Spanned<String>>,
     pub min_run: Option<Spanned<i64>>,
     pub max_line_chars: Option<Spanned<i64>>,
     #[serde(default)]

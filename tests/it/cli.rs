@@ -474,3 +474,100 @@ fn broken_pipe_is_not_an_error() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{out:?}");
 }
+
+// See: issue 8 (learn a corpus's boilerplate). The fixture holds two fake
+// sites; `fixtures/learn/expected.toml` was checked by hand: each site's
+// menu, sign-in and footer lines (the footer's year varies), nothing of the
+// articles.
+#[test]
+fn learn_then_edit_then_clean_with_the_learned_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("learned.toml");
+    deboil()
+        .args(["learn"])
+        .arg(fixture("learn/input"))
+        .arg("-o")
+        .arg(&pack)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "learned 2 rules (8 lines) from 5 documents",
+        ));
+    let text = fs::read_to_string(&pack).unwrap();
+    assert_eq!(
+        text,
+        fs::read_to_string(fixture("learn/expected.toml")).unwrap()
+    );
+    deboil()
+        .args(["rules", "test", "--rules"])
+        .arg(&pack)
+        .assert()
+        .success();
+
+    // Edit: "Sign in" is to stay.
+    let edited = text.replace(
+        "    # 3 of 3 documents, e.g. news.example/bakers.txt, news.example/bridge.txt\n    \"Sign in\",\n",
+        "",
+    );
+    assert_ne!(edited, text);
+    fs::write(&pack, edited).unwrap();
+    // Only the learned rules, so that built-in rules claiming the same
+    // lines (a menu, a copyright line) cannot hide the edit.
+    let out = dir.path().join("out");
+    deboil()
+        .arg("clean")
+        .arg(fixture("learn/input"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--select", "learned", "--rules"])
+        .arg(&pack)
+        .arg("--json")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\"rule\":\"learned.news-example\"",
+        ));
+    assert_eq!(
+        fs::read_to_string(out.join("news.example/storm.txt")).unwrap(),
+        "Sign in\nHarbour closed by the storm\nFishermen said the harbour stayed shut for three days while the waves kept rising.\nThe port authority promised to reopen it as soon as the wind dropped below gale force.\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("shop.example/curtains.txt")).unwrap(),
+        "Linen curtains\nHeavy linen curtains, washed soft, in six colours that fade gracefully in the sun.\n"
+    );
+    // A page of another site is not touched by these rules.
+    deboil()
+        .args(["clean", "-", "--select", "learned", "--rules"])
+        .arg(&pack)
+        .write_stdin("Shop Example\nSign in\n")
+        .assert()
+        .success()
+        .stdout("Shop Example\nSign in\n");
+}
+
+#[test]
+fn clean_learn_applies_and_saves_the_learned_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, pack) = (dir.path().join("out"), dir.path().join("saved.toml"));
+    deboil()
+        .arg("clean")
+        .arg(fixture("learn/input"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--learn")
+        .arg("--learn-save")
+        .arg(&pack)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(&pack).unwrap(),
+        fs::read_to_string(fixture("learn/expected.toml")).unwrap()
+    );
+    let storm = fs::read_to_string(out.join("news.example/storm.txt")).unwrap();
+    assert!(
+        storm.starts_with("Harbour closed by the storm\n"),
+        "{storm}"
+    );
+    assert!(!storm.contains("All rights reserved"), "{storm}");
+}

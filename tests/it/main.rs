@@ -3,10 +3,13 @@
 // Test helpers are not #[test] functions, which clippy.toml already allows.
 #![allow(clippy::unwrap_used)]
 
+mod badinput;
 mod batch;
 mod browser;
 mod cases;
 mod cli;
+mod fuzz_regressions;
+mod interrupt;
 mod pathological;
 mod properties;
 mod review;
