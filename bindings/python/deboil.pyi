@@ -52,16 +52,29 @@ class Cleaner:
         read, and `ValueError` for an unknown profile or a guard outside 0..1.
         """
 
-    def clean(self, text: str) -> Result:
-        """Clean one text. The GIL is released while the engine runs."""
+    def clean(self, text: str, group: str | None = None) -> Result:
+        """Clean one text. The GIL is released while the engine runs.
 
-    def clean_batch(self, texts: Sequence[str], *, threads: int | None = None) -> list[Result]:
+        `group` names the text's group (a site, as `deboil learn` groups
+        pages): rules restricted to a group (`group = "..."`, as learned
+        rules are) apply only to texts of that group, never without one.
+        """
+
+    def clean_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        groups: Sequence[str | None] | None = None,
+        threads: int | None = None,
+    ) -> list[Result]:
         """Clean many texts in parallel; results come in input order.
 
         Runs on rayon's global pool (all cores, or `RAYON_NUM_THREADS`) with
         the GIL released. `threads=1` cleans on the calling thread;
         `threads=N` on a pool of N threads made for this call. Every result
         is held in memory at once, so cut a large corpus into batches.
+        `groups`, when given, holds each text's group (or None), as `group`
+        does for `clean`.
         """
 
     @property

@@ -123,8 +123,18 @@ impl Cleaner {
 
     /// Cleans one text; returns a `Result` (the cleaned text and its
     /// removals). The GIL is released while the engine runs.
-    fn clean<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, CleanResult>> {
-        let cleaned = py.detach(|| Outcome::new(&self.engine, text));
+    ///
+    /// `group` names the text's group (a site, as `deboil learn` groups
+    /// pages): rules restricted to a group (`group = "..."`, as learned
+    /// rules are) apply only to texts of that group, never without one.
+    #[pyo3(signature = (text, group = None))]
+    fn clean<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        group: Option<&str>,
+    ) -> PyResult<Bound<'py, CleanResult>> {
+        let cleaned = py.detach(|| Outcome::new(&self.engine, text, group));
         cleaned.into_python(py, self, text)
     }
 
@@ -135,11 +145,14 @@ impl Cleaner {
     /// the GIL released. `threads=1` cleans on the calling thread,
     /// `threads=N` on a pool of N threads made for this call. Every result
     /// is held in memory at once: cut a large corpus into batches.
-    #[pyo3(signature = (texts, *, threads = None))]
+    /// `groups`, when given, holds each text's group (or None), as `group`
+    /// does for `clean`.
+    #[pyo3(signature = (texts, *, groups = None, threads = None))]
     fn clean_batch<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
+        groups: Option<&Bound<'py, PyAny>>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
         // A str is a sequence too; cleaning its characters one by one is
@@ -150,21 +163,43 @@ impl Cleaner {
             ));
         }
         let texts: Vec<PyBackedStr> = texts.extract()?;
+        let groups: Vec<Option<PyBackedStr>> = match groups.filter(|g| !g.is_none()) {
+            None => Vec::new(),
+            Some(g) if g.is_instance_of::<PyString>() => {
+                return Err(PyTypeError::new_err(
+                    "groups takes one group (or None) per text, not a single string",
+                ));
+            }
+            Some(g) => {
+                let groups: Vec<Option<PyBackedStr>> = g.extract()?;
+                if groups.len() != texts.len() {
+                    return Err(PyValueError::new_err(format!(
+                        "{} texts but {} groups",
+                        texts.len(),
+                        groups.len()
+                    )));
+                }
+                groups
+            }
+        };
         if threads == Some(0) {
             return Err(PyValueError::new_err("threads must be at least 1"));
         }
         let engine = &self.engine;
         let cleaned = py
             .detach(|| {
-                let one = |t: &PyBackedStr| Outcome::new(engine, t);
+                let group = |i: usize| groups.get(i).and_then(|g| g.as_deref());
+                let one = |(i, t): (usize, &PyBackedStr)| Outcome::new(engine, t, group(i));
                 match threads {
                     // The global pool: all cores, or RAYON_NUM_THREADS.
-                    None => Ok(texts.par_iter().map(one).collect::<Vec<_>>()),
-                    Some(1) => Ok(texts.iter().map(one).collect()),
+                    None => Ok(texts.par_iter().enumerate().map(one).collect::<Vec<_>>()),
+                    Some(1) => Ok(texts.iter().enumerate().map(one).collect()),
                     Some(n) => rayon::ThreadPoolBuilder::new()
                         .num_threads(n)
                         .build()
-                        .map(|pool| pool.install(|| texts.par_iter().map(one).collect())),
+                        .map(|pool| {
+                            pool.install(|| texts.par_iter().enumerate().map(one).collect())
+                        }),
                 }
             })
             .map_err(|e| {
@@ -407,8 +442,8 @@ struct RawRemoval {
 }
 
 impl Outcome {
-    fn new(engine: &Engine, text: &str) -> Outcome {
-        let cleaned = engine.clean(text);
+    fn new(engine: &Engine, text: &str, group: Option<&str>) -> Outcome {
+        let cleaned = engine.clean_in(text, group);
         let mut cp = CodePoints::new(text);
         let removals = cleaned
             .removals()

@@ -188,6 +188,24 @@ def test_user_rule_pack(tmp_path: Path) -> None:
         assert [(r.rule, r.category) for r in result.removals] == [("house-ad", "ads")]
 
 
+def test_group_rules_apply_to_their_group_only(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text(
+        RULE.replace('id = "house-ad"', 'id = "house-ad"\ngroup = "example.org"')
+    )
+    cleaner = deboil.Cleaner(rules=tmp_path)
+    page = BODY + "Buy the print edition\n"
+    assert cleaner.clean(page, group="example.org").text == BODY
+    assert cleaner.clean(page, group="other.org").text == page
+    assert cleaner.clean(page).text == page
+    results = cleaner.clean_batch([page, page, page], groups=["example.org", None, "other.org"])
+    assert [r.text for r in results] == [BODY, page, page]
+    assert cleaner.clean_batch([page], groups=None)[0].text == page
+    with pytest.raises(ValueError, match="2 texts but 1 groups"):
+        cleaner.clean_batch([page, page], groups=["example.org"])
+    with pytest.raises(TypeError, match="one group"):
+        cleaner.clean_batch([page], groups="example.org")
+
+
 def test_invalid_rules_raise_rule_error_with_locations(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(RULE.replace('literals = ["Buy the print edition"]', "regex = 'Buy (the'"))
