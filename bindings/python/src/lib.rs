@@ -1,0 +1,43 @@
+//! The `deboil` Python package: deboil's engine behind a small PyO3 API.
+//!
+//! ```python
+//! import deboil
+//!
+//! cleaner = deboil.Cleaner()                 # compile the rules once
+//! result = cleaner.clean(page)               # GIL released while cleaning
+//! for r in result.removals:
+//!     assert page[r.start:r.end] == r.text   # code-point offsets
+//! results = cleaner.clean_batch(pages)       # in parallel on rayon's threads
+//! ```
+//!
+//! This crate only translates: the rules, the pipeline and the rendering are
+//! the `deboil` crate's, so the package cleans exactly as the CLI does. The
+//! type stubs are `deboil.pyi` beside this crate's `Cargo.toml`; keep them in
+//! step with the classes here.
+
+mod cleaner;
+mod errors;
+mod offsets;
+
+use pyo3::prelude::*;
+
+/// Strip scraping debris from web text, recording every removal with the
+/// rule that made it.
+///
+/// `Cleaner` compiles a rule set once; `Cleaner.clean` and
+/// `Cleaner.clean_batch` return `Result` objects (the cleaned text and its
+/// `Removal`s). Invalid rules raise `RuleError`.
+#[pymodule(name = "deboil")]
+mod deboil_module {
+    #[pymodule_export]
+    use crate::cleaner::{CleanResult, Cleaner, Guard, Removal};
+    #[pymodule_export]
+    use crate::errors::{Diagnostic, RuleError};
+
+    use pyo3::prelude::*;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", env!("CARGO_PKG_VERSION"))
+    }
+}
