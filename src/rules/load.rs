@@ -697,7 +697,7 @@ keep = ["They share on Facebook often."]
         let msgs = messages(&text);
         assert_eq!(msgs.len(), 1, "{msgs:?}");
         assert!(
-            msgs[0].starts_with("t.toml:7:1: unknown field `scoep`"),
+            msgs[0].starts_with("t.toml:7:1: rule \"share-line\": unknown field `scoep`"),
             "{}",
             msgs[0]
         );

@@ -149,11 +149,14 @@ fn per_file_errors_name_the_file_and_exit_2_after_the_rest() {
     let out = tempfile::tempdir().unwrap();
     fs::write(src.path().join("bad.txt"), b"caf\xE9 au lait\n").unwrap();
     fs::write(src.path().join("good.txt"), "Fine text.\n").unwrap();
+    // With --encoding utf-8, a file in another encoding is an error (by
+    // default it would be decoded: see the badinput tests).
     deboil()
         .arg("clean")
         .arg(src.path())
         .arg("--out")
         .arg(out.path())
+        .args(["--encoding", "utf-8"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
