@@ -1,6 +1,7 @@
 //! Throughput of each engine stage, in bytes per second of input:
 //! splitting into lines (`Document::new`), matching every pattern rule
-//! (`Matcher::find`), the whole clean (`Engine::clean`, which also runs the
+//! (`Matcher::find`), the content classifier's feature pass
+//! (`features::compute`, on documents no rule has claimed), the whole clean (`Engine::clean`, which also runs the
 //! claims and heuristics) and rendering the output (`Cleaned::output`).
 //!
 //! Runs on the fixtures, which are always there; also on a directory of
@@ -13,7 +14,9 @@
 //! ```
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use deboil::{Document, Engine, Matcher};
+use deboil::heuristics::classify::Model;
+use deboil::heuristics::features;
+use deboil::{Claims, Document, Engine, Matcher};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
@@ -70,6 +73,16 @@ fn stages(c: &mut Criterion, name: &str, texts: &[String], samples: usize) {
                 hits.clear();
                 matcher.find(&doc, &mut hits);
                 black_box(&hits);
+            }
+        })
+    });
+    let model = Model::builtin("content-v1").expect("shipped model");
+    g.bench_function("features", |b| {
+        b.iter(|| {
+            for t in texts {
+                let doc = Document::new(t);
+                let claims = Claims::new(doc.lines().len());
+                black_box(features::compute(&doc, &claims, model.lexicon()));
             }
         })
     });

@@ -12,6 +12,7 @@ use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
 use serde::{Deserialize, Serialize};
+use std::fmt::Write;
 use std::sync::OnceLock;
 
 /// Models shipped with deboil: (name, model TOML, lexicon TSV).
@@ -75,11 +76,55 @@ struct ModelFile {
     feature: Vec<FeatureModel>,
 }
 
+/// Most bin edges a feature may have: edges are kept in fixed-size arrays,
+/// so finding a bin is one vector compare rather than a search.
+const MAX_EDGES: usize = 15;
+
+/// A feature's part of the model, laid out for scoring.
+#[derive(Debug)]
+struct Term {
+    mean: f32,
+    scale: f32,
+    weight: f32,
+    /// The edges, padded with NaN (which no value is at or above).
+    edges: [f32; MAX_EDGES + 1],
+    bins: [f32; MAX_EDGES + 1],
+}
+
+impl Term {
+    fn new(f: &FeatureModel) -> Term {
+        let mut edges = [f32::NAN; MAX_EDGES + 1];
+        edges[..f.edges.len()].copy_from_slice(&f.edges);
+        let mut bins = [0.0; MAX_EDGES + 1];
+        bins[..f.bins.len()].copy_from_slice(&f.bins);
+        Term {
+            mean: f.mean,
+            scale: f.scale,
+            weight: f.weight,
+            edges,
+            bins,
+        }
+    }
+
+    /// The bin of value `x`: edges are sorted, so it is the number of edges
+    /// at or below `x`.
+    #[inline]
+    fn bin(&self, x: f32) -> usize {
+        self.edges.iter().filter(|e| **e <= x).count()
+    }
+
+    /// The term's contribution to the log-odds at value `x`.
+    #[inline]
+    fn at(&self, x: f32) -> f32 {
+        self.weight * (x - self.mean) / self.scale + self.bins[self.bin(x)]
+    }
+}
+
 /// A loaded model: features in [`NAMES`] order.
 #[derive(Debug)]
 pub struct Model {
     intercept: f32,
-    features: Vec<FeatureModel>,
+    terms: Vec<Term>,
     lexicon: Lexicon,
 }
 
@@ -94,6 +139,19 @@ impl Model {
             ));
         }
         for f in &file.feature {
+            if f.edges.len() > MAX_EDGES {
+                return Err(format!(
+                    "model feature {}: {} bin edges, at most {MAX_EDGES} are supported",
+                    f.name,
+                    f.edges.len()
+                ));
+            }
+            if !f.edges.is_sorted() || f.edges.iter().any(|e| e.is_nan()) {
+                return Err(format!(
+                    "model feature {}: edges must be sorted numbers",
+                    f.name
+                ));
+            }
             if f.bins.len() != f.edges.len() + 1 || f.scale <= 0.0 {
                 return Err(format!(
                     "model feature {}: {} edges need {} bins and a positive scale",
@@ -105,7 +163,7 @@ impl Model {
         }
         Ok(Model {
             intercept: file.intercept,
-            features: file.feature,
+            terms: file.feature.iter().map(Term::new).collect(),
             lexicon: Lexicon::parse(lexicon)?,
         })
     }
@@ -132,10 +190,8 @@ impl Model {
     /// Per-feature contributions to the log-odds that the line is content.
     fn contributions(&self, f: &LineFeatures) -> [f32; features::COUNT] {
         let mut out = [0f32; features::COUNT];
-        for (i, m) in self.features.iter().enumerate() {
-            let x = f.values[i];
-            let bin = m.edges.partition_point(|e| *e <= x);
-            out[i] = m.weight * (x - m.mean) / m.scale + m.bins[bin];
+        for ((o, t), &x) in out.iter_mut().zip(&self.terms).zip(&f.values) {
+            *o = t.at(x);
         }
         out
     }
@@ -223,6 +279,26 @@ fn is_prose(text: &str) -> bool {
     words >= 10 && end.ends_with(['.', '!', '?']) && !text.contains(['|', '•', '›'])
 }
 
+/// The indices of the (up to) three most negative values, most negative
+/// first, ties in index order.
+fn most_negative(values: &[f32]) -> [Option<usize>; 3] {
+    let mut top: [Option<usize>; 3] = [None; 3];
+    for (i, v) in values.iter().enumerate() {
+        if v.is_nan() || *v >= 0.0 {
+            continue;
+        }
+        // Insert before the first kept value that is larger.
+        let at = top
+            .iter()
+            .position(|t| t.is_none_or(|j| values[j].total_cmp(v).is_gt()));
+        if let Some(at) = at {
+            top.copy_within(at..2, at + 1);
+            top[at] = Some(i);
+        }
+    }
+    top
+}
+
 impl ContentClassifier {
     /// Checks the parameters (the model must exist) when the rule loads.
     pub(crate) fn validate(&self) -> Result<(), String> {
@@ -256,19 +332,15 @@ impl ContentClassifier {
             }
             let p = 1.0 / (1.0 + (-z).exp());
             let contrib = model.contributions(f);
-            let mut order: Vec<usize> = (0..contrib.len()).collect();
-            order.sort_by(|&a, &b| contrib[a].total_cmp(&contrib[b]));
-            let against: Vec<String> = order
-                .iter()
-                .take(3)
-                .filter(|&&i| contrib[i] < 0.0)
-                .map(|&i| format!("{} {:.1}", NAMES[i], contrib[i]))
-                .collect();
-            claims.claim_line_because(
-                f.line,
-                rule,
-                format!("content p={p:.2}; against: {}", against.join(", ")),
-            );
+            let mut note = format!("content p={p:.2}; against: ");
+            for (n, i) in most_negative(&contrib).into_iter().flatten().enumerate() {
+                if n > 0 {
+                    note.push_str(", ");
+                }
+                // Writing to a String cannot fail.
+                let _ = write!(note, "{} {:.1}", NAMES[i], contrib[i]);
+            }
+            claims.claim_line_because(f.line, rule, note);
         }
     }
 }
@@ -318,6 +390,45 @@ mod tests {
         assert!(!is_prose(
             "Home | News | Sport | Weather | Culture | Travel | Food | Money | Jobs."
         ));
+    }
+
+    #[test]
+    fn a_term_finds_its_bin_like_a_search_over_the_edges() {
+        let f = FeatureModel {
+            name: "x".into(),
+            mean: 0.0,
+            scale: 1.0,
+            weight: 0.5,
+            edges: vec![1.0, 2.0, 2.0, 3.0],
+            bins: vec![10.0, 20.0, 30.0, 40.0, 50.0],
+        };
+        let t = Term::new(&f);
+        for x in [
+            -5.0,
+            0.999,
+            1.0,
+            1.5,
+            2.0,
+            2.5,
+            3.0,
+            99.0,
+            f32::INFINITY,
+            f32::NAN,
+        ] {
+            let bin = f.edges.partition_point(|e| *e <= x);
+            assert_eq!(t.bin(x), bin, "x = {x}");
+        }
+        assert_eq!(t.at(2.5), 0.5 * 2.5 + 40.0);
+    }
+
+    #[test]
+    fn most_negative_picks_the_three_lowest_in_order() {
+        assert_eq!(
+            most_negative(&[1.0, -0.5, -2.0, -0.5, 3.0, -1.0]),
+            [Some(2), Some(5), Some(1)]
+        );
+        assert_eq!(most_negative(&[0.0, -1.0, 2.0]), [Some(1), None, None]);
+        assert_eq!(most_negative(&[]), [None; 3]);
     }
 
     #[test]

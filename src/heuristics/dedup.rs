@@ -5,7 +5,7 @@
 //! debris (a table of contents before the headings it lists, a teaser before
 //! the story) and the right copy to drop cannot be told from text alone.
 
-use super::word_count;
+use super::word_count_upto;
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
@@ -53,7 +53,7 @@ impl RepeatedLine {
             // Byte length bounds the char count from above: cheap reject first.
             if line.len() < self.min_chars
                 || line.chars().count() < self.min_chars
-                || word_count(line) < self.min_words
+                || word_count_upto(line, self.min_words) < self.min_words
             {
                 continue;
             }

@@ -9,7 +9,7 @@
 //! and order here are the contract with `scripts/fit_classifier.py`, which
 //! fits the model on these exact values (dumped by `examples/features.rs`).
 
-use super::lang::{self, Stopwords};
+use super::lang;
 use crate::claims::Claims;
 use crate::document::Document;
 use foldhash::HashMap;
@@ -72,21 +72,40 @@ pub struct LineFeatures {
 }
 
 /// Word weights: positive for words typical of page furniture ("cookies",
-/// "subscribe", "login"), negative for words typical of prose.
+/// "subscribe", "login"), negative for words typical of prose; the same
+/// table also knows which languages' function-word lists hold each word, so
+/// that every token costs one lookup.
 ///
 /// Keyed by a 64-bit hash of the word rather than the word: the table is
 /// looked up once per token of every document, and small entries with no
 /// pointer to follow keep it in cache. Two words sharing a 64-bit hash are
 /// not a practical concern at ten thousand entries.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Lexicon {
-    weights: HashMap<u64, f32>,
+    entries: HashMap<u64, Entry>,
+    weighted: usize,
+}
+
+/// What the lexicon knows of one word.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// The lexicon weight; NaN when the word has none.
+    weight: f32,
+    /// Bit `i` set when `lang::all()[i]` lists the word as a function word.
+    stop: u8,
 }
 
 /// The word hash of [`Lexicon`]: fixed, so tables are the same in every run.
 fn word_hash(word: &str) -> u64 {
     use std::hash::BuildHasher;
     foldhash::fast::FixedState::with_seed(0x6465_626f_696c).hash_one(word)
+}
+
+impl Default for Lexicon {
+    /// No weights, only the function words.
+    fn default() -> Lexicon {
+        Lexicon::with_weights(HashMap::default())
+    }
 }
 
 impl Lexicon {
@@ -107,21 +126,35 @@ impl Lexicon {
                 .map_err(|_| format!("lexicon line {}: bad weight {v:?}", i + 1))?;
             weights.insert(word_hash(w), v);
         }
-        Ok(Lexicon { weights })
+        Ok(Lexicon::with_weights(weights))
     }
 
-    /// Number of words.
+    fn with_weights(weights: HashMap<u64, f32>) -> Lexicon {
+        let weighted = weights.len();
+        let mut entries: HashMap<u64, Entry> = weights
+            .into_iter()
+            .map(|(h, weight)| (h, Entry { weight, stop: 0 }))
+            .collect();
+        for (word, &mask) in lang::index() {
+            entries
+                .entry(word_hash(word))
+                .or_insert(Entry {
+                    weight: f32::NAN,
+                    stop: 0,
+                })
+                .stop |= mask;
+        }
+        Lexicon { entries, weighted }
+    }
+
+    /// Number of weighted words.
     pub fn len(&self) -> usize {
-        self.weights.len()
+        self.weighted
     }
 
-    /// True when empty.
+    /// True when no word has a weight.
     pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
-    }
-
-    fn get(&self, lowercase: &str) -> Option<f32> {
-        self.weights.get(&word_hash(lowercase)).copied()
+        self.weighted == 0
     }
 }
 
@@ -138,14 +171,61 @@ fn is_separator(c: char) -> bool {
     matches!(c, '|' | '•' | '·' | '›' | '»' | '→' | '►' | '▸')
 }
 
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
+/// ASCII character classes, one table lookup per byte on the hot path.
+const WORD: u8 = 1; // part of a token: alphanumeric or '_'
+const DIGIT: u8 = 2;
+const ALPHA: u8 = 4;
+const UPPER: u8 = 8;
+const SPACE: u8 = 16; // `char::is_whitespace`
+const LOWER: u8 = 32;
 
-/// Whether `haystack` contains the ASCII `needle`, ignoring ASCII case.
-fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+const ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let mut class = 0;
+        if c.is_ascii_digit() {
+            class |= DIGIT | WORD;
+        }
+        if c.is_ascii_alphabetic() {
+            class |= ALPHA | WORD;
+        }
+        if c.is_ascii_uppercase() {
+            class |= UPPER;
+        }
+        if c.is_ascii_lowercase() {
+            class |= LOWER;
+        }
+        if c == b'_' {
+            class |= WORD;
+        }
+        if matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+            class |= SPACE;
+        }
+        t[b] = class;
+        b += 1;
+    }
+    t
+};
+
+/// Whether the line holds "http://", "https://", "www." or ".com", in any
+/// ASCII case: every candidate is anchored on a '.' or ':', so only those
+/// bytes are looked at.
+fn has_url(text: &str) -> bool {
+    let b = text.as_bytes();
+    let ends_with =
+        |end: usize, s: &[u8]| end >= s.len() && b[end - s.len()..end].eq_ignore_ascii_case(s);
+    let starts_with = |start: usize, s: &[u8]| {
+        b.len() - start >= s.len() && b[start..start + s.len()].eq_ignore_ascii_case(s)
+    };
+    memchr::memchr2_iter(b'.', b':', b).any(|i| {
+        if b[i] == b'.' {
+            ends_with(i, b"www") || starts_with(i + 1, b"com")
+        } else {
+            starts_with(i + 1, b"//") && (ends_with(i, b"http") || ends_with(i, b"https"))
+        }
+    })
 }
 
 /// Raw per-line counts, before context.
@@ -177,6 +257,201 @@ fn window_mean(values: &[f32], i: usize, w: usize) -> f32 {
     sum / n as f32
 }
 
+/// Per-line counts gathered in the single pass over a line's bytes.
+///
+/// Integer counters: a float `+= 1.0` per byte chains the loop on the
+/// adder's latency. (Counts convert to `f32` exactly below 2^24.)
+#[derive(Default)]
+struct Scan {
+    chars: u32,
+    digits: u32,
+    letters: u32,
+    commas: u32,
+    upper: u32,
+    lower: u32,
+    sep: bool,
+    sentences: u32,
+    capitalized: u32,
+    lex_sum: f32,
+    lex_n: u32,
+    lex_max: f32,
+}
+
+/// Per-token results of [`compute`]: each token's hash (of its lowercase
+/// form) and its function-word languages.
+struct Tokens {
+    hashes: Vec<u64>,
+    stops: Vec<u8>,
+    /// Reused buffer for the lowercase form of a token.
+    lower: String,
+}
+
+impl Tokens {
+    /// Ends the token `t`: lowercases it, looks it up once, and adds what
+    /// the lexicon says to the line's counts. `ascii_lower` says `t` is
+    /// ASCII without capitals, so it is its own lowercase form.
+    fn push(&mut self, t: &str, kind: TokenKind, lexicon: &Lexicon, s: &mut Scan) {
+        let first = t.as_bytes()[0];
+        let capital = if first < 0x80 {
+            first.is_ascii_uppercase()
+        } else {
+            t.chars().next().is_some_and(char::is_uppercase)
+        };
+        s.capitalized += u32::from(capital);
+        let lower = if kind.ascii && !kind.upper {
+            t
+        } else {
+            self.lower.clear();
+            if kind.ascii {
+                self.lower.push_str(t);
+                self.lower.make_ascii_lowercase();
+            } else {
+                self.lower.extend(t.chars().flat_map(char::to_lowercase));
+            }
+            &self.lower
+        };
+        let h = word_hash(lower);
+        let entry = lexicon.entries.get(&h).copied();
+        self.hashes.push(h);
+        self.stops.push(entry.map_or(0, |e| e.stop));
+        // Numbers say nothing about furniture: "2019" is in footers and prose.
+        if let Some(e) = entry.filter(|e| !kind.digits && !e.weight.is_nan()) {
+            s.lex_sum += e.weight;
+            s.lex_n += 1;
+            s.lex_max = s.lex_max.max(e.weight);
+        }
+    }
+}
+
+/// What [`scan`] learned of the token being read.
+#[derive(Clone, Copy)]
+struct TokenKind {
+    /// Every character is ASCII.
+    ascii: bool,
+    /// Some character is an ASCII capital.
+    upper: bool,
+    /// Every character is an ASCII digit.
+    digits: bool,
+}
+
+/// One pass over a trimmed line: character counts and tokens (runs of
+/// alphanumerics and '_'), with a table lookup per ASCII byte and the
+/// Unicode tables only for the rest.
+fn scan(text: &str, tokens: &mut Tokens, lexicon: &Lexicon) -> Scan {
+    // Counters live in locals, not in `s`: `s` is lent to `Tokens::push`,
+    // which would keep it in memory and put a store on every byte.
+    let (mut chars, mut digits, mut letters, mut upper, mut lower) = (0u32, 0u32, 0u32, 0u32, 0u32);
+    let (mut commas, mut sentences, mut sep) = (0u32, 0u32, false);
+    let mut s = Scan::default();
+    let bytes = text.as_bytes();
+    // Start of the token being read (`usize::MAX`: none) and its kind.
+    let mut start = usize::MAX;
+    let mut kind = TokenKind {
+        ascii: true,
+        upper: false,
+        digits: true,
+    };
+    // The previous character ended a sentence ('.', '!' or '?').
+    let mut after_stop = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (width, word) = if b < 0x80 {
+            let class = ASCII[b as usize];
+            chars += 1;
+            digits += u32::from(class & DIGIT != 0);
+            letters += u32::from(class & ALPHA != 0);
+            upper += u32::from(class & UPPER != 0);
+            lower += u32::from(class & LOWER != 0);
+            commas += u32::from(b == b',');
+            sep |= b == b'|';
+            sentences += u32::from(class & SPACE != 0 && after_stop);
+            after_stop = matches!(b, b'.' | b'!' | b'?');
+            if class & WORD != 0 {
+                if start == usize::MAX {
+                    start = i;
+                    kind = TokenKind {
+                        ascii: true,
+                        upper: false,
+                        digits: true,
+                    };
+                }
+                kind.upper |= class & UPPER != 0;
+                kind.digits &= class & DIGIT != 0;
+            }
+            (1, class & WORD != 0)
+        } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            chars += 1;
+            digits += u32::from(c.is_numeric());
+            if c.is_alphabetic() {
+                letters += 1;
+                if c.is_uppercase() {
+                    upper += 1;
+                } else if c.is_lowercase() {
+                    lower += 1;
+                }
+            }
+            sep |= is_separator(c);
+            sentences += u32::from(after_stop && c.is_whitespace());
+            after_stop = false;
+            let word = c.is_alphanumeric();
+            if word {
+                if start == usize::MAX {
+                    start = i;
+                    kind.upper = false;
+                }
+                kind.ascii = false;
+                kind.digits = false;
+            }
+            (c.len_utf8(), word)
+        };
+        if !word && start != usize::MAX {
+            tokens.push(&text[start..i], kind, lexicon, &mut s);
+            start = usize::MAX;
+        }
+        i += width;
+    }
+    if start != usize::MAX {
+        tokens.push(&text[start..], kind, lexicon, &mut s);
+    }
+    sentences += u32::from(after_stop);
+    Scan {
+        chars,
+        digits,
+        letters,
+        commas,
+        upper,
+        lower,
+        sep,
+        sentences,
+        ..s
+    }
+}
+
+/// How many distinct words of `line` the title (distinct, sorted) holds.
+fn shared_with_title(title: &[u64], line: &[u64], scratch: &mut Vec<u64>) -> usize {
+    if title.len() <= 64 {
+        let mut seen = 0u64;
+        for h in line {
+            if let Ok(at) = title.binary_search(h) {
+                seen |= 1 << at;
+            }
+        }
+        return seen.count_ones() as usize;
+    }
+    scratch.clear();
+    scratch.extend_from_slice(line);
+    scratch.sort_unstable();
+    scratch.dedup();
+    scratch
+        .iter()
+        .filter(|h| title.binary_search(h).is_ok())
+        .count()
+}
+
 /// Computes the features of every non-blank line.
 pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFeatures> {
     let lines = doc.lines();
@@ -185,34 +460,20 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
     if n == 0 {
         return Vec::new();
     }
-    // Tokens of every line, lowercased once into one buffer; `spans[k]` is
-    // the range of line k's tokens in `tok`.
-    let mut arena = String::new();
-    let mut tok: Vec<(u32, u32)> = Vec::new();
+    let mut tokens = Tokens {
+        hashes: Vec::with_capacity(doc.text().len() / 6),
+        stops: Vec::with_capacity(doc.text().len() / 6),
+        lower: String::new(),
+    };
+    // `spans[k]` is the range of line k's tokens in `tokens`.
     let mut spans: Vec<(usize, usize)> = Vec::with_capacity(n);
-    let mut capitalized_of: Vec<u32> = Vec::with_capacity(n);
+    let mut scans: Vec<Scan> = Vec::with_capacity(n);
     for &li in &idx {
-        let text = doc.line_trimmed(li);
-        let first = tok.len();
-        let mut capitalized = 0;
-        for t in text.split(|c: char| !is_word(c)).filter(|t| !t.is_empty()) {
-            if t.chars().next().is_some_and(char::is_uppercase) {
-                capitalized += 1;
-            }
-            let start = arena.len() as u32;
-            if t.is_ascii() {
-                arena.extend(t.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            } else {
-                arena.extend(t.chars().flat_map(char::to_lowercase));
-            }
-            tok.push((start, arena.len() as u32));
-        }
-        spans.push((first, tok.len()));
-        capitalized_of.push(capitalized);
+        let first = tokens.hashes.len();
+        scans.push(scan(doc.line_trimmed(li), &mut tokens, lexicon));
+        spans.push((first, tokens.hashes.len()));
     }
-    let word = |t: &(u32, u32)| &arena[t.0 as usize..t.1 as usize];
-    let words_of = |k: usize| tok[spans[k].0..spans[k].1].iter().map(word);
-    let stop_list: &Stopwords = lang::detect(tok.iter().take(4096).map(word));
+    let lang = lang::detect_masks(tokens.stops.iter().take(4096).copied());
 
     let mut own: Vec<Own> = Vec::with_capacity(n);
     let mut rows: Vec<[f32; COUNT]> = Vec::with_capacity(n);
@@ -220,63 +481,24 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
     for &li in &idx {
         *counts.entry(doc.line_trimmed(li)).or_insert(0) += 1;
     }
-    // The first line's distinct words, sorted, and its token count.
+    // The first line's distinct words (by hash), sorted, and its token count.
     let title_len = (spans[0].1 - spans[0].0) as f32;
-    let mut title: Vec<&str> = words_of(0).collect();
+    let mut title: Vec<u64> = tokens.hashes[spans[0].0..spans[0].1].to_vec();
     title.sort_unstable();
     title.dedup();
-    let mut uniq: Vec<&str> = Vec::new();
+    let mut uniq: Vec<u64> = Vec::new();
     for (k, &li) in idx.iter().enumerate() {
         let text = doc.line_trimmed(li);
-        let nw = (spans[k].1 - spans[k].0) as f32;
-        let mut chars = 0f32;
-        let (mut digits, mut letters, mut commas) = (0f32, 0f32, 0f32);
-        let (mut upper, mut lower) = (0u32, 0u32);
-        let mut sep = false;
-        let mut sentences = 0f32;
-        let mut prev: Option<char> = None;
-        for c in text.chars() {
-            chars += 1.0;
-            if c.is_ascii() {
-                // The Unicode tables below give the same answers, slower.
-                if c.is_ascii_digit() {
-                    digits += 1.0;
-                } else if c.is_ascii_alphabetic() {
-                    letters += 1.0;
-                    if c.is_ascii_uppercase() {
-                        upper += 1;
-                    } else {
-                        lower += 1;
-                    }
-                }
-            } else {
-                if c.is_numeric() {
-                    digits += 1.0;
-                }
-                if c.is_alphabetic() {
-                    letters += 1.0;
-                    if c.is_uppercase() {
-                        upper += 1;
-                    } else if c.is_lowercase() {
-                        lower += 1;
-                    }
-                }
-            }
-            if c == ',' {
-                commas += 1.0;
-            }
-            sep |= is_separator(c);
-            if c.is_whitespace() && matches!(prev, Some('.' | '!' | '?')) {
-                sentences += 1.0;
-            }
-            prev = Some(c);
-        }
-        if matches!(prev, Some('.' | '!' | '?')) {
-            sentences += 1.0;
-        }
-        let stops = words_of(k).filter(|w| stop_list.contains(w)).count() as f32;
-        let capitalized = capitalized_of[k] as f32;
-        let term = if prev.is_some_and(is_terminal) {
+        let sc = &scans[k];
+        let (first, end) = spans[k];
+        let nw = (end - first) as f32;
+        let stops = tokens.stops[first..end]
+            .iter()
+            .filter(|&&m| m >> lang & 1 != 0)
+            .count() as f32;
+        let capitalized = sc.capitalized as f32;
+        let last = text.chars().next_back();
+        let term = if last.is_some_and(is_terminal) {
             1.0
         } else {
             0.0
@@ -294,30 +516,14 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
                 _ => false,
             }
         };
-        let url = ["http://", "https://", "www.", ".com"]
-            .iter()
-            .any(|needle| contains_ignore_ascii_case(text, needle));
-        let (mut lex_sum, mut lex_n, mut lex_max) = (0f32, 0f32, 0f32);
-        for w in words_of(k).filter(|w| !w.bytes().all(|b| b.is_ascii_digit())) {
-            if let Some(v) = lexicon.get(w) {
-                lex_sum += v;
-                lex_n += 1.0;
-                lex_max = lex_max.max(v);
-            }
-        }
+        let url = has_url(text);
         let title_sim = if k == 0 || title.is_empty() || nw == 0.0 {
             0.0
         } else {
-            uniq.clear();
-            uniq.extend(words_of(k));
-            uniq.sort_unstable();
-            uniq.dedup();
-            let shared = uniq
-                .iter()
-                .filter(|w| title.binary_search(w).is_ok())
-                .count() as f32;
+            let shared = shared_with_title(&title, &tokens.hashes[first..end], &mut uniq) as f32;
             shared / nw.min(title_len).max(1.0)
         };
+        let chars = sc.chars as f32;
         let len = ln1p(chars);
         let stop = if nw > 0.0 { stops / nw } else { 0.0 };
         let claimed = if claims.is_claimed(li) { 1.0 } else { 0.0 };
@@ -327,8 +533,12 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
             len,
             stop,
             term,
-            lex_mean: if lex_n > 0.0 { lex_sum / lex_n } else { 0.0 },
-            lex_max,
+            lex_mean: if sc.lex_n > 0 {
+                sc.lex_sum / sc.lex_n as f32
+            } else {
+                0.0
+            },
+            lex_max: sc.lex_max,
             claimed,
         });
         let mut r = [0f32; COUNT];
@@ -337,13 +547,13 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
         r[2] = stop;
         r[3] = ln1p(stops);
         r[4] = term;
-        r[5] = sentences / nw.max(1.0);
-        r[6] = commas / nw.max(1.0);
+        r[5] = sc.sentences as f32 / nw.max(1.0);
+        r[6] = sc.commas as f32 / nw.max(1.0);
         r[7] = if nw > 0.0 { capitalized / nw } else { 0.0 };
-        r[8] = digits / chars.max(1.0);
-        r[9] = letters / chars.max(1.0);
-        r[10] = f32::from(u8::from(sep));
-        r[11] = f32::from(u8::from(lower == 0 && upper > 3));
+        r[8] = sc.digits as f32 / chars.max(1.0);
+        r[9] = sc.letters as f32 / chars.max(1.0);
+        r[10] = f32::from(u8::from(sc.sep));
+        r[11] = f32::from(u8::from(sc.lower == 0 && sc.upper > 3));
         r[12] = f32::from(u8::from(bullet));
         r[13] = f32::from(u8::from(url));
         r[14] = claimed;

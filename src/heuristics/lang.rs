@@ -54,8 +54,8 @@ pub fn all() -> &'static [Stopwords] {
 }
 
 /// Every shipped function word, with the set of languages (bit `i` for
-/// `all()[i]`) whose list holds it: one lookup per token in [`detect`].
-fn index() -> &'static HashMap<&'static str, u8> {
+/// `all()[i]`) whose list holds it.
+pub fn index() -> &'static HashMap<&'static str, u8> {
     static INDEX: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
     INDEX.get_or_init(|| {
         let mut m = HashMap::default();
@@ -68,16 +68,13 @@ fn index() -> &'static HashMap<&'static str, u8> {
     })
 }
 
-/// The list that hits most of `lowercase_tokens` (English on a tie or no hit).
-pub fn detect<'a>(lowercase_tokens: impl Iterator<Item = &'a str>) -> &'static Stopwords {
-    let lists = all();
-    let index = index();
+/// The position in [`all`] of the list that hits most tokens, given each
+/// token's language mask from [`index`] (English on a tie or no hit).
+pub fn detect_masks(masks: impl Iterator<Item = u8>) -> usize {
     let mut hits = [0usize; LISTS.len()];
-    for t in lowercase_tokens {
-        if let Some(&mask) = index.get(t) {
-            for (i, h) in hits.iter_mut().enumerate() {
-                *h += usize::from(mask >> i & 1);
-            }
+    for mask in masks.filter(|&m| m != 0) {
+        for (i, h) in hits.iter_mut().enumerate() {
+            *h += usize::from(mask >> i & 1);
         }
     }
     let mut best = 0;
@@ -86,7 +83,14 @@ pub fn detect<'a>(lowercase_tokens: impl Iterator<Item = &'a str>) -> &'static S
             best = i;
         }
     }
-    &lists[best]
+    best
+}
+
+/// The list that hits most of `lowercase_tokens` (English on a tie or no hit).
+pub fn detect<'a>(lowercase_tokens: impl Iterator<Item = &'a str>) -> &'static Stopwords {
+    let index = index();
+    let best = detect_masks(lowercase_tokens.map(|t| index.get(t).copied().unwrap_or(0)));
+    &all()[best]
 }
 
 #[cfg(test)]

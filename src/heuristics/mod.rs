@@ -101,7 +101,8 @@ impl Heuristic {
     }
 }
 
-/// Number of whitespace-separated words.
-pub(crate) fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
+/// Number of whitespace-separated words, counting no further than `limit`:
+/// callers compare against a bound, and a prose line can hold hundreds.
+pub(crate) fn word_count_upto(s: &str, limit: usize) -> usize {
+    s.split_whitespace().take(limit).count()
 }

@@ -1,7 +1,7 @@
 //! Menu runs: navigation printed as one short item per line ("Home",
 //! "World", "Business", "Sport"...).
 
-use super::word_count;
+use super::word_count_upto;
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
@@ -38,7 +38,7 @@ impl MenuRun {
         if s.len() > self.max_chars * 4 || s.chars().count() > self.max_chars {
             return false;
         }
-        let words = word_count(s);
+        let words = word_count_upto(s, self.max_words + 1);
         if words == 0 || words > self.max_words {
             return false;
         }
