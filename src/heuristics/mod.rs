@@ -104,5 +104,46 @@ impl Heuristic {
 /// Number of whitespace-separated words, counting no further than `limit`:
 /// callers compare against a bound, and a prose line can hold hundreds.
 pub(crate) fn word_count_upto(s: &str, limit: usize) -> usize {
-    s.split_whitespace().take(limit).count()
+    if !s.is_ascii() {
+        return s.split_whitespace().take(limit).count();
+    }
+    // The same split as `split_whitespace`, byte by byte.
+    let (mut n, mut in_word) = (0, false);
+    if limit == 0 {
+        return 0;
+    }
+    for &b in s.as_bytes() {
+        let space = matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+        if !space && !in_word {
+            n += 1;
+            if n >= limit {
+                break;
+            }
+        }
+        in_word = !space;
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_count_upto;
+
+    #[test]
+    fn word_counts_agree_with_split_whitespace() {
+        for s in [
+            "",
+            "   ",
+            "one",
+            " two  words ",
+            "a\tb\x0bc\x0cd\re",
+            "caf\u{e9} au\u{a0}lait ok",
+            "x y z w v u",
+        ] {
+            for limit in 0..8 {
+                let expected = s.split_whitespace().take(limit).count();
+                assert_eq!(word_count_upto(s, limit), expected, "{s:?} {limit}");
+            }
+        }
+    }
 }

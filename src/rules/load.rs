@@ -11,6 +11,7 @@ use super::{
 };
 use crate::error::{Diagnostic, Error, Result};
 use crate::heuristics::Heuristic;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fs;
 use std::ops::Range;
@@ -95,8 +96,10 @@ impl RuleSetBuilder {
 
     /// Validates every rule of every file; fails with all problems found.
     pub fn build(self) -> Result<RuleSet> {
-        let mut diags = Vec::new();
-        let mut rules: Vec<Rule> = Vec::new();
+        // Parsing is sequential (duplicate ids depend on order); validating,
+        // which compiles every regex and is most of the start-up time, runs
+        // in parallel, and its results are gathered back in source order.
+        let mut steps: Vec<Step> = Vec::new();
         let mut ids: HashMap<String, Origin> = HashMap::new();
         for src in &self.sources {
             let loc = Locator::new(&src.name, &src.text);
@@ -105,12 +108,16 @@ impl RuleSetBuilder {
             let sections = match rule_sections(&src.text) {
                 Ok(sections) => sections,
                 Err(e) => {
-                    diags.push(loc.toml_error(&e, 0));
+                    steps.push(Step::Report(loc.toml_error(&e, 0)));
                     continue;
                 }
             };
             if sections.is_empty() {
-                diags.push(loc.diag(0..0, None, "no [[rule]] tables in this file"));
+                steps.push(Step::Report(loc.diag(
+                    0..0,
+                    None,
+                    "no [[rule]] tables in this file",
+                )));
             }
             for section in sections {
                 let file: RawFile = match toml::from_str(&src.text[section.clone()]) {
@@ -118,7 +125,7 @@ impl RuleSetBuilder {
                     Err(e) => {
                         let mut d = loc.toml_error(&e, section.start);
                         d.rule = section_id(&src.text[section.clone()]);
-                        diags.push(d);
+                        steps.push(Step::Report(d));
                         continue;
                     }
                 };
@@ -130,11 +137,11 @@ impl RuleSetBuilder {
                     let origin = loc.origin(span.start);
                     let duplicate = match ids.get(&id) {
                         Some(first) => {
-                            diags.push(loc.diag(
+                            steps.push(Step::Report(loc.diag(
                                 shift(raw.id.span()),
                                 Some(&id),
                                 &format!("duplicate rule id (first defined at {first})"),
-                            ));
+                            )));
                             true
                         }
                         None => {
@@ -143,18 +150,35 @@ impl RuleSetBuilder {
                         }
                     };
                     // A duplicate is still validated, to report all its problems.
-                    let at = loc.shifted(section.start);
-                    match validate(
-                        raw,
-                        span.start - section.start..span.end - section.start,
+                    steps.push(Step::Validate {
+                        raw: Box::new(raw),
+                        whole: span.start - section.start..span.end - section.start,
                         origin,
-                        &at,
-                    ) {
-                        Ok(rule) if !duplicate => rules.push(rule),
-                        Ok(_) => {}
-                        Err(mut d) => diags.append(&mut d),
-                    }
+                        at: loc.shifted(section.start),
+                        keep: !duplicate,
+                    });
                 }
+            }
+        }
+        let outcomes: Vec<std::result::Result<Option<Rule>, Vec<Diagnostic>>> = steps
+            .into_par_iter()
+            .map(|step| match step {
+                Step::Report(d) => Err(vec![d]),
+                Step::Validate {
+                    raw,
+                    whole,
+                    origin,
+                    at,
+                    keep,
+                } => validate(*raw, whole, origin, &at).map(|rule| keep.then_some(rule)),
+            })
+            .collect();
+        let mut diags = Vec::new();
+        let mut rules: Vec<Rule> = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                Ok(rule) => rules.extend(rule),
+                Err(mut d) => diags.append(&mut d),
             }
         }
         if diags.is_empty() {
@@ -163,6 +187,20 @@ impl RuleSetBuilder {
             Err(Error::rules(diags))
         }
     }
+}
+
+/// One entry of [`RuleSetBuilder::build`]'s work list, in source order.
+enum Step<'s> {
+    /// A problem found while parsing.
+    Report(Diagnostic),
+    /// A parsed rule to validate; `keep` is false for a duplicate id.
+    Validate {
+        raw: Box<RawRule>,
+        whole: Range<usize>,
+        origin: Origin,
+        at: Locator<'s>,
+        keep: bool,
+    },
 }
 
 /// The id of a `[[rule]]` section that failed to deserialize (unknown key,
