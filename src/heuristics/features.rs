@@ -762,6 +762,57 @@ mod tests {
         assert!(Lexicon::parse("no tab here").is_err());
     }
 
+    fn scans_of(text: &str, ascii: bool) -> (Vec<u32>, Vec<u64>, Vec<u8>) {
+        let lex = Lexicon::parse("cookies\t2.0\nthe\t-1.0\n2019\t1.0\n").unwrap();
+        let mut t = Tokens {
+            hashes: Vec::new(),
+            stops: Vec::new(),
+            lower: String::new(),
+        };
+        let s = if ascii {
+            scan_ascii(text, &mut t, &lex)
+        } else {
+            scan_unicode(text, &mut t, &lex)
+        };
+        let counts = vec![
+            s.chars,
+            s.digits,
+            s.letters,
+            s.commas,
+            s.upper,
+            s.lower,
+            u32::from(s.sep),
+            s.sentences,
+            s.capitalized,
+            s.lex_n,
+            s.lex_sum.to_bits(),
+            s.lex_max.to_bits(),
+        ];
+        (counts, t.hashes, t.stops)
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast path and the general scan agree on ASCII lines.
+        #[test]
+        fn ascii_and_unicode_scans_agree(text in "[ -~\t]{0,80}") {
+            proptest::prop_assert_eq!(scans_of(&text, true), scans_of(&text, false));
+        }
+    }
+
+    #[test]
+    fn scans_agree_on_tricky_ascii() {
+        for text in [
+            "The cookies, the 2019 report. Next!  Done?",
+            "A|B|C",
+            "snake_case and CamelCase 42x x42 _",
+            "end.",
+            ".",
+            "",
+        ] {
+            assert_eq!(scans_of(text, true), scans_of(text, false), "{text:?}");
+        }
+    }
+
     #[test]
     fn names_match_the_filled_slots() {
         assert_eq!(COUNT, 41);
