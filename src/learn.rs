@@ -5,29 +5,41 @@
 //! Two passes over the documents:
 //!
 //! 1. **Counting.** Every non-blank line of a document is folded and hashed
-//!    with its group; each distinct key is counted once per document (a line
+//!    with its group, and so is every pair of adjacent non-blank lines (the
+//!    first line paired with a start-of-document mark, the last with an
+//!    end mark); each distinct key is counted once per document (a line
 //!    repeated inside one document is no evidence) in a [`CountMin`] sketch
 //!    of fixed size. Documents per group are counted exactly (16 bytes per
 //!    group).
 //! 2. **Confirming.** Each document is read again; a line whose sketch
 //!    estimate reaches its group's threshold is a candidate and is counted
-//!    exactly, with its text, its documents and whether it sits next to
-//!    another candidate line. A count-min sketch never under-counts, so
-//!    every line that truly reaches the threshold is a candidate; its
-//!    over-counts only add candidates that the exact count then rejects.
-//!    The learned rules are therefore exact; the sketch's error costs only
-//!    pass-2 memory, which is capped ([`LearnOptions::max_candidates`]).
+//!    exactly, with its text, its documents, its occurrences and how many of
+//!    them sit in a repeated run (below). A count-min sketch never
+//!    under-counts, so every line that truly reaches the threshold is a
+//!    candidate; its over-counts only add candidates that the exact count
+//!    then rejects. The document counts of learned lines are therefore
+//!    exact; the sketch's error costs pass-2 memory, which is capped
+//!    ([`LearnOptions::max_candidates`]), and can only make the run test
+//!    below more lenient, by at most its error bound.
 //!
 //! A line is learned for its group when it occurs in at least
 //! `max(min_docs, ceil(min_share × documents))` documents of a group that
-//! has at least `min_group_docs` documents, has two or more letters, and is
-//! at most `max_chars` characters long. **Quotation guard**: a line that
-//! reads as prose (at least `prose_words` words ending in sentence
-//! punctuation) is only learned when, in most documents holding it, it sits
-//! next to another repeated line (a cookie banner beside its buttons, a
-//! legal footer beside the menu). A repeated sentence surrounded by unique
-//! text — a quotation, a disclaimer or an author bio inside the article
-//! body — is kept, and listed in the pack as a comment.
+//! has at least `min_group_docs` documents, has two or more letters, is at
+//! most `max_chars` characters long, and passes the **context guard**: more
+//! than `run_share` of its occurrences sit in a *repeated run*, i.e. next to
+//! a neighbour line (with two or more letters) or a document edge with
+//! which it forms a pair that itself occurs in as many documents as the
+//! threshold. Furniture comes with its context: a menu item beside the
+//! next item, a cookie banner beside its buttons, a footer at the end of
+//! every page. Repetition alone is not enough, because some article text
+//! repeats too, with varying neighbours: a quotation, a disclaimer or an
+//! author bio inside article bodies; the words of sentences and code that
+//! a dump splits at inline tags (`None`, `return`, `and` on lines of their
+//! own, each repeated many times per page); a rating or a price repeated
+//! in every item of listing pages, beside numbers. Those are kept and
+//! listed in the pack as comments. The guard looks at each occurrence, not
+//! at each document, so that a line repeated inside a page mostly among
+//! unique lines is kept even if one of its occurrences sits in a run.
 
 use crate::document::trim_blank;
 use crate::fold::fold_into;
@@ -46,9 +58,10 @@ pub struct LearnOptions {
     pub min_group_docs: usize,
     /// Lines longer than this many characters are never learned.
     pub max_chars: usize,
-    /// Lines of at least this many words ending in sentence punctuation are
-    /// prose, learned only inside a repeated block (the quotation guard).
-    pub prose_words: usize,
+    /// A line is learned only when more than this share of its occurrences
+    /// sit in a repeated run (the context guard, see the module docs); a
+    /// negative share turns the guard off.
+    pub run_share: f64,
     /// Columns of the count-min sketch (rounded up to a power of two).
     pub sketch_width: usize,
     /// Rows of the count-min sketch.
@@ -69,7 +82,7 @@ impl Default for LearnOptions {
             min_share: 0.5,
             min_group_docs: 2,
             max_chars: 300,
-            prose_words: 12,
+            run_share: 0.5,
             sketch_width: 1 << 23,
             sketch_depth: 4,
             max_candidates: 2_000_000,
@@ -163,6 +176,17 @@ fn line_key(group: u64, folded: &str) -> u64 {
     HASH.hash_one((group, folded))
 }
 
+/// Stand-ins for the line before a document's first line and after its
+/// last, so that sitting at the top or the bottom of documents is a context
+/// like any neighbour (a footer's last line, a site name opening each page).
+const START: u64 = 0x0073_7461_7274; // "start"
+const END: u64 = 0x0065_6e64; // "end"
+
+/// The key of two adjacent non-blank lines, in this order.
+fn pair_key(group: u64, first: u64, second: u64) -> u64 {
+    HASH.hash_one((group, first, second))
+}
+
 /// The keys of one document for pass 1 (computed in parallel, then counted).
 #[derive(Clone, Debug, Default)]
 pub struct DocKeys {
@@ -176,8 +200,8 @@ pub struct DocScan {
     group: u64,
     group_name: String,
     name: String,
-    /// Candidate lines: key, text, whether it sat next to another candidate.
-    candidates: Vec<(u64, String, bool)>,
+    /// Candidate lines: key, text, occurrences, occurrences in a repeated run.
+    candidates: Vec<(u64, String, u64, u64)>,
     /// A prose line found in this document only: a keep example.
     keep: Option<String>,
     /// Set when the document was left out as a near-duplicate.
@@ -188,7 +212,8 @@ pub struct DocScan {
 struct Candidate {
     text: String,
     docs: u64,
-    in_block: u64,
+    occurrences: u64,
+    in_run: u64,
     examples: Vec<String>,
 }
 
@@ -266,12 +291,13 @@ impl Learner {
         &self.opts
     }
 
-    /// Pass 1, the part that needs no shared state: the distinct line keys
-    /// of one document of `group`.
+    /// Pass 1, the part that needs no shared state: the distinct line and
+    /// adjacent-pair keys of one document of `group`.
     pub fn keys(&self, group: &str, text: &str) -> DocKeys {
         let group = group_hash(group);
         let mut keys = Vec::new();
         let mut folded = String::new();
+        let mut prev = START;
         for line in text.lines() {
             let t = trim_blank(line);
             if t.is_empty() {
@@ -280,7 +306,13 @@ impl Learner {
             // Every line is counted (near-duplicates are told by all their
             // text); only countable lines can be learned.
             fold_into(t, &mut folded, usize::MAX);
-            keys.push(line_key(group, &folded));
+            let key = line_key(group, &folded);
+            keys.push(key);
+            keys.push(pair_key(group, prev, key));
+            prev = key;
+        }
+        if prev != START {
+            keys.push(pair_key(group, prev, END));
         }
         keys.sort_unstable();
         keys.dedup();
@@ -306,8 +338,9 @@ impl Learner {
         }
         let threshold = self.opts.threshold(docs);
         let mut folded = String::new();
-        // Non-blank lines: (text, key, candidate?).
-        let mut lines: Vec<(&str, u64, bool)> = Vec::new();
+        // Non-blank lines: (text, key, candidate?, countable?).
+        let mut lines: Vec<(&str, u64, bool, bool)> = Vec::new();
+        let reaches = |key: u64| u64::from(self.sketch.estimate(key)) >= threshold;
         let mut keep = None;
         let (mut repeated, mut total) = (0, 0);
         for line in text.lines() {
@@ -323,14 +356,11 @@ impl Learner {
             if est >= threshold {
                 repeated += chars;
             }
-            if !countable(t, &folded, self.opts.max_chars) {
-                lines.push((t, 0, false));
-                continue;
-            }
-            if est <= 1 && keep.is_none() && is_prose(t, 8) {
+            let countable = countable(t, &folded, self.opts.max_chars);
+            if countable && est <= 1 && keep.is_none() && is_prose(t, 8) {
                 keep = Some(t.to_owned());
             }
-            lines.push((t, key, est >= threshold));
+            lines.push((t, key, countable && est >= threshold, countable));
         }
         if total > 0 && repeated as f64 > self.opts.duplicate_share * total as f64 {
             return DocScan {
@@ -341,16 +371,30 @@ impl Learner {
                 ..DocScan::default()
             };
         }
-        let mut candidates: Vec<(u64, String, bool)> = Vec::new();
-        for (i, &(t, key, cand)) in lines.iter().enumerate() {
+        let mut candidates: Vec<(u64, String, u64, u64)> = Vec::new();
+        for (i, &(t, key, cand, _)) in lines.iter().enumerate() {
             if !cand {
                 continue;
             }
-            let near = |j: Option<usize>| j.and_then(|j| lines.get(j)).is_some_and(|l| l.2);
-            let in_block = near(i.checked_sub(1)) || near(Some(i + 1));
+            let prev = i.checked_sub(1).map(|j| lines[j]);
+            let next = lines.get(i + 1).copied();
+            // A neighbour without two letters (a count, a price, a bracket
+            // of code) folds to the same line on every page, so repeating
+            // beside it says nothing of a fixed context: it is no run.
+            let ctx = |l: Option<(&str, u64, bool, bool)>, edge: u64| match l {
+                None => Some(edge),
+                Some(l) if l.3 => Some(l.1),
+                Some(_) => None,
+            };
+            let before = ctx(prev, START).is_some_and(|p| reaches(pair_key(g, p, key)));
+            let after = ctx(next, END).is_some_and(|n| reaches(pair_key(g, key, n)));
+            let in_run = u64::from(before || after);
             match candidates.iter_mut().find(|c| c.0 == key) {
-                Some(c) => c.2 |= in_block,
-                None => candidates.push((key, t.to_owned(), in_block)),
+                Some(c) => {
+                    c.2 += 1;
+                    c.3 += in_run;
+                }
+                None => candidates.push((key, t.to_owned(), 1, in_run)),
             }
         }
         DocScan {
@@ -378,7 +422,7 @@ impl Learner {
                 out.keep.push(k);
             }
         }
-        for (key, text, in_block) in doc.candidates {
+        for (key, text, occurrences, in_run) in doc.candidates {
             let full = self.candidates.len() >= self.opts.max_candidates;
             let c = match self.candidates.get_mut(&(doc.group, key)) {
                 Some(c) => c,
@@ -395,7 +439,8 @@ impl Learner {
                     }),
             };
             c.docs += 1;
-            c.in_block += u64::from(in_block);
+            c.occurrences += occurrences;
+            c.in_run += in_run;
             if c.examples.len() < 2 {
                 c.examples.push(doc.name.clone());
             }
@@ -437,9 +482,8 @@ impl Learner {
                     docs: c.docs,
                     examples: c.examples,
                 };
-                // The quotation guard: repeated prose must sit in a repeated
-                // block in most of its documents.
-                if is_prose(&line.text, self.opts.prose_words) && 2 * c.in_block < c.docs {
+                // The context guard: repeated, but not with its neighbours.
+                if (c.in_run as f64) <= self.opts.run_share * c.occurrences as f64 {
                     guarded.push(line);
                 } else {
                     lines.push(line);
@@ -495,7 +539,8 @@ pub struct LearnedGroup {
     pub threshold: u64,
     /// Lines learned as boilerplate.
     pub lines: Vec<LearnedLine>,
-    /// Repeated prose kept by the quotation guard.
+    /// Repeated lines kept by the context guard: most of their occurrences
+    /// sit among unique lines.
     pub guarded: Vec<LearnedLine>,
     /// Candidate `keep` examples: prose lines found in one document only.
     pub keep: Vec<String>,
@@ -553,6 +598,10 @@ fn quote(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
 }
 
+/// Kept lines listed per group: documentation pages split at inline tags
+/// can keep hundreds of words and identifiers.
+const GUARDED_SHOWN: usize = 30;
+
 /// Text safe inside a one-line comment.
 fn comment(s: &str) -> String {
     s.chars()
@@ -591,7 +640,8 @@ impl Learned {
             "# Learned by `deboil learn`: lines repeated across the documents of a group.\n\
              # {} documents in {} groups ({} with at least {} documents); {} rules.\n\
              # A line is learned when it occurs in at least max({}, {} x documents) documents\n\
-             # of its group; repeated prose outside a repeated block is kept (see comments).\n\
+             # of its group, mostly next to a line or document edge repeated with it;\n\
+             # repeated lines among unique lines are kept (see comments).\n\
              # Matching folds case, whitespace runs and digit runs (`fold = true`).\n\
              # Edit freely (delete a literal to keep that line), check with\n\
              # `deboil rules test --rules THIS_FILE`, use with `deboil clean --rules THIS_FILE`.",
@@ -621,15 +671,18 @@ impl Learned {
                 }
                 let _ = writeln!(
                     t,
-                    "# Repeated prose kept (it sits among unique lines, like a quotation or a disclaimer):"
+                    "# Repeated lines kept (they sit among unique lines, like a quotation or words of split sentences):"
                 );
-                for l in &g.guarded {
+                for l in g.guarded.iter().take(GUARDED_SHOWN) {
                     let _ = writeln!(t, "#   {} ({} documents)", comment(&quote(&l.text)), l.docs);
+                }
+                if g.guarded.len() > GUARDED_SHOWN {
+                    let _ = writeln!(t, "#   ... and {} more", g.guarded.len() - GUARDED_SHOWN);
                 }
             };
             if g.lines.is_empty() || g.keep.is_empty() {
                 let why = if g.lines.is_empty() {
-                    "only repeated prose"
+                    "only repeated lines among unique lines"
                 } else {
                     "no line found in only one document to serve as a `keep` example"
                 };
@@ -836,7 +889,7 @@ mod tests {
         let long = "word ".repeat(80);
         let docs: Vec<String> = NAMES[..3]
             .iter()
-            .map(|i| format!("12\n»\n{long}\nOK\nUnique sentence number {i} of this little test corpus here.\n"))
+            .map(|i| format!("OK\n12\n»\n{long}\nUnique sentence number {i} of this little test corpus here.\n"))
             .collect();
         let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("s", d.as_str())).collect();
         // The long line makes these near-duplicates; that guard is not tested here.
@@ -846,6 +899,76 @@ mod tests {
         };
         let l = learn(opts, &docs);
         assert_eq!(texts(&l.groups[0]), ["OK"]);
+    }
+
+    // See: issue 8. Product variants of a small shop share real content
+    // (a specification line, a rating); only the shared run of furniture,
+    // and a footer closing every page, are learned.
+    #[test]
+    fn in_small_groups_shared_content_among_unique_lines_is_kept() {
+        let spec = "Made of recycled aluminium with a stainless steel lid that keeps drinks cold for hours";
+        let docs: Vec<String> = NAMES[..2]
+            .iter()
+            .zip(["(1,204)", "(38,517)"])
+            .map(|(i, reviews)| {
+                format!(
+                    "Home\nShop\nCart\nThe {i} bottle\n{spec}\nThe {i} colour is lovely in the sun.\n4.5 out of 5 stars\n{reviews}\nOther {i} words come here to close the page.\nContact us\n"
+                )
+            })
+            .collect();
+        let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("shop", d.as_str())).collect();
+        let l = learn(LearnOptions::default(), &docs);
+        let g = &l.groups[0];
+        assert_eq!(texts(g), ["Cart", "Contact us", "Home", "Shop"]);
+        let kept: Vec<&str> = g.guarded.iter().map(|l| l.text.as_str()).collect();
+        // The rating's only repeated neighbour is a number, which is no run.
+        assert_eq!(kept, ["4.5 out of 5 stars", spec]);
+    }
+
+    #[test]
+    fn words_of_split_sentences_are_kept_even_in_bigger_groups() {
+        // A dump with one line per DOM text node: inline code cuts sentences
+        // into words that every page repeats, each time among other words.
+        let docs: Vec<String> = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]
+            .iter()
+            .map(|i| {
+                format!(
+                    "Docs\nSearch\nReturns\nNone\nwhen the {i} key is missing, and\nTrue\nfor {i} keys.\nThe {i} method\nNone\nor a {i} value.\nPrevious topic\nNext topic\n"
+                )
+            })
+            .collect();
+        let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("docs", d.as_str())).collect();
+        let l = learn(LearnOptions::default(), &docs);
+        let g = &l.groups[0];
+        assert_eq!(g.threshold, 3);
+        // "Returns" follows the repeated "Search" line on every page: a run.
+        assert_eq!(
+            texts(g),
+            ["Docs", "Next topic", "Previous topic", "Returns", "Search"]
+        );
+        let kept: Vec<&str> = g.guarded.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(kept, ["None", "True"]);
+    }
+
+    #[test]
+    fn the_guard_counts_occurrences_and_its_share_is_a_setting() {
+        // "Subscribe" sits in the menu run and, once more, among article
+        // lines: half of its occurrences are in a run, which is not more
+        // than half.
+        let docs: Vec<String> = NAMES[..2]
+            .iter()
+            .map(|i| format!("Menu\nSubscribe\nStory {i} starts here, unlike any other.\nSubscribe\nStory {i} goes on.\n"))
+            .collect();
+        let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("s", d.as_str())).collect();
+        let l = learn(LearnOptions::default(), &docs);
+        assert_eq!(texts(&l.groups[0]), ["Menu"]);
+        assert_eq!(l.groups[0].guarded[0].text, "Subscribe");
+        let opts = LearnOptions {
+            run_share: 0.4,
+            ..LearnOptions::default()
+        };
+        let l = learn(opts, &docs);
+        assert_eq!(texts(&l.groups[0]), ["Menu", "Subscribe"]);
     }
 
     #[test]

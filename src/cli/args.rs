@@ -82,8 +82,10 @@ pub enum Command {
     /// documents of a group (a site) as a rule pack.
     ///
     /// Pass 1 counts folded lines (case, whitespace and digit runs folded)
-    /// per group in a fixed-size count-min sketch, once per document; pass 2
-    /// counts the lines that may qualify exactly. The pack holds one rule
+    /// and pairs of adjacent lines per group in a fixed-size count-min
+    /// sketch, once per document; pass 2 counts the lines that may qualify
+    /// exactly. A line is learned only where it mostly sits beside a line
+    /// (or a document edge) repeated with it. The pack holds one rule
     /// `learned.<group>` per group: read it, edit it, and pass it back with
     /// `--rules`. Files are grouped by their directory (--group all: one
     /// group); JSON Lines by a field (--group-by; a URL groups by its host).
