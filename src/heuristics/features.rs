@@ -539,7 +539,10 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
     let lang = lang::detect_masks(tokens.stops.iter().take(4096).copied());
 
     let mut own: Vec<Own> = Vec::with_capacity(n);
-    let mut rows: Vec<[f32; COUNT]> = Vec::with_capacity(n);
+    // Filled here with a line's own features, completed with its context
+    // below: one row per line, never two (a document of ten million tiny
+    // lines holds 1.7 GB of rows).
+    let mut out: Vec<LineFeatures> = Vec::with_capacity(n);
     let mut counts: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(n, Default::default());
     for &li in &idx {
         *counts.entry(doc.line_trimmed(li)).or_insert(0) += 1;
@@ -622,8 +625,13 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
         r[14] = claimed;
         r[15] = f32::from(u8::from(counts.get(text).copied().unwrap_or(0) > 1));
         r[16] = title_sim;
-        rows.push(r);
+        out.push(LineFeatures {
+            line: li,
+            values: r,
+        });
     }
+    drop(scans);
+    drop(tokens);
 
     // Context: windows over neighbours, blocks, prose mass, the title's echo.
     let col = |f: fn(&Own) -> f32| own.iter().map(f).collect::<Vec<f32>>();
@@ -657,7 +665,7 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
         .map(|(o, _)| o.chars)
         .sum();
     let max_len = lens.iter().copied().fold(0f32, f32::max);
-    let title_line = (1..n).find(|&k| rows[k][16] >= 0.6 && own[k].words >= 3.0);
+    let title_line = (1..n).find(|&k| out[k].values[16] >= 0.6 && own[k].words >= 3.0);
     // Distance to the nearest prose line, from both sides in two passes.
     let mut dist = vec![n as f32; n];
     let mut last: Option<usize> = None;
@@ -679,9 +687,8 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
         }
     }
     let mut prose_before = 0f32;
-    let mut out = Vec::with_capacity(n);
     for (k, &li) in idx.iter().enumerate() {
-        let r = &mut rows[k];
+        let r = &mut out[k].values;
         let mut c = 17;
         for w in [1, 3, 7] {
             for v in [&lens, &stops, &terms, &claimed] {
@@ -705,10 +712,6 @@ pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFe
         r[38] = own[k].lex_max;
         r[39] = window_mean(&lexes, k, 2);
         r[40] = window_mean(&lexes, k, 6);
-        out.push(LineFeatures {
-            line: li,
-            values: *r,
-        });
     }
     out
 }
