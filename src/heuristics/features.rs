@@ -200,7 +200,7 @@ const ASCII: [u8; 128] = {
         if c == b'_' {
             class |= WORD;
         }
-        if matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+        if super::is_ascii_space(c) {
             class |= SPACE;
         }
         t[b] = class;
@@ -357,11 +357,10 @@ fn scan_ascii(text: &str, tokens: &mut Tokens, lexicon: &Lexicon) -> Scan {
         commas += u32::from(b == b',');
         pipes += u32::from(b == b'|');
     }
-    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
     let is_stop = |b: u8| matches!(b, b'.' | b'!' | b'?');
     let mut sentences = bytes
         .windows(2)
-        .map(|w| u32::from(is_stop(w[0]) && is_space(w[1])))
+        .map(|w| u32::from(is_stop(w[0]) && super::is_ascii_space(w[1])))
         .sum::<u32>();
     sentences += u32::from(bytes.last().is_some_and(|&b| is_stop(b)));
     let mut s = Scan::default();

@@ -101,6 +101,12 @@ impl Heuristic {
     }
 }
 
+/// The ASCII bytes `char::is_whitespace` accepts (`u8::is_ascii_whitespace`
+/// leaves out vertical tab, which `split_whitespace` splits on).
+pub(crate) const fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
 /// Number of whitespace-separated words, counting no further than `limit`:
 /// callers compare against a bound, and a prose line can hold hundreds.
 pub(crate) fn word_count_upto(s: &str, limit: usize) -> usize {
@@ -113,7 +119,7 @@ pub(crate) fn word_count_upto(s: &str, limit: usize) -> usize {
         return 0;
     }
     for &b in s.as_bytes() {
-        let space = matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+        let space = is_ascii_space(b);
         if !space && !in_word {
             n += 1;
             if n >= limit {
