@@ -27,14 +27,6 @@ pub struct Stopwords {
     words: HashSet<&'static str>,
 }
 
-impl Stopwords {
-    /// True when `lowercase_word` is a function word of this language.
-    #[inline]
-    pub fn contains(&self, lowercase_word: &str) -> bool {
-        self.words.contains(lowercase_word)
-    }
-}
-
 /// Every shipped list, parsed once per process.
 pub fn all() -> &'static [Stopwords] {
     static ALL: OnceLock<Vec<Stopwords>> = OnceLock::new();
@@ -86,16 +78,16 @@ pub fn detect_masks(masks: impl Iterator<Item = u8>) -> usize {
     best
 }
 
-/// The list that hits most of `lowercase_tokens` (English on a tie or no hit).
-pub fn detect<'a>(lowercase_tokens: impl Iterator<Item = &'a str>) -> &'static Stopwords {
-    let index = index();
-    let best = detect_masks(lowercase_tokens.map(|t| index.get(t).copied().unwrap_or(0)));
-    &all()[best]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The list that hits most of `lowercase_tokens` (English on a tie or no hit).
+    pub fn detect<'a>(lowercase_tokens: impl Iterator<Item = &'a str>) -> &'static Stopwords {
+        let index = index();
+        let best = detect_masks(lowercase_tokens.map(|t| index.get(t).copied().unwrap_or(0)));
+        &all()[best]
+    }
 
     #[test]
     fn every_list_is_loaded_and_lowercase() {
