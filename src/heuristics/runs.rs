@@ -18,6 +18,12 @@ pub struct MenuRun {
     pub max_words: usize,
     /// Most characters in a menu item (trimmed).
     pub max_chars: usize,
+    /// A run with at least this share of the page's prose on each side of
+    /// it, and no line another rule claimed, is a list inside the content
+    /// (product options, the items a paragraph introduces), not a menu.
+    /// Menus sit before or after the prose, or carry known navigation items.
+    /// 0 turns the test off.
+    pub embedded_share: f64,
 }
 
 impl Default for MenuRun {
@@ -26,8 +32,18 @@ impl Default for MenuRun {
             min_lines: 6,
             max_words: 3,
             max_chars: 30,
+            embedded_share: 0.0,
         }
     }
+}
+
+/// Fewest words in a prose line.
+const PROSE_WORDS: usize = 8;
+
+/// A line of running text: several words ending a sentence, or long.
+fn is_prose(s: &str) -> bool {
+    word_count_upto(s, PROSE_WORDS) >= PROSE_WORDS
+        && (s.len() >= 100 || s.ends_with(['.', '!', '?', '"', '”', ')']))
 }
 
 impl MenuRun {
@@ -51,15 +67,44 @@ impl MenuRun {
     }
 
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
+        // Prose before each line (bytes of unclaimed prose lines), for the
+        // run's context.
+        let lines = doc.lines();
+        let mut prose_before = Vec::with_capacity(lines.len() + 1);
+        let mut total = 0usize;
+        prose_before.push(0);
+        for (i, line) in lines.iter().enumerate() {
+            if !line.blank && !claims.is_claimed(i) {
+                let s = doc.line_trimmed(i);
+                if is_prose(s) {
+                    total += s.len();
+                }
+            }
+            prose_before.push(total);
+        }
+        let total = total as f64;
         // A run holds menu-like lines; those another rule already claimed (a
         // "Home" literal, say) count toward its length but are not claimed
         // again. At least half of the run must be new items, so a heading
         // after a row of share buttons does not become a menu by association.
         let mut run: Vec<usize> = Vec::new();
         let mut claimed = 0;
-        let flush = |run: &mut Vec<usize>, claimed: &mut usize, claims: &mut Claims| {
+        let mut first = 0;
+        let mut last = 0;
+        let flush = |run: &mut Vec<usize>,
+                     claimed: &mut usize,
+                     first: usize,
+                     last: usize,
+                     claims: &mut Claims| {
             let len = run.len() + *claimed;
-            if len >= self.min_lines && run.len() * 2 >= self.min_lines {
+            let mut menu = len >= self.min_lines && run.len() * 2 >= self.min_lines;
+            // No known item in the run: it must stand outside the prose.
+            if menu && *claimed == 0 && total > 0.0 && self.embedded_share > 0.0 {
+                let before = prose_before[first] as f64 / total;
+                let after = 1.0 - prose_before[last + 1] as f64 / total;
+                menu = before < self.embedded_share || after < self.embedded_share;
+            }
+            if menu {
                 let note = format!("run of {len} menu-like lines");
                 for &i in run.iter() {
                     claims.claim_line_because(i, rule, note.clone());
@@ -68,19 +113,28 @@ impl MenuRun {
             run.clear();
             *claimed = 0;
         };
-        for (i, line) in doc.lines().iter().enumerate() {
+        for (i, line) in lines.iter().enumerate() {
             // Blank lines neither break a run nor count.
             if line.blank {
                 continue;
             }
             let item = self.is_item(doc.line_trimmed(i));
+            if item && run.is_empty() && claimed == 0 {
+                first = i;
+            }
             match (item, claims.is_claimed(i)) {
-                (true, true) => claimed += 1,
-                (true, false) => run.push(i),
+                (true, true) => {
+                    claimed += 1;
+                    last = i;
+                }
+                (true, false) => {
+                    run.push(i);
+                    last = i;
+                }
                 (false, true) => {}
-                (false, false) => flush(&mut run, &mut claimed, claims),
+                (false, false) => flush(&mut run, &mut claimed, first, last, claims),
             }
         }
-        flush(&mut run, &mut claimed, claims);
+        flush(&mut run, &mut claimed, first, last, claims);
     }
 }
