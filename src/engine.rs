@@ -224,7 +224,12 @@ fn claim_tail(
         return;
     }
     let share = |line: usize| prefix[line] as f64 / total as f64;
-    let Some(&marker) = markers.iter().find(|&&m| share(m) >= p.tail.after) else {
+    let found = if p.tail.last_marker {
+        markers.iter().rev().find(|&&m| share(m) >= p.tail.after)
+    } else {
+        markers.iter().find(|&&m| share(m) >= p.tail.after)
+    };
+    let Some(&marker) = found else {
         return;
     };
     if let Some(max) = p.tail.max_line_chars {
@@ -365,6 +370,21 @@ mod tests {
         assert_eq!(
             e.clean(late).output(),
             "A long article body comes before the marker.\n"
+        );
+    }
+
+    #[test]
+    fn tail_last_marker_starts_at_the_last_eligible_marker() {
+        let body = "scope = \"tail\"\nliterals = [\"Add a comment\"]\ntail-after = 0.2";
+        let text = "Question title\n\nThe first answer explains the whole thing.\nAdd a comment\nThe second answer adds a detail.\nAdd a comment\nYour answer\n";
+        assert_eq!(
+            engine(&rule(body)).clean(text).output(),
+            "Question title\n\nThe first answer explains the whole thing.\n"
+        );
+        let last = engine(&rule(&format!("{body}\ntail-last-marker = true")));
+        assert_eq!(
+            last.clean(text).output(),
+            "Question title\n\nThe first answer explains the whole thing.\nAdd a comment\nThe second answer adds a detail.\n"
         );
     }
 

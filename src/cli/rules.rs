@@ -113,6 +113,12 @@ fn explain(set: &RuleSet, id: &str) -> anyhow::Result<u8> {
                     "tail-after: {} (the marker must follow this share of the text)",
                     p.tail.after
                 )?;
+                if p.tail.last_marker {
+                    writeln!(
+                        out,
+                        "tail-last-marker: true (the tail starts at the last eligible marker)"
+                    )?;
+                }
                 if p.tail.back_to_content {
                     writeln!(
                         out,

@@ -662,6 +662,12 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
                 "`tail-back-to-content` only applies to tail rules",
             );
         }
+        if raw.tail_last_marker {
+            err(
+                id_span.clone(),
+                "`tail-last-marker` only applies to tail rules",
+            );
+        }
     }
     if scope != Scope::Line {
         if let Some(m) = &raw.min_run {
@@ -689,6 +695,7 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
             back_to_content: raw.tail_back_to_content,
             content_line_chars,
             max_line_chars: tail_max_line_chars,
+            last_marker: raw.tail_last_marker,
         },
     })
 }

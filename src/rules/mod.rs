@@ -155,6 +155,10 @@ pub struct TailBounds {
     /// longer than this many characters: a related-links section holds
     /// headlines and teasers, and a full paragraph means the text goes on.
     pub max_line_chars: Option<usize>,
+    /// Start at the last eligible marker instead of the first: a marker that
+    /// recurs ("Add a comment" under every post of a Q&A thread) belongs to
+    /// each post, and only its last occurrence opens the closing section.
+    pub last_marker: bool,
 }
 
 /// A pattern rule: what it matches and how the match is applied.

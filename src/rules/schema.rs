@@ -45,6 +45,8 @@ pub(crate) struct RawRule {
     pub tail_back_to_content: bool,
     pub content_line_chars: Option<Spanned<i64>>,
     pub tail_max_line_chars: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub tail_last_marker: bool,
     pub profiles: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub remove: Vec<Spanned<RawExample>>,
