@@ -5,7 +5,7 @@
 //! debris (a table of contents before the headings it lists, a teaser before
 //! the story) and the right copy to drop cannot be told from text alone.
 
-use super::word_count_upto;
+use super::{ProseIndex, word_count_upto};
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
@@ -82,6 +82,11 @@ pub struct RepeatedBlock {
     pub min_lines: usize,
     /// Fewest characters in the block (trimmed lines).
     pub min_chars: usize,
+    /// A repeat whose copies both have at least this share of the page's
+    /// prose on each side is kept: repeated furniture (a menu, a footer)
+    /// has a copy outside the text, while a block printed twice inside it
+    /// (the same step in two tabs of a how-to) is content. 0 turns it off.
+    pub embedded_share: f64,
 }
 
 impl Default for RepeatedBlock {
@@ -89,14 +94,20 @@ impl Default for RepeatedBlock {
         RepeatedBlock {
             min_lines: 2,
             min_chars: 40,
+            embedded_share: 0.0,
         }
     }
 }
 
 impl RepeatedBlock {
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
-        // Key: the block's trimmed lines; value: the first line of its first copy.
-        let mut seen: HashMap<Vec<&str>, usize> = HashMap::new();
+        let prose = ProseIndex::new(doc, claims);
+        let embedded = |first: usize, last: usize| {
+            self.embedded_share > 0.0 && prose.embeds(first, last, self.embedded_share)
+        };
+        // Key: the block's trimmed lines; value: the first and last line of
+        // its first copy.
+        let mut seen: HashMap<Vec<&str>, (usize, usize)> = HashMap::new();
         for block in doc.blocks() {
             let lines: Vec<usize> = block.lines().filter(|&i| !claims.is_claimed(i)).collect();
             if lines.len() < self.min_lines {
@@ -107,15 +118,19 @@ impl RepeatedBlock {
             if chars < self.min_chars {
                 continue;
             }
+            let (start, end) = (lines[0], lines[lines.len() - 1]);
             match seen.get(&key) {
-                Some(&first) => {
+                Some(&(first, first_end)) => {
+                    if embedded(first, first_end) && embedded(start, end) {
+                        continue;
+                    }
                     let note = format!("repeats the block at line {}", first + 1);
                     for &i in &lines {
                         claims.claim_line_because(i, rule, note.clone());
                     }
                 }
                 None => {
-                    seen.insert(key, lines[0]);
+                    seen.insert(key, (start, end));
                 }
             }
         }

@@ -101,6 +101,51 @@ impl Heuristic {
     }
 }
 
+/// Fewest words in a prose line.
+const PROSE_WORDS: usize = 8;
+
+/// A line of running text: several words ending a sentence, or long.
+fn is_prose(s: &str) -> bool {
+    word_count_upto(s, PROSE_WORDS) >= PROSE_WORDS
+        && (s.len() >= 100 || s.ends_with(['.', '!', '?', '"', '”', ')']))
+}
+
+/// Where a document's prose is: bytes of unclaimed prose lines before each
+/// line, so a stage can tell a list inside the text from furniture around it.
+pub(crate) struct ProseIndex {
+    before: Vec<usize>,
+}
+
+impl ProseIndex {
+    pub(crate) fn new(doc: &Document, claims: &Claims) -> ProseIndex {
+        let mut before = Vec::with_capacity(doc.lines().len() + 1);
+        let mut total = 0;
+        before.push(0);
+        for (i, line) in doc.lines().iter().enumerate() {
+            if !line.blank && !claims.is_claimed(i) {
+                let s = doc.line_trimmed(i);
+                if is_prose(s) {
+                    total += s.len();
+                }
+            }
+            before.push(total);
+        }
+        ProseIndex { before }
+    }
+
+    /// Whether lines `first..=last` have at least `share` of the page's
+    /// prose on each side (never on a page without prose).
+    pub(crate) fn embeds(&self, first: usize, last: usize, share: f64) -> bool {
+        let total = *self.before.last().unwrap_or(&0) as f64;
+        if total == 0.0 {
+            return false;
+        }
+        let before = self.before[first] as f64 / total;
+        let after = 1.0 - self.before[last + 1] as f64 / total;
+        before >= share && after >= share
+    }
+}
+
 /// The ASCII bytes `char::is_whitespace` accepts (`u8::is_ascii_whitespace`
 /// leaves out vertical tab, which `split_whitespace` splits on).
 pub(crate) const fn is_ascii_space(b: u8) -> bool {

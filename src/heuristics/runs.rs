@@ -1,7 +1,7 @@
 //! Menu runs: navigation printed as one short item per line ("Home",
 //! "World", "Business", "Sport"...).
 
-use super::word_count_upto;
+use super::{ProseIndex, word_count_upto};
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
@@ -37,15 +37,6 @@ impl Default for MenuRun {
     }
 }
 
-/// Fewest words in a prose line.
-const PROSE_WORDS: usize = 8;
-
-/// A line of running text: several words ending a sentence, or long.
-fn is_prose(s: &str) -> bool {
-    word_count_upto(s, PROSE_WORDS) >= PROSE_WORDS
-        && (s.len() >= 100 || s.ends_with(['.', '!', '?', '"', '”', ')']))
-}
-
 impl MenuRun {
     /// A menu item: short, starts with an uppercase letter, no digits (list
     /// items with quantities and dates are content), and no sentence
@@ -67,22 +58,7 @@ impl MenuRun {
     }
 
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
-        // Prose before each line (bytes of unclaimed prose lines), for the
-        // run's context.
-        let lines = doc.lines();
-        let mut prose_before = Vec::with_capacity(lines.len() + 1);
-        let mut total = 0usize;
-        prose_before.push(0);
-        for (i, line) in lines.iter().enumerate() {
-            if !line.blank && !claims.is_claimed(i) {
-                let s = doc.line_trimmed(i);
-                if is_prose(s) {
-                    total += s.len();
-                }
-            }
-            prose_before.push(total);
-        }
-        let total = total as f64;
+        let prose = ProseIndex::new(doc, claims);
         // A run holds menu-like lines; those another rule already claimed (a
         // "Home" literal, say) count toward its length but are not claimed
         // again. At least half of the run must be new items, so a heading
@@ -99,10 +75,8 @@ impl MenuRun {
             let len = run.len() + *claimed;
             let mut menu = len >= self.min_lines && run.len() * 2 >= self.min_lines;
             // No known item in the run: it must stand outside the prose.
-            if menu && *claimed == 0 && total > 0.0 && self.embedded_share > 0.0 {
-                let before = prose_before[first] as f64 / total;
-                let after = 1.0 - prose_before[last + 1] as f64 / total;
-                menu = before < self.embedded_share || after < self.embedded_share;
+            if menu && *claimed == 0 && self.embedded_share > 0.0 {
+                menu = !prose.embeds(first, last, self.embedded_share);
             }
             if menu {
                 let note = format!("run of {len} menu-like lines");
@@ -113,7 +87,7 @@ impl MenuRun {
             run.clear();
             *claimed = 0;
         };
-        for (i, line) in lines.iter().enumerate() {
+        for (i, line) in doc.lines().iter().enumerate() {
             // Blank lines neither break a run nor count.
             if line.blank {
                 continue;
