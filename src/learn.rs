@@ -760,6 +760,11 @@ mod tests {
     /// Words that make lines unique (digits would fold together).
     const NAMES: [&str; 4] = ["alpha", "bravo", "charlie", "delta"];
 
+    /// The pages of one group, as [`learn`] takes them.
+    fn group<'a>(name: &'a str, pages: &'a [String]) -> Vec<(&'a str, &'a str)> {
+        pages.iter().map(|p| (name, p.as_str())).collect()
+    }
+
     fn texts(g: &LearnedGroup) -> Vec<&str> {
         g.lines.iter().map(|l| l.text.as_str()).collect()
     }
@@ -864,7 +869,7 @@ mod tests {
                 )
             })
             .collect();
-        let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("site", d.as_str())).collect();
+        let docs = group("site", &docs);
         let l = learn(LearnOptions::default(), &docs);
         let g = &l.groups[0];
         assert_eq!(texts(g), ["About us", "Menu"]);
@@ -879,7 +884,7 @@ mod tests {
             .iter()
             .map(|i| format!("{banner}\nAccept all cookies\nStory {i} is told here in a sentence of its own, unlike others.\n"))
             .collect();
-        let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("site", d.as_str())).collect();
+        let docs = group("site", &docs);
         let l = learn(LearnOptions::default(), &docs);
         assert_eq!(texts(&l.groups[0]), ["Accept all cookies", banner]);
     }
@@ -891,7 +896,7 @@ mod tests {
             .iter()
             .map(|i| format!("OK\n12\n»\n{long}\nUnique sentence number {i} of this little test corpus here.\n"))
             .collect();
-        let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("s", d.as_str())).collect();
+        let docs = group("s", &docs);
         // The long line makes these near-duplicates; that guard is not tested here.
         let opts = LearnOptions {
             duplicate_share: 1.0,
@@ -916,7 +921,7 @@ mod tests {
                 )
             })
             .collect();
-        let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("shop", d.as_str())).collect();
+        let docs = group("shop", &docs);
         let l = learn(LearnOptions::default(), &docs);
         let g = &l.groups[0];
         assert_eq!(texts(g), ["Cart", "Contact us", "Home", "Shop"]);
@@ -937,7 +942,7 @@ mod tests {
                 )
             })
             .collect();
-        let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("docs", d.as_str())).collect();
+        let docs = group("docs", &docs);
         let l = learn(LearnOptions::default(), &docs);
         let g = &l.groups[0];
         assert_eq!(g.threshold, 3);
@@ -959,7 +964,7 @@ mod tests {
             .iter()
             .map(|i| format!("Menu\nSubscribe\nStory {i} starts here, unlike any other.\nSubscribe\nStory {i} goes on.\n"))
             .collect();
-        let docs: Vec<(&str, &str)> = docs.iter().map(|d| ("s", d.as_str())).collect();
+        let docs = group("s", &docs);
         let l = learn(LearnOptions::default(), &docs);
         assert_eq!(texts(&l.groups[0]), ["Menu"]);
         assert_eq!(l.groups[0].guarded[0].text, "Subscribe");
