@@ -7,6 +7,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    return_large_buffers();
     let args = cli::args::Cli::parse();
     match cli::run(args) {
         Ok(code) => ExitCode::from(code),
@@ -31,3 +32,22 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Makes glibc give every buffer of 256 KiB or more back to the system when
+/// it is freed. By default glibc raises that threshold (up to 32 MiB) each
+/// time a big buffer is freed and then keeps such buffers in its heap: a
+/// stream of documents then holds on to the largest ones seen (measured:
+/// peak RSS 106 MB → 94 MB streaming 300 MB of JSONL with `-j 2`, same CPU
+/// time). Other allocators return memory on their own.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn return_large_buffers() {
+    // SAFETY: `mallopt` only sets a malloc parameter; it is called first
+    // thing in `main`, before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 10);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_large_buffers() {}
