@@ -22,7 +22,9 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-/// Bytes per block handed between threads.
+/// Bytes per block handed between threads. Spent blocks are sent back to
+/// the thread that fills them: a stream allocates a handful, not one per
+/// MiB (each fresh one costs page faults).
 const BLOCK: usize = 1 << 20;
 /// Blocks in flight between a thread and the cleaning loop.
 const DEPTH: usize = 2;
@@ -212,6 +214,8 @@ pub(super) fn open_input(path: &Path, count: Arc<AtomicU64>) -> io::Result<Prefe
 /// A reader running on its own thread, up to [`DEPTH`] blocks ahead.
 pub(super) struct Prefetch {
     rx: Receiver<io::Result<Vec<u8>>>,
+    /// Read blocks go back to the reader thread to be filled again.
+    spent: SyncSender<Vec<u8>>,
     block: Vec<u8>,
     pos: usize,
     done: bool,
@@ -220,9 +224,11 @@ pub(super) struct Prefetch {
 impl Prefetch {
     fn spawn(mut inner: Box<dyn Read + Send>) -> Prefetch {
         let (tx, rx) = sync_channel(DEPTH);
+        let (spent, reuse) = sync_channel::<Vec<u8>>(DEPTH + 1);
         std::thread::spawn(move || {
             loop {
-                let mut block = vec![0; BLOCK];
+                let mut block = reuse.try_recv().unwrap_or_default();
+                block.resize(BLOCK, 0);
                 let n = match read_full(&mut inner, &mut block) {
                     Ok(n) => n,
                     Err(e) => {
@@ -239,6 +245,7 @@ impl Prefetch {
         });
         Prefetch {
             rx,
+            spent,
             block: Vec::new(),
             pos: 0,
             done: false,
@@ -275,7 +282,9 @@ impl BufRead for Prefetch {
         while self.pos >= self.block.len() && !self.done {
             match self.rx.recv() {
                 Ok(Ok(block)) => {
-                    self.block = block;
+                    let spent = std::mem::replace(&mut self.block, block);
+                    // A full pool or a finished reader: the block is dropped.
+                    let _ = self.spent.try_send(spent);
                     self.pos = 0;
                 }
                 Ok(Err(e)) => {
@@ -297,6 +306,8 @@ impl BufRead for Prefetch {
 /// a temporary file (through its encoder) that replaces `--output` at the end.
 struct Output {
     tx: Option<SyncSender<Vec<u8>>>,
+    /// Blocks the writer thread has written, to be filled again.
+    reuse: Receiver<Vec<u8>>,
     thread: Option<JoinHandle<io::Result<Option<tempfile::NamedTempFile>>>>,
     dest: Option<PathBuf>,
     pending: Vec<u8>,
@@ -305,11 +316,13 @@ struct Output {
 impl Output {
     fn open(dest: Option<&Path>) -> anyhow::Result<Output> {
         let (tx, rx) = sync_channel::<Vec<u8>>(DEPTH);
+        let (spent, reuse) = sync_channel::<Vec<u8>>(DEPTH + 1);
         let thread = match dest {
             None => std::thread::spawn(move || {
                 let mut out = io::stdout().lock();
                 for block in rx {
                     out.write_all(&block)?;
+                    let _ = spent.try_send(block);
                 }
                 out.flush()?;
                 Ok(None)
@@ -318,11 +331,12 @@ impl Output {
                 let tmp = deboil::batch::temp_beside(path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 let codec = Codec::of(path);
-                std::thread::spawn(move || write_encoded(tmp, codec, rx).map(Some))
+                std::thread::spawn(move || write_encoded(tmp, codec, rx, spent).map(Some))
             }
         };
         Ok(Output {
             tx: Some(tx),
+            reuse,
             thread: Some(thread),
             dest: dest.map(Path::to_path_buf),
             pending: Vec::with_capacity(BLOCK),
@@ -384,7 +398,10 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.pending.extend_from_slice(buf);
         if self.pending.len() >= BLOCK {
-            let block = std::mem::replace(&mut self.pending, Vec::with_capacity(BLOCK));
+            let mut next = self.reuse.try_recv().unwrap_or_default();
+            next.clear();
+            next.reserve(BLOCK);
+            let block = std::mem::replace(&mut self.pending, next);
             self.send(block)?;
         }
         Ok(buf.len())
@@ -403,6 +420,7 @@ fn write_encoded(
     tmp: tempfile::NamedTempFile,
     codec: Codec,
     rx: Receiver<Vec<u8>>,
+    spent: SyncSender<Vec<u8>>,
 ) -> io::Result<tempfile::NamedTempFile> {
     let file = io::BufWriter::with_capacity(BLOCK, tmp);
     let finish_plain = |mut w: io::BufWriter<tempfile::NamedTempFile>| {
@@ -414,6 +432,7 @@ fn write_encoded(
             let mut w = file;
             for block in rx {
                 w.write_all(&block)?;
+                let _ = spent.try_send(block);
             }
             finish_plain(w)
         }
@@ -421,6 +440,7 @@ fn write_encoded(
             let mut w = flate2::write::GzEncoder::new(file, flate2::Compression::default());
             for block in rx {
                 w.write_all(&block)?;
+                let _ = spent.try_send(block);
             }
             finish_plain(w.finish()?)
         }
@@ -428,6 +448,7 @@ fn write_encoded(
             let mut w = zstd::stream::write::Encoder::new(file, 3)?;
             for block in rx {
                 w.write_all(&block)?;
+                let _ = spent.try_send(block);
             }
             finish_plain(w.finish()?)
         }
