@@ -383,7 +383,8 @@ type Outcome = Result<(Vec<u8>, LineStats), (LineError, Option<Vec<u8>>)>;
 ///
 /// `report(line, error)` is called, in order, for every line that cannot be
 /// cleaned (1-based line numbers); `progress(bytes)` after each chunk with
-/// the input bytes it held. Runs on the current rayon pool.
+/// the input bytes it held. Runs on the current rayon pool. Each line is
+/// written with its own `write_all`: give it a buffered `output`.
 pub fn clean_stream(
     engine: &Engine,
     input: &mut (impl BufRead + Send),
@@ -394,7 +395,6 @@ pub fn clean_stream(
     mut progress: impl FnMut(u64),
 ) -> Result<(), StreamError> {
     let mut line_no = 0u64;
-    let mut out = Vec::new();
     let mut chunk = read_chunk(input, opts)?;
     while !chunk.0.is_empty() {
         let (lines, chunk_bytes) = chunk;
@@ -409,7 +409,8 @@ pub fn clean_stream(
                     .collect()
             },
         );
-        out.clear();
+        // Each line goes straight to `output` (buffered there): collecting
+        // the chunk first would hold a third copy of it.
         for r in results {
             stats.lines += 1;
             line_no += 1;
@@ -419,33 +420,31 @@ pub fn clean_stream(
                     stats.text_in += s.text_in as u64;
                     stats.text_out += s.text_out as u64;
                     stats.bytes_removed += s.bytes_removed as u64;
-                    out.extend_from_slice(&buf);
+                    output.write_all(&buf)?;
+                    stats.bytes_out += buf.len() as u64;
                 }
                 Err((error, line)) => {
                     stats.errors += 1;
                     report(line_no, &error);
                     match (opts.on_error, line) {
                         (OnError::Fail, _) => {
-                            output.write_all(&out)?;
                             output.flush()?;
-                            stats.bytes_out += out.len() as u64;
                             return Err(StreamError::Line {
                                 line: line_no,
                                 error,
                             });
                         }
                         (OnError::Pass, Some(line)) => {
-                            out.extend_from_slice(&line);
-                            out.push(b'\n');
+                            output.write_all(&line)?;
+                            output.write_all(b"\n")?;
+                            stats.bytes_out += line.len() as u64 + 1;
                         }
                         (OnError::Pass | OnError::Skip, _) => {}
                     }
                 }
             }
         }
-        output.write_all(&out)?;
         stats.bytes_in += chunk_bytes;
-        stats.bytes_out += out.len() as u64;
         progress(chunk_bytes);
         chunk = next?;
     }

@@ -396,13 +396,20 @@ impl Drop for Output {
 
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.pending.extend_from_slice(buf);
-        if self.pending.len() >= BLOCK {
-            let mut next = self.reuse.try_recv().unwrap_or_default();
-            next.clear();
-            next.reserve(BLOCK);
-            let block = std::mem::replace(&mut self.pending, next);
-            self.send(block)?;
+        // Blocks are filled to exactly `BLOCK`, so a big document never
+        // grows one that is then kept for reuse.
+        let mut rest = buf;
+        while !rest.is_empty() {
+            let take = rest.len().min(BLOCK - self.pending.len());
+            self.pending.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.pending.len() == BLOCK {
+                let mut next = self.reuse.try_recv().unwrap_or_default();
+                next.clear();
+                next.reserve_exact(BLOCK);
+                let block = std::mem::replace(&mut self.pending, next);
+                self.send(block)?;
+            }
         }
         Ok(buf.len())
     }
@@ -464,6 +471,26 @@ mod tests {
         assert_eq!(Codec::of(Path::new("a.jsonl")), Codec::Plain);
         assert_eq!(Codec::of(Path::new("a.jsonl.gz")), Codec::Gzip);
         assert_eq!(Codec::of(Path::new("a.jsonl.zst")), Codec::Zstd);
+    }
+
+    #[test]
+    fn output_keeps_every_byte_across_blocks() {
+        // Writes smaller than, equal to and larger than a block, so blocks
+        // are split, filled exactly, recycled and flushed half full.
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.jsonl");
+        let mut out = Output::open(Some(&dest)).unwrap();
+        let mut expected = Vec::new();
+        for (i, len) in [10, BLOCK - 10, 5, 3 * BLOCK + 7, BLOCK, 1, 2 * BLOCK]
+            .into_iter()
+            .enumerate()
+        {
+            let piece: Vec<u8> = (0..len).map(|j| ((i * 31 + j) % 251) as u8).collect();
+            out.write_all(&piece).unwrap();
+            expected.extend_from_slice(&piece);
+        }
+        out.finish().unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), expected);
     }
 
     #[test]
