@@ -13,7 +13,8 @@
 # more than deboil).
 #
 # MB/s is input bytes (10^6) divided by wall seconds of the whole process,
-# start-up included. Peak RSS is the largest of the runs (GNU time's %M).
+# start-up included. Peak RSS is the largest of the runs (GNU time's %M, KiB),
+# printed in MB (10^6 bytes) like the input sizes.
 # Needs GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,7 +64,7 @@ measure() {
         [ "$kb" -gt "$rss" ] && rss=$kb
     done
     awk -v l="$label" -v b="$bytes" -v w="$best" -v c="$cpu" -v r="$rss" 'BEGIN {
-        printf "| %s | %.1f | %.2f | %s | %.1f | %.0f |\n", l, b / 1e6, w, c, b / 1e6 / (w > 0 ? w : 0.001), r / 1024
+        printf "| %s | %.1f | %.2f | %s | %.1f | %.0f |\n", l, b / 1e6, w, c, b / 1e6 / (w > 0 ? w : 0.001), r * 1024 / 1e6
     }'
 }
 
