@@ -320,10 +320,7 @@ impl Output {
         let thread = match dest {
             None => std::thread::spawn(move || {
                 let mut out = io::stdout().lock();
-                for block in rx {
-                    out.write_all(&block)?;
-                    let _ = spent.try_send(block);
-                }
+                copy_blocks(rx, &spent, &mut out)?;
                 out.flush()?;
                 Ok(None)
             }),
@@ -423,6 +420,20 @@ impl Write for Output {
     }
 }
 
+/// Writes every block from `rx` to `w`, handing each back for reuse (a
+/// full pool drops it).
+fn copy_blocks(
+    rx: Receiver<Vec<u8>>,
+    spent: &SyncSender<Vec<u8>>,
+    w: &mut impl Write,
+) -> io::Result<()> {
+    for block in rx {
+        w.write_all(&block)?;
+        let _ = spent.try_send(block);
+    }
+    Ok(())
+}
+
 fn write_encoded(
     tmp: tempfile::NamedTempFile,
     codec: Codec,
@@ -437,26 +448,17 @@ fn write_encoded(
     match codec {
         Codec::Plain => {
             let mut w = file;
-            for block in rx {
-                w.write_all(&block)?;
-                let _ = spent.try_send(block);
-            }
+            copy_blocks(rx, &spent, &mut w)?;
             finish_plain(w)
         }
         Codec::Gzip => {
             let mut w = flate2::write::GzEncoder::new(file, flate2::Compression::default());
-            for block in rx {
-                w.write_all(&block)?;
-                let _ = spent.try_send(block);
-            }
+            copy_blocks(rx, &spent, &mut w)?;
             finish_plain(w.finish()?)
         }
         Codec::Zstd => {
             let mut w = zstd::stream::write::Encoder::new(file, 3)?;
-            for block in rx {
-                w.write_all(&block)?;
-                let _ = spent.try_send(block);
-            }
+            copy_blocks(rx, &spent, &mut w)?;
             finish_plain(w.finish()?)
         }
     }
