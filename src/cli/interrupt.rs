@@ -5,8 +5,9 @@
 //! still never partial, because each is a temporary file until it is
 //! renamed, and the next run removes temporaries left behind.
 //!
-//! Installed only by the commands that write many files (`clean --out`,
-//! `apply`); elsewhere Ctrl-C keeps its default meaning.
+//! Installed only by the commands that write files (`clean --out`,
+//! `apply`, and `clean --jsonl --output`, which removes its unfinished
+//! output); elsewhere Ctrl-C keeps its default meaning.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -7,6 +7,7 @@
 //! stays bounded.
 
 use super::args::CleanArgs;
+use super::interrupt::{self, Interrupt};
 use super::progress::Progress;
 use super::summary::Summary;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
@@ -18,9 +19,9 @@ use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Bytes per block handed between threads. Spent blocks are sent back to
 /// the thread that fills them: a stream allocates a handful, not one per
@@ -77,7 +78,12 @@ fn stream_all(
         .sum::<Option<Option<u64>>>()
         .flatten();
     let progress = Progress::bytes(total);
+    // An output file is only put in place when the stream is done: on
+    // Ctrl-C, stop and remove it rather than die and leave the temporary.
+    // Standard output keeps Ctrl-C's default meaning.
+    let interrupt = args.output.is_some().then(Interrupt::install);
     let mut output = Output::open(args.output.as_deref())?;
+    let mut interrupted = false;
     let mut stats = StreamStats::default();
     let mut failed = None;
     let mut done_before = 0u64;
@@ -89,7 +95,8 @@ fn stream_all(
         };
         let counter = Arc::new(AtomicU64::new(0));
         let mut input = open_input(path, Arc::clone(&counter))
-            .with_context(|| format!("cannot read {name}"))?;
+            .with_context(|| format!("cannot read {name}"))?
+            .stop_on(interrupt.clone());
         let result = jsonl::clean_stream(
             engine,
             &mut input,
@@ -112,6 +119,10 @@ fn stream_all(
             Err(StreamError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
                 return Err(e.into());
             }
+            Err(StreamError::Io(_)) if interrupt.as_ref().is_some_and(Interrupt::is_set) => {
+                interrupted = true;
+                break;
+            }
             Err(StreamError::Io(e)) => {
                 return Err(anyhow::Error::new(e).context(format!("{name}: cannot clean")));
             }
@@ -119,6 +130,7 @@ fn stream_all(
     }
     progress.finish();
     match &failed {
+        _ if interrupted => output.abandon()?,
         Some(f) => {
             output.abandon()?;
             eprintln!("deboil: {f}");
@@ -142,6 +154,15 @@ fn stream_all(
         eprintln!("{}", summary.json());
     } else {
         eprintln!("{}", summary.line());
+    }
+    if interrupted {
+        let dest = args.output.as_deref().unwrap_or(Path::new("-"));
+        eprintln!(
+            "deboil: interrupted: {} not written (it is put in place only when the stream \
+             is done); run the same command again",
+            dest.display()
+        );
+        return Ok(interrupt::EXIT_INTERRUPTED);
     }
     Ok(if summary.errors > 0 || failed.is_some() {
         EXIT_ERROR
@@ -214,6 +235,8 @@ pub(super) fn open_input(path: &Path, count: Arc<AtomicU64>) -> io::Result<Prefe
 /// A reader running on its own thread, up to [`DEPTH`] blocks ahead.
 pub(super) struct Prefetch {
     rx: Receiver<io::Result<Vec<u8>>>,
+    /// Set: reading fails once a signal arrived (see [`Prefetch::stop_on`]).
+    stop: Option<Interrupt>,
     /// Read blocks go back to the reader thread to be filled again.
     spent: SyncSender<Vec<u8>>,
     block: Vec<u8>,
@@ -245,6 +268,7 @@ impl Prefetch {
         });
         Prefetch {
             rx,
+            stop: None,
             spent,
             block: Vec::new(),
             pos: 0,
@@ -252,6 +276,48 @@ impl Prefetch {
         }
     }
 }
+
+impl Prefetch {
+    /// Makes reading fail with [`Stopped`] once `stop` is set, even while
+    /// the input is idle (a pipe with nothing to say): the cleaning loop
+    /// then ends at its next read.
+    pub(super) fn stop_on(mut self, stop: Option<Interrupt>) -> Prefetch {
+        self.stop = stop;
+        self
+    }
+
+    /// The next block from the reader thread; `None` once it is gone.
+    fn next_block(&self) -> Option<io::Result<Vec<u8>>> {
+        let Some(stop) = &self.stop else {
+            return self.rx.recv().ok();
+        };
+        loop {
+            match self.rx.recv_timeout(STOP_POLL) {
+                Ok(block) => return Some(block),
+                Err(RecvTimeoutError::Timeout) if stop.is_set() => {
+                    return Some(Err(io::Error::other(Stopped)));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+}
+
+/// How often an idle [`Prefetch`] looks at its stop flag.
+const STOP_POLL: Duration = Duration::from_millis(50);
+
+/// The error reading returns after a signal.
+#[derive(Debug)]
+pub(super) struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Stopped {}
 
 /// Reads until `buf` is full or the input ends; decoders return short reads.
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -279,19 +345,22 @@ impl Read for Prefetch {
 
 impl BufRead for Prefetch {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.stop.as_ref().is_some_and(Interrupt::is_set) {
+            return Err(io::Error::other(Stopped));
+        }
         while self.pos >= self.block.len() && !self.done {
-            match self.rx.recv() {
-                Ok(Ok(block)) => {
+            match self.next_block() {
+                Some(Ok(block)) => {
                     let spent = std::mem::replace(&mut self.block, block);
                     // A full pool or a finished reader: the block is dropped.
                     let _ = self.spent.try_send(spent);
                     self.pos = 0;
                 }
-                Ok(Err(e)) => {
+                Some(Err(e)) => {
                     self.done = true;
                     return Err(e);
                 }
-                Err(_) => self.done = true,
+                None => self.done = true,
             }
         }
         Ok(&self.block[self.pos.min(self.block.len())..])

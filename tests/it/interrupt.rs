@@ -1,5 +1,5 @@
-//! Interruptions: SIGINT and SIGKILL in the middle of a batch, and SIGKILL
-//! at many points of an in-place `apply`. Whatever the moment, no output
+//! Interruptions: SIGINT and SIGKILL in the middle of a batch, SIGKILL at
+//! many points of an in-place `apply`, SIGINT during a JSONL stream. Whatever the moment, no output
 //! file is partial, and a re-run completes the job. Each test prints its
 //! figures (files checked, partial files found) with `--nocapture`.
 
@@ -288,4 +288,64 @@ fn in_place_apply_killed_at_any_point_leaves_old_or_new_content() {
         new > 0 && old > 0,
         "the kills should land mid-run: {new} new, {old} old"
     );
+}
+
+/// `clean --jsonl --output` stopped by SIGINT while its input is still open
+/// (a pipe with nothing more to say yet): the run ends with 130 and the
+/// output file it would have replaced is left as it was, with no temporary
+/// file beside it.
+#[test]
+fn sigint_mid_jsonl_stream_keeps_the_old_output_and_no_temporary() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("out.jsonl");
+    fs::write(&dest, "old\n").unwrap();
+    let mut child = Command::new(bin())
+        .args(["clean", "--jsonl", "--output"])
+        .arg(&dest)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for i in 0..3 {
+        let line = serde_json::json!({ "text": page(i).0 });
+        writeln!(stdin, "{line}").unwrap();
+    }
+    stdin.flush().unwrap();
+    // The temporary output exists once the signal handler is in place.
+    let temporaries = |dir: &Path| {
+        fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| deboil::batch::is_temporary(&e.as_ref().unwrap().file_name()))
+            .count()
+    };
+    for _ in 0..2000 {
+        if temporaries(dir.path()) > 0 || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(temporaries(dir.path()), 1, "the stream should be running");
+    kill(&child, "-INT");
+    // The input stays open: only the signal can end the run.
+    let mut status = None;
+    for _ in 0..1000 {
+        status = child.try_wait().unwrap();
+        if status.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let Some(status) = status else {
+        child.kill().unwrap();
+        panic!("deboil did not stop within 10 s of SIGINT");
+    };
+    drop(stdin);
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("deboil: interrupted:"), "{err}");
+    assert_eq!(fs::read_to_string(&dest).unwrap(), "old\n");
+    assert_eq!(temporaries(dir.path()), 0);
 }
