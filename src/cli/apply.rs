@@ -5,6 +5,12 @@
 //! hash to the plan's value, plus the chosen removals, rendered through
 //! `Cleaned` exactly as `clean` renders. A changed file is refused and left
 //! untouched; the others are still written.
+//!
+//! `--in-place` keeps a journal beside the plan (`PLAN.applied`, one JSON
+//! line per rewritten file: its path, the plan's hash of the old content and
+//! the hash of the new), so that running the same apply again, after an
+//! interruption say, recognizes the files it already rewrote instead of
+//! refusing them as changed.
 
 use super::args::ApplyArgs;
 use super::interrupt::{self, Interrupt};
@@ -13,6 +19,7 @@ use anyhow::Context;
 use deboil::batch::read::decode;
 use deboil::batch::write_atomic;
 use deboil::plan::{BOM, Decision, Plan, PlanFile, content_hash};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -22,6 +29,74 @@ enum Outcome {
     Written(usize),
     /// In place, and the output equals the input: not rewritten.
     Unchanged,
+    /// In place, and an earlier run of this plan already rewrote it.
+    AlreadyApplied,
+}
+
+/// The files `apply --in-place` has rewritten for one plan (see the module
+/// documentation).
+struct Journal {
+    path: PathBuf,
+    /// File path → (hash before, hash after).
+    done: HashMap<String, (String, String)>,
+    file: Option<std::fs::File>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct JournalLine {
+    path: String,
+    from: String,
+    to: String,
+}
+
+impl Journal {
+    /// Reads `PLAN.applied` if it exists. A line that does not parse (the
+    /// torn end of a killed run) is ignored: its file is refused as changed,
+    /// the safe answer.
+    fn open(plan: &Path) -> Journal {
+        let mut path = plan.as_os_str().to_owned();
+        path.push(".applied");
+        let path = PathBuf::from(path);
+        let done = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<JournalLine>(l).ok())
+            .map(|l| (l.path, (l.from, l.to)))
+            .collect();
+        Journal {
+            path,
+            done,
+            file: None,
+        }
+    }
+
+    /// Whether `file` now holds what applying its plan entry wrote.
+    fn applied(&self, file: &PlanFile, current: &str) -> bool {
+        self.done
+            .get(&file.path)
+            .is_some_and(|(from, to)| *from == file.blake3 && to == current)
+    }
+
+    /// Records that `file` was rewritten to content hashing to `to`.
+    fn record(&mut self, file: &PlanFile, to: String) -> std::io::Result<()> {
+        let line = JournalLine {
+            path: file.path.clone(),
+            from: file.blake3.clone(),
+            to,
+        };
+        let f = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&self.path)?,
+            ),
+        };
+        // One write per line: a kill cannot interleave two of them.
+        let json = serde_json::to_string(&line).map_err(std::io::Error::other)? + "\n";
+        f.write_all(json.as_bytes())
+    }
 }
 
 pub fn run(args: ApplyArgs) -> anyhow::Result<u8> {
@@ -31,18 +106,21 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<u8> {
     let (mut written, mut unchanged, mut applied, mut refused, mut errors) = (0, 0, 0, 0, 0);
     let interrupt = Interrupt::install();
     let mut not_done = 0;
+    let mut already = 0;
+    let mut journal = args.in_place.then(|| Journal::open(&args.plan));
     for file in &plan.files {
         if interrupt.is_set() {
             not_done += 1;
             continue;
         }
         let src = plan.resolve(file);
-        match apply_one(&plan, &rules, file, &src, &args) {
+        match apply_one(&plan, &rules, file, &src, &args, journal.as_mut()) {
             Ok(Outcome::Written(n)) => {
                 written += 1;
                 applied += n;
             }
             Ok(Outcome::Unchanged) => unchanged += 1,
+            Ok(Outcome::AlreadyApplied) => already += 1,
             Err(Failure::Refused(why)) => {
                 refused += 1;
                 eprintln!("deboil: {}: {why}", src.display());
@@ -57,6 +135,11 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<u8> {
         "deboil: applied {applied} removals: {written} files written, {unchanged} unchanged, \
          {refused} refused (changed since the plan), {errors} errors"
     );
+    if already > 0 {
+        msg.push_str(&format!(
+            "; {already} files already applied by an earlier run of this plan"
+        ));
+    }
     if tally.undecided > 0 {
         if args.accept_undecided {
             msg.push_str("; undecided removals applied too (--accept-undecided)");
@@ -90,9 +173,14 @@ fn apply_one(
     file: &PlanFile,
     src: &Path,
     args: &ApplyArgs,
+    journal: Option<&mut Journal>,
 ) -> Result<Outcome, Failure> {
     let bytes = std::fs::read(src).map_err(|e| Failure::Error(format!("cannot read: {e}")))?;
-    if content_hash(&bytes) != file.blake3 {
+    let hash = content_hash(&bytes);
+    if hash != file.blake3 {
+        if journal.as_ref().is_some_and(|j| j.applied(file, &hash)) {
+            return Ok(Outcome::AlreadyApplied);
+        }
         return Err(Failure::Refused(
             "changed since the plan was made (its content hash differs): not applied, left \
              untouched; make a new plan to clean it"
@@ -141,6 +229,20 @@ fn apply_one(
         })?;
     }
     replace(src, &parts).map_err(|e| Failure::Error(format!("cannot rewrite: {e:#}")))?;
+    if let Some(journal) = journal {
+        let mut h = blake3::Hasher::new();
+        for p in parts {
+            h.update(p);
+        }
+        journal
+            .record(file, h.finalize().to_hex().to_string())
+            .map_err(|e| {
+                Failure::Error(format!(
+                    "rewritten, but cannot record it in {}: {e} (a re-run will refuse it as changed)",
+                    journal.path.display()
+                ))
+            })?;
+    }
     Ok(Outcome::Written(n))
 }
 

@@ -1,8 +1,9 @@
 //! Issue 4: plan → review → apply. The real binary on copies of the seeds:
 //! rejecting a rule gives exactly the output rendered from every removal
 //! but that rule's, a file edited after planning is refused and left
-//! untouched, undecided removals are applied only when asked, and plans of
-//! other versions are refused.
+//! untouched, undecided removals are applied only when asked, an in-place
+//! apply run again skips what it wrote, and plans of other versions are
+//! refused.
 
 use crate::{engine, fixture};
 use assert_cmd::Command;
@@ -255,6 +256,56 @@ fn a_file_changed_after_planning_is_refused_and_left_untouched() {
         .filter(|p| p.to_string_lossy().contains(".deboil-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Running the same in-place apply again (after an interruption, say): the
+/// files it rewrote are recognized from the journal beside the plan and
+/// left alone, backups included; a file edited since is still refused.
+#[test]
+fn applying_a_plan_again_in_place_skips_the_files_it_rewrote() {
+    let dir = seeds_copy();
+    plan(dir.path());
+    deboil_in(dir.path())
+        .args(["review", "plan.json", "--accept-all"])
+        .assert()
+        .success();
+    let inputs = files(&dir.path().join("in"));
+    let originals: Vec<Vec<u8>> = inputs.iter().map(|p| fs::read(p).unwrap()).collect();
+    let apply = || {
+        deboil_in(dir.path())
+            .args(["apply", "plan.json", "--in-place", "--backup", ".orig"])
+            .output()
+            .unwrap()
+    };
+    assert!(apply().status.success());
+    assert!(dir.path().join("plan.json.applied").exists());
+
+    let again = apply();
+    let err = stderr_in(dir.path(), &again);
+    assert_eq!(again.status.code(), Some(0), "{err}");
+    assert!(err.contains("0 files written"), "{err}");
+    assert!(
+        err.contains("5 files already applied by an earlier run of this plan"),
+        "{err}"
+    );
+    let expected = files(&fixture("seeds/expected"));
+    for (i, input) in inputs.iter().enumerate() {
+        assert_eq!(fs::read(input).unwrap(), fs::read(&expected[i]).unwrap());
+        // The backup still holds the original, not the cleaned text.
+        let backup = fs::read(format!("{}.orig", input.display())).unwrap();
+        assert_eq!(backup, originals[i]);
+    }
+
+    fs::write(&inputs[0], "Edited after the apply.\n").unwrap();
+    let third = apply();
+    let err = stderr_in(dir.path(), &third);
+    assert_eq!(third.status.code(), Some(2), "{err}");
+    assert!(err.contains("changed since the plan was made"), "{err}");
+    assert!(err.contains("4 files already applied"), "{err}");
+    assert_eq!(
+        fs::read_to_string(&inputs[0]).unwrap(),
+        "Edited after the apply.\n"
+    );
 }
 
 #[test]
