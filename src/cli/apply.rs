@@ -40,6 +40,8 @@ struct Journal {
     /// File path → (hash before, hash after).
     done: HashMap<String, (String, String)>,
     file: Option<std::fs::File>,
+    /// Why recording stopped, if it did (reported once, at the end).
+    failed: Option<std::io::Error>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -67,6 +69,7 @@ impl Journal {
             path,
             done,
             file: None,
+            failed: None,
         }
     }
 
@@ -77,8 +80,18 @@ impl Journal {
             .is_some_and(|(from, to)| *from == file.blake3 && to == current)
     }
 
-    /// Records that `file` was rewritten to content hashing to `to`.
-    fn record(&mut self, file: &PlanFile, to: String) -> std::io::Result<()> {
+    /// Records that `file` was rewritten to content hashing to `to`. A
+    /// journal that cannot be written (a read-only plan directory) does not
+    /// stop the apply: recording stops and [`Journal::failed`] says why.
+    fn record(&mut self, file: &PlanFile, to: String) {
+        if self.failed.is_none() {
+            if let Err(e) = self.append(file, to) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    fn append(&mut self, file: &PlanFile, to: String) -> std::io::Result<()> {
         let line = JournalLine {
             path: file.path.clone(),
             from: file.blake3.clone(),
@@ -151,6 +164,16 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<u8> {
         }
     }
     eprintln!("{msg}");
+    if let Some((path, e)) = journal
+        .as_ref()
+        .and_then(|j| j.failed.as_ref().map(|e| (&j.path, e)))
+    {
+        eprintln!(
+            "deboil: warning: cannot record the rewritten files in {}: {e}; running this apply \
+             again would refuse them as changed",
+            path.display()
+        );
+    }
     if not_done > 0 {
         eprintln!("{}", interrupt::message(not_done));
         return Ok(interrupt::EXIT_INTERRUPTED);
@@ -234,14 +257,7 @@ fn apply_one(
         for p in parts {
             h.update(p);
         }
-        journal
-            .record(file, h.finalize().to_hex().to_string())
-            .map_err(|e| {
-                Failure::Error(format!(
-                    "rewritten, but cannot record it in {}: {e} (a re-run will refuse it as changed)",
-                    journal.path.display()
-                ))
-            })?;
+        journal.record(file, h.finalize().to_hex().to_string());
     }
     Ok(Outcome::Written(n))
 }
