@@ -44,6 +44,13 @@ struct Journal {
     failed: Option<std::io::Error>,
 }
 
+/// Where the journal of the plan at `plan` is kept: `PLAN.applied`.
+pub(super) fn journal_path(plan: &Path) -> PathBuf {
+    let mut path = plan.as_os_str().to_owned();
+    path.push(".applied");
+    PathBuf::from(path)
+}
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct JournalLine {
     path: String,
@@ -56,9 +63,7 @@ impl Journal {
     /// torn end of a killed run) is ignored: its file is refused as changed,
     /// the safe answer.
     fn open(plan: &Path) -> Journal {
-        let mut path = plan.as_os_str().to_owned();
-        path.push(".applied");
-        let path = PathBuf::from(path);
+        let path = journal_path(plan);
         let done = std::fs::read_to_string(&path)
             .unwrap_or_default()
             .lines()

@@ -104,6 +104,16 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
         )
     })??;
     plan.save(&args.output)?;
+    // A new plan starts a new history: the journal of an in-place apply of
+    // the plan it replaces goes with it.
+    let journal = super::apply::journal_path(&args.output);
+    match std::fs::remove_file(&journal) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => eprintln!(
+            "deboil: warning: cannot remove {} (the old plan's apply journal): {e}",
+            journal.display()
+        ),
+        _ => {}
+    }
     let with = plan.files.iter().filter(|f| !f.removals.is_empty()).count();
     eprintln!(
         "deboil: planned {} removals in {with} of {} files ({skipped} skipped, {errors} errors) into {}; \

@@ -306,6 +306,9 @@ fn applying_a_plan_again_in_place_skips_the_files_it_rewrote() {
         fs::read_to_string(&inputs[0]).unwrap(),
         "Edited after the apply.\n"
     );
+    // A new plan over the same path starts without the old journal.
+    plan(dir.path());
+    assert!(!dir.path().join("plan.json.applied").exists());
 }
 
 #[test]
