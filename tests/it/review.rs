@@ -50,6 +50,17 @@ fn plan(dir: &Path) {
         .stdout("");
 }
 
+/// A copy of the seeds planned into `plan.json`, every removal accepted.
+fn accepted_plan() -> tempfile::TempDir {
+    let dir = seeds_copy();
+    plan(dir.path());
+    deboil_in(dir.path())
+        .args(["review", "plan.json", "--accept-all"])
+        .assert()
+        .success();
+    dir
+}
+
 /// Snapshot-stable stderr: the temporary directory's path removed.
 fn stderr_in(dir: &Path, out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).replace(&format!("{}/", dir.display()), "")
@@ -129,12 +140,7 @@ fn plan_json_is_stable() {
 
 #[test]
 fn accepting_everything_applies_exactly_what_clean_writes() {
-    let dir = seeds_copy();
-    plan(dir.path());
-    deboil_in(dir.path())
-        .args(["review", "plan.json", "--accept-all"])
-        .assert()
-        .success();
+    let dir = accepted_plan();
     deboil_in(dir.path())
         .args(["apply", "plan.json", "--out", "out"])
         .assert()
@@ -263,12 +269,7 @@ fn a_file_changed_after_planning_is_refused_and_left_untouched() {
 /// left alone, backups included; a file edited since is still refused.
 #[test]
 fn applying_a_plan_again_in_place_skips_the_files_it_rewrote() {
-    let dir = seeds_copy();
-    plan(dir.path());
-    deboil_in(dir.path())
-        .args(["review", "plan.json", "--accept-all"])
-        .assert()
-        .success();
+    let dir = accepted_plan();
     let inputs = files(&dir.path().join("in"));
     let originals: Vec<Vec<u8>> = inputs.iter().map(|p| fs::read(p).unwrap()).collect();
     let apply = || {
