@@ -174,7 +174,17 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The content hash recorded in plans: BLAKE3, lowercase hex.
 pub fn content_hash(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex().to_string()
+    content_hash_of_parts(&[bytes])
+}
+
+/// [`content_hash`] of the concatenation of `parts` (a file written as a
+/// byte-order mark and a text), without concatenating them.
+pub fn content_hash_of_parts(parts: &[&[u8]]) -> String {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().to_hex().to_string()
 }
 
 impl PlanFile {
@@ -452,6 +462,19 @@ mod tests {
         ));
         assert_eq!(plan.files[0].blake3, content_hash(text.as_bytes()));
         plan
+    }
+
+    #[test]
+    fn a_hash_of_parts_is_the_hash_of_their_concatenation() {
+        let whole = content_hash(b"\xEF\xBB\xBFBody.\n");
+        assert_eq!(content_hash_of_parts(&[BOM, b"Body.\n"]), whole);
+        assert_eq!(content_hash_of_parts(&[b"", BOM, b"Bo", b"dy.\n"]), whole);
+        assert_ne!(content_hash_of_parts(&[b"Body.\n"]), whole);
+        // The known BLAKE3 digest of nothing: the format plans record.
+        assert_eq!(
+            content_hash_of_parts(&[]),
+            "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
+        );
     }
 
     #[test]

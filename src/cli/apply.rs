@@ -18,7 +18,7 @@ use super::{EXIT_ERROR, EXIT_OK};
 use anyhow::Context;
 use deboil::batch::read::decode;
 use deboil::batch::write_atomic;
-use deboil::plan::{BOM, Decision, Plan, PlanFile, content_hash};
+use deboil::plan::{BOM, Decision, Plan, PlanFile, content_hash, content_hash_of_parts};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -258,11 +258,7 @@ fn apply_one(
     }
     replace(src, &parts).map_err(|e| Failure::Error(format!("cannot rewrite: {e:#}")))?;
     if let Some(journal) = journal {
-        let mut h = blake3::Hasher::new();
-        for p in parts {
-            h.update(p);
-        }
-        journal.record(file, h.finalize().to_hex().to_string());
+        journal.record(file, content_hash_of_parts(&parts));
     }
     Ok(Outcome::Written(n))
 }
