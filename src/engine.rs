@@ -17,6 +17,7 @@
 
 use crate::claims::Claims;
 use crate::document::Document;
+use crate::heuristics::ProseIndex;
 use crate::matcher::{Hit, Matcher};
 use crate::removal::{Cleaned, Guard};
 use crate::rules::{PatternRule, RuleIndex, RuleKind, RuleSet, Scope, Selection};
@@ -144,7 +145,7 @@ impl Engine {
         if !tails.is_empty() {
             let prefix = doc.content_prefix();
             for (rule, p, markers) in tails {
-                claim_tail(&doc, &prefix, &mut claims, rule, p, &markers);
+                claim_tail(&doc, &prefix, &mut claims, rules, rule, p, &markers);
             }
         }
         let mut any_heuristic = false;
@@ -215,6 +216,7 @@ fn claim_tail(
     doc: &Document,
     prefix: &[usize],
     claims: &mut Claims,
+    rules: &RuleSet,
     rule: RuleIndex,
     p: &PatternRule,
     markers: &[usize],
@@ -224,6 +226,12 @@ fn claim_tail(
         return;
     }
     let share = |line: usize| prefix[line] as f64 / total as f64;
+    if p.tail.thread {
+        let category = &rules.get(rule).category;
+        let heading = |r: RuleIndex| rules.get(r).category == *category;
+        claim_thread(doc, claims, rule, markers, p.tail.after, share, heading);
+        return;
+    }
     let found = if p.tail.last_marker {
         markers.iter().rev().find(|&&m| share(m) >= p.tail.after)
     } else {
@@ -272,6 +280,71 @@ fn claim_tail(
     for line in start..doc.lines().len() {
         if !doc.lines()[line].blank {
             claims.claim_line(line, rule);
+        }
+    }
+}
+
+/// Claims a thread whose posts each end with a marker line, from its first
+/// post to the end of the document, when the thread starts after `after`
+/// of the document's text (`share`) and of its prose. `heading` says which
+/// rules' claims mark the thread's heading.
+///
+/// Only the markers say where posts end, so the first post's start is
+/// estimated from the others: the thread starts as many lines (not counting
+/// blank, claimed and marker lines) before the first marker as the shortest
+/// later post holds. The shortest, so that a long first comment is cut short
+/// rather than the article's last paragraph taken with it.
+fn claim_thread(
+    doc: &Document,
+    claims: &mut Claims,
+    rule: RuleIndex,
+    markers: &[usize],
+    after: f64,
+    share: impl Fn(usize) -> f64,
+    heading: impl Fn(RuleIndex) -> bool,
+) {
+    let in_bounds = |line: usize| share(line) >= after;
+    let lines = doc.lines();
+    // The whole thread must lie late: posts that start early in the page
+    // are the page's own (a forum thread), whatever follows them.
+    let (Some(&first), true) = (markers.first(), markers.len() >= 2) else {
+        return;
+    };
+    if !in_bounds(first) {
+        return;
+    }
+    // And the text before it must be the page's main text, not an opening
+    // post that the replies outweigh.
+    let prose = ProseIndex::new(doc, claims);
+    if prose.share_before(first).is_none_or(|s| s < after) {
+        return;
+    }
+    let counts = |a: usize, b: usize| {
+        (a..b)
+            .filter(|&i| !lines[i].blank && !claims.is_claimed(i))
+            .count()
+    };
+    let post = markers
+        .windows(2)
+        .map(|w| counts(w[0] + 1, w[1]))
+        .min()
+        .unwrap_or(0);
+    let mut start = first;
+    let mut taken = 0;
+    while taken < post && start > 0 && in_bounds(start - 1) {
+        // The thread's heading ("3 Comments"), when a rule of the thread
+        // rule's own category claimed it, is where the first post begins.
+        if claims.owner(start - 1).is_some_and(&heading) {
+            break;
+        }
+        start -= 1;
+        if !lines[start].blank && !claims.is_claimed(start) {
+            taken += 1;
+        }
+    }
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        if !line.blank {
+            claims.claim_line(i, rule);
         }
     }
 }
@@ -385,6 +458,56 @@ mod tests {
         assert_eq!(
             last.clean(text).output(),
             "Question title\n\nThe first answer explains the whole thing.\nAdd a comment\nThe second answer adds a detail.\n"
+        );
+    }
+
+    #[test]
+    fn tail_thread_starts_at_the_first_post_and_needs_two_markers() {
+        let e = engine(&rule(
+            "scope = \"tail\"\nliterals = [\"Reply\"]\ntail-after = 0.3\ntail-thread = true",
+        ));
+        let article = "Title of the story\n\nThe first paragraph of the article tells the story in full.\n\nThe second paragraph ends it with a quote from the mayor.\n\n";
+        let thread = "Ann says\nWhat a story, thanks.\nReply\nBo says\nI read it twice.\nReply\nCy says\nIt happened to me too.\nReply\n";
+        assert_eq!(
+            e.clean(&format!("{article}{thread}")).output(),
+            article.trim_end().to_string() + "\n"
+        );
+        // One marker is a button, not a thread.
+        let one = format!("{article}Ann says\nWhat a story, thanks.\nReply\n");
+        assert_eq!(e.clean(&one).output(), one);
+        // A longer first post loses its head only: the article stays whole.
+        let long = format!(
+            "{article}Ann says\nWhat a story.\nIt reminds me of home.\nReply\nBo says\nAgreed.\nReply\n"
+        );
+        assert_eq!(e.clean(&long).output(), format!("{article}Ann says\n"));
+        // Markers early in the page are posts of the page itself (a forum).
+        let forum = format!(
+            "First post\nReply\nSecond post\nReply\n{}\n",
+            article.trim_end()
+        );
+        assert_eq!(e.clean(&forum).output(), forum);
+        // So are posts after a long menu, when the replies outweigh the
+        // opening post in prose.
+        let menu = "Home\nForums\nMembers\nSearch the forums\nLog in or sign up\nWhat's new\n";
+        let forum = format!(
+            "{menu}My seedlings grow tall and thin, what am I doing wrong?\nReply\nThey need more light and less heat, so move them closer to the window.\nReply\nA fan helps too: seedlings that move in the air grow sturdier stems.\nReply\n"
+        );
+        assert_eq!(e.clean(&forum).output(), forum);
+    }
+
+    #[test]
+    fn tail_thread_walks_back_no_further_than_a_heading_of_its_category() {
+        let heading = "[[rule]]\nid = \"h\"\ncategory = \"c\"\nsummary = \"s\"\nremove = [\"x\"]\nkeep = [\"y\"]\nscope = \"line\"\nliterals = [\"2 Comments\"]\n";
+        let thread =
+            rule("scope = \"tail\"\nliterals = [\"Reply\"]\ntail-after = 0.3\ntail-thread = true")
+                .replace("id = \"r\"", "id = \"t\"");
+        let e = engine(&format!("{heading}\n{thread}"));
+        // The second post is long, the first short: counting back the second
+        // post's lines alone would take the article's last line.
+        let text = "The first paragraph of the article tells the story in full.\n\nThe second paragraph ends it with a quote from the mayor.\n2 Comments\nAnn\nGood.\nReply\nBo\nI read it twice.\nThen a third time.\nAnd again.\nReply\n";
+        assert_eq!(
+            e.clean(text).output(),
+            "The first paragraph of the article tells the story in full.\n\nThe second paragraph ends it with a quote from the mayor.\n"
         );
     }
 

@@ -119,6 +119,12 @@ fn explain(set: &RuleSet, id: &str) -> anyhow::Result<u8> {
                         "tail-last-marker: true (the tail starts at the last eligible marker)"
                     )?;
                 }
+                if p.tail.thread {
+                    writeln!(
+                        out,
+                        "tail-thread: true (the marker ends each post of a thread: at least two, the tail starts at the first post)"
+                    )?;
+                }
                 if p.tail.back_to_content {
                     writeln!(
                         out,

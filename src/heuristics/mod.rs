@@ -133,6 +133,13 @@ impl ProseIndex {
         ProseIndex { before }
     }
 
+    /// The share of the page's prose on lines before `line` (`None` on a
+    /// page without prose).
+    pub(crate) fn share_before(&self, line: usize) -> Option<f64> {
+        let total = *self.before.last().unwrap_or(&0) as f64;
+        (total > 0.0).then(|| self.before[line] as f64 / total)
+    }
+
     /// Whether lines `first..=last` have at least `share` of the page's
     /// prose on each side (never on a page without prose).
     pub(crate) fn embeds(&self, first: usize, last: usize, share: f64) -> bool {

@@ -668,6 +668,15 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
                 "`tail-last-marker` only applies to tail rules",
             );
         }
+        if raw.tail_thread {
+            err(id_span.clone(), "`tail-thread` only applies to tail rules");
+        }
+    }
+    if raw.tail_thread && (raw.tail_last_marker || raw.tail_back_to_content) {
+        err(
+            id_span.clone(),
+            "`tail-thread` decides where the tail starts: it cannot be combined with `tail-last-marker` or `tail-back-to-content`",
+        );
     }
     if scope != Scope::Line {
         if let Some(m) = &raw.min_run {
@@ -696,6 +705,7 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
             content_line_chars,
             max_line_chars: tail_max_line_chars,
             last_marker: raw.tail_last_marker,
+            thread: raw.tail_thread,
         },
     })
 }
@@ -792,6 +802,29 @@ keep = ["y"]
             "{msgs:?}"
         );
         assert!(msgs.iter().any(|m| m.contains("t.toml:15:9: rule \"no-matcher\": unknown scope \"sideways\"")), "{msgs:?}");
+    }
+
+    #[test]
+    fn tail_thread_is_for_tail_rules_and_picks_the_start_alone() {
+        let line = GOOD.replace("scope = \"line\"", "scope = \"line\"\ntail-thread = true");
+        let msgs = messages(&line);
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("`tail-thread` only applies to tail rules")),
+            "{msgs:?}"
+        );
+        let both = GOOD.replace(
+            "scope = \"line\"",
+            "scope = \"tail\"\ntail-thread = true\ntail-last-marker = true",
+        );
+        let msgs = messages(&both);
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("cannot be combined with `tail-last-marker`")),
+            "{msgs:?}"
+        );
+        let ok = GOOD.replace("scope = \"line\"", "scope = \"tail\"\ntail-thread = true");
+        assert!(messages(&ok).iter().all(|m| !m.contains("tail-thread")));
     }
 
     #[test]

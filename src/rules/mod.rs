@@ -159,6 +159,12 @@ pub struct TailBounds {
     /// recurs ("Add a comment" under every post of a Q&A thread) belongs to
     /// each post, and only its last occurrence opens the closing section.
     pub last_marker: bool,
+    /// The marker closes every post of a thread (a "Reply" button under
+    /// each comment): it counts only when it occurs at least twice and its
+    /// first occurrence is past the `after` bound, and the tail starts at
+    /// the first post, as many lines before the first marker as the
+    /// shortest post between two markers holds.
+    pub thread: bool,
 }
 
 /// A pattern rule: what it matches and how the match is applied.

@@ -47,6 +47,8 @@ pub(crate) struct RawRule {
     pub tail_max_line_chars: Option<Spanned<i64>>,
     #[serde(default)]
     pub tail_last_marker: bool,
+    #[serde(default)]
+    pub tail_thread: bool,
     pub profiles: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub remove: Vec<Spanned<RawExample>>,
