@@ -245,7 +245,14 @@ fn claim_tail(
             let t = doc.line_trimmed(i);
             t.len() > max && t.chars().count() > max
         });
-        if long {
+        // Teasers are long lines too; only the bulk of the page's prose
+        // after the marker says the text goes on.
+        let teasers = p.tail.max_prose_after.is_some_and(|most| {
+            ProseIndex::new(doc, claims)
+                .share_before(marker)
+                .is_none_or(|before| 1.0 - before <= most)
+        });
+        if long && !teasers {
             return;
         }
     }

@@ -119,6 +119,18 @@ fn explain(set: &RuleSet, id: &str) -> anyhow::Result<u8> {
                         "tail-last-marker: true (the tail starts at the last eligible marker)"
                     )?;
                 }
+                if let Some(max) = p.tail.max_line_chars {
+                    writeln!(
+                        out,
+                        "tail-max-line-chars: {max} (a longer line after the marker keeps the tail)"
+                    )?;
+                }
+                if let Some(most) = p.tail.max_prose_after {
+                    writeln!(
+                        out,
+                        "tail-max-prose-after: {most} (unless at most this share of the prose follows the marker)"
+                    )?;
+                }
                 if p.tail.thread {
                     writeln!(
                         out,

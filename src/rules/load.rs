@@ -383,7 +383,7 @@ fn validate(
 
     let kind = match &raw.heuristic {
         Some(h) => {
-            let stray: [(&str, Option<Range<usize>>); 10] = [
+            let stray: [(&str, Option<Range<usize>>); 11] = [
                 ("group", raw.group.as_ref().map(Spanned::span)),
                 ("scope", raw.scope.as_ref().map(Spanned::span)),
                 ("match", raw.match_mode.as_ref().map(Spanned::span)),
@@ -402,6 +402,10 @@ fn validate(
                 (
                     "tail-max-line-chars",
                     raw.tail_max_line_chars.as_ref().map(Spanned::span),
+                ),
+                (
+                    "tail-max-prose-after",
+                    raw.tail_max_prose_after.as_ref().map(Spanned::span),
                 ),
             ];
             for (key, span) in stray {
@@ -652,6 +656,24 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
         Some(a) => *a.get_ref(),
         None => 0.5,
     };
+    let max_prose_after = match &raw.tail_max_prose_after {
+        Some(m) if !(0.0..1.0).contains(m.get_ref()) => {
+            err(
+                m.span(),
+                "`tail-max-prose-after` must be a share of the prose in 0.0..1.0",
+            );
+            None
+        }
+        Some(m) if raw.tail_max_line_chars.is_none() => {
+            err(
+                m.span(),
+                "`tail-max-prose-after` relaxes `tail-max-line-chars`, which this rule does not set",
+            );
+            None
+        }
+        Some(m) => Some(*m.get_ref()),
+        None => None,
+    };
     if scope != Scope::Tail {
         if let Some(a) = &raw.tail_after {
             err(a.span(), "`tail-after` only applies to tail rules");
@@ -670,6 +692,12 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
         }
         if raw.tail_thread {
             err(id_span.clone(), "`tail-thread` only applies to tail rules");
+        }
+        if let Some(m) = &raw.tail_max_prose_after {
+            err(
+                m.span(),
+                "`tail-max-prose-after` only applies to tail rules",
+            );
         }
     }
     if raw.tail_thread && (raw.tail_last_marker || raw.tail_back_to_content) {
@@ -704,6 +732,7 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
             back_to_content: raw.tail_back_to_content,
             content_line_chars,
             max_line_chars: tail_max_line_chars,
+            max_prose_after,
             last_marker: raw.tail_last_marker,
             thread: raw.tail_thread,
         },
@@ -825,6 +854,35 @@ keep = ["y"]
         );
         let ok = GOOD.replace("scope = \"line\"", "scope = \"tail\"\ntail-thread = true");
         assert!(messages(&ok).iter().all(|m| !m.contains("tail-thread")));
+    }
+
+    #[test]
+    fn tail_max_prose_after_relaxes_tail_max_line_chars_only() {
+        let tail =
+            |opts: &str| GOOD.replace("scope = \"line\"", &format!("scope = \"tail\"\n{opts}"));
+        let alone = messages(&tail("tail-max-prose-after = 0.1"));
+        assert!(
+            alone
+                .iter()
+                .any(|m| m.contains("which this rule does not set")),
+            "{alone:?}"
+        );
+        let range = messages(&tail(
+            "tail-max-line-chars = 200\ntail-max-prose-after = 1.5",
+        ));
+        assert!(
+            range
+                .iter()
+                .any(|m| m.contains("must be a share of the prose")),
+            "{range:?}"
+        );
+        let ok = messages(&tail(
+            "tail-max-line-chars = 200\ntail-max-prose-after = 0.1",
+        ));
+        assert!(
+            ok.iter().all(|m| !m.contains("tail-max-prose-after")),
+            "{ok:?}"
+        );
     }
 
     #[test]

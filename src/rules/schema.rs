@@ -45,6 +45,7 @@ pub(crate) struct RawRule {
     pub tail_back_to_content: bool,
     pub content_line_chars: Option<Spanned<i64>>,
     pub tail_max_line_chars: Option<Spanned<i64>>,
+    pub tail_max_prose_after: Option<Spanned<f64>>,
     #[serde(default)]
     pub tail_last_marker: bool,
     #[serde(default)]
