@@ -240,21 +240,27 @@ fn claim_tail(
     let Some(&marker) = found else {
         return;
     };
-    if let Some(max) = p.tail.max_line_chars {
-        let long = (marker + 1..doc.lines().len()).any(|i| {
+    // Either bound can say the text goes on after the marker; with both,
+    // both must (teasers are long lines too: only the bulk of the page's
+    // prose after the marker says the article continues).
+    let long_line = p.tail.max_line_chars.map(|max| {
+        (marker + 1..doc.lines().len()).any(|i| {
             let t = doc.line_trimmed(i);
             t.len() > max && t.chars().count() > max
-        });
-        // Teasers are long lines too; only the bulk of the page's prose
-        // after the marker says the text goes on.
-        let teasers = p.tail.max_prose_after.is_some_and(|most| {
-            ProseIndex::new(doc, claims)
-                .share_before(marker)
-                .is_none_or(|before| 1.0 - before <= most)
-        });
-        if long && !teasers {
-            return;
-        }
+        })
+    });
+    let much_prose = p.tail.max_prose_after.map(|most| {
+        ProseIndex::new(doc, claims)
+            .share_before(marker)
+            .is_some_and(|before| 1.0 - before > most)
+    });
+    let goes_on = match (long_line, much_prose) {
+        (Some(a), Some(b)) => a && b,
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => false,
+    };
+    if goes_on {
+        return;
     }
     let mut start = marker;
     if p.tail.back_to_content {

@@ -128,7 +128,7 @@ fn explain(set: &RuleSet, id: &str) -> anyhow::Result<u8> {
                 if let Some(most) = p.tail.max_prose_after {
                     writeln!(
                         out,
-                        "tail-max-prose-after: {most} (unless at most this share of the prose follows the marker)"
+                        "tail-max-prose-after: {most} (more of the page's prose after the marker keeps the tail; with tail-max-line-chars, both must)"
                     )?;
                 }
                 if p.tail.thread {

@@ -664,13 +664,6 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
             );
             None
         }
-        Some(m) if raw.tail_max_line_chars.is_none() => {
-            err(
-                m.span(),
-                "`tail-max-prose-after` relaxes `tail-max-line-chars`, which this rule does not set",
-            );
-            None
-        }
         Some(m) => Some(*m.get_ref()),
         None => None,
     };
@@ -857,14 +850,22 @@ keep = ["y"]
     }
 
     #[test]
-    fn tail_max_prose_after_relaxes_tail_max_line_chars_only() {
+    fn tail_max_prose_after_is_a_share_for_tail_rules() {
         let tail =
             |opts: &str| GOOD.replace("scope = \"line\"", &format!("scope = \"tail\"\n{opts}"));
+        let line = GOOD.replace(
+            "scope = \"line\"",
+            "scope = \"line\"\ntail-max-prose-after = 0.1",
+        );
+        let msgs = messages(&line);
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("`tail-max-prose-after` only applies to tail rules")),
+            "{msgs:?}"
+        );
         let alone = messages(&tail("tail-max-prose-after = 0.1"));
         assert!(
-            alone
-                .iter()
-                .any(|m| m.contains("which this rule does not set")),
+            alone.iter().all(|m| !m.contains("tail-max-prose-after")),
             "{alone:?}"
         );
         let range = messages(&tail(

@@ -155,9 +155,10 @@ pub struct TailBounds {
     /// longer than this many characters: a related-links section holds
     /// headlines and teasers, and a full paragraph means the text goes on.
     pub max_line_chars: Option<usize>,
-    /// With `max_line_chars`: long lines after the marker do not keep the
-    /// tail when at most this share (0..1) of the page's prose follows the
-    /// marker (teasers under a related heading, not the article going on).
+    /// When set, the tail is not removed if more than this share (0..1) of
+    /// the page's prose follows the marker. With `max_line_chars` as well,
+    /// it is kept only when both say so: long teasers under a related
+    /// heading are not the article going on.
     pub max_prose_after: Option<f64>,
     /// Start at the last eligible marker instead of the first: a marker that
     /// recurs ("Add a comment" under every post of a Q&A thread) belongs to
