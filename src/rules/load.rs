@@ -826,64 +826,52 @@ keep = ["y"]
         assert!(msgs.iter().any(|m| m.contains("t.toml:15:9: rule \"no-matcher\": unknown scope \"sideways\"")), "{msgs:?}");
     }
 
+    /// `GOOD` with scope `scope` and the extra keys `opts`.
+    fn variant(scope: &str, opts: &str) -> String {
+        GOOD.replace("scope = \"line\"", &format!("scope = \"{scope}\"\n{opts}"))
+    }
+
+    /// Whether loading `text` reports a message containing `needle`.
+    fn reports(text: &str, needle: &str) -> bool {
+        messages(text).iter().any(|m| m.contains(needle))
+    }
+
     #[test]
     fn tail_thread_is_for_tail_rules_and_picks_the_start_alone() {
-        let line = GOOD.replace("scope = \"line\"", "scope = \"line\"\ntail-thread = true");
-        let msgs = messages(&line);
-        assert!(
-            msgs.iter()
-                .any(|m| m.contains("`tail-thread` only applies to tail rules")),
-            "{msgs:?}"
-        );
-        let both = GOOD.replace(
-            "scope = \"line\"",
-            "scope = \"tail\"\ntail-thread = true\ntail-last-marker = true",
-        );
-        let msgs = messages(&both);
-        assert!(
-            msgs.iter()
-                .any(|m| m.contains("cannot be combined with `tail-last-marker`")),
-            "{msgs:?}"
-        );
-        let ok = GOOD.replace("scope = \"line\"", "scope = \"tail\"\ntail-thread = true");
-        assert!(messages(&ok).iter().all(|m| !m.contains("tail-thread")));
+        let only_tail = "`tail-thread` only applies to tail rules";
+        assert!(reports(&variant("line", "tail-thread = true"), only_tail));
+        assert!(reports(
+            &variant("tail", "tail-thread = true\ntail-last-marker = true"),
+            "cannot be combined with `tail-last-marker`"
+        ));
+        assert!(!reports(
+            &variant("tail", "tail-thread = true"),
+            "tail-thread"
+        ));
     }
 
     #[test]
     fn tail_max_prose_after_is_a_share_for_tail_rules() {
-        let tail =
-            |opts: &str| GOOD.replace("scope = \"line\"", &format!("scope = \"tail\"\n{opts}"));
-        let line = GOOD.replace(
-            "scope = \"line\"",
-            "scope = \"line\"\ntail-max-prose-after = 0.1",
-        );
-        let msgs = messages(&line);
-        assert!(
-            msgs.iter()
-                .any(|m| m.contains("`tail-max-prose-after` only applies to tail rules")),
-            "{msgs:?}"
-        );
-        let alone = messages(&tail("tail-max-prose-after = 0.1"));
-        assert!(
-            alone.iter().all(|m| !m.contains("tail-max-prose-after")),
-            "{alone:?}"
-        );
-        let range = messages(&tail(
-            "tail-max-line-chars = 200\ntail-max-prose-after = 1.5",
+        let key = "tail-max-prose-after";
+        assert!(reports(
+            &variant("line", "tail-max-prose-after = 0.1"),
+            "`tail-max-prose-after` only applies to tail rules"
         ));
-        assert!(
-            range
-                .iter()
-                .any(|m| m.contains("must be a share of the prose")),
-            "{range:?}"
-        );
-        let ok = messages(&tail(
-            "tail-max-line-chars = 200\ntail-max-prose-after = 0.1",
+        assert!(reports(
+            &variant("tail", "tail-max-prose-after = 1.5"),
+            "must be a share of the prose"
         ));
-        assert!(
-            ok.iter().all(|m| !m.contains("tail-max-prose-after")),
-            "{ok:?}"
-        );
+        assert!(!reports(
+            &variant("tail", "tail-max-prose-after = 0.1"),
+            key
+        ));
+        assert!(!reports(
+            &variant(
+                "tail",
+                "tail-max-line-chars = 200\ntail-max-prose-after = 0.1"
+            ),
+            key
+        ));
     }
 
     #[test]
