@@ -243,20 +243,22 @@ fn claim_tail(
     // Either bound can say the text goes on after the marker; with both,
     // both must (teasers are long lines too: only the bulk of the page's
     // prose after the marker says the article continues).
-    let long_line = p.tail.max_line_chars.map(|max| {
+    let long_line = |max: usize| {
         (marker + 1..doc.lines().len()).any(|i| {
             let t = doc.line_trimmed(i);
             t.len() > max && t.chars().count() > max
         })
-    });
-    let much_prose = p.tail.max_prose_after.map(|most| {
+    };
+    let much_prose = |most: f64| {
         ProseIndex::new(doc, claims)
             .share_before(marker)
             .is_some_and(|before| 1.0 - before > most)
-    });
-    let goes_on = match (long_line, much_prose) {
-        (Some(a), Some(b)) => a && b,
-        (Some(a), None) | (None, Some(a)) => a,
+    };
+    // The line scan first: it is cheaper, and often settles it.
+    let goes_on = match (p.tail.max_line_chars, p.tail.max_prose_after) {
+        (Some(max), Some(most)) => long_line(max) && much_prose(most),
+        (Some(max), None) => long_line(max),
+        (None, Some(most)) => much_prose(most),
         (None, None) => false,
     };
     if goes_on {
