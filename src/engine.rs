@@ -211,7 +211,8 @@ fn claim_runs(
     }
 }
 
-/// Claims the tail that starts at the first eligible marker line.
+/// Claims the tail that a tail rule's markers open, within the rule's
+/// `TailBounds`.
 fn claim_tail(
     doc: &Document,
     prefix: &[usize],
