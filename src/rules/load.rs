@@ -693,10 +693,15 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
             );
         }
     }
-    if raw.tail_thread && (raw.tail_last_marker || raw.tail_back_to_content) {
+    if raw.tail_thread
+        && (raw.tail_last_marker
+            || raw.tail_back_to_content
+            || raw.tail_max_line_chars.is_some()
+            || raw.tail_max_prose_after.is_some())
+    {
         err(
             id_span.clone(),
-            "`tail-thread` decides where the tail starts: it cannot be combined with `tail-last-marker` or `tail-back-to-content`",
+            "`tail-thread` has its own bounds: it cannot be combined with `tail-last-marker`, `tail-back-to-content`, `tail-max-line-chars` or `tail-max-prose-after`",
         );
     }
     if scope != Scope::Line {
@@ -840,10 +845,20 @@ keep = ["y"]
     fn tail_thread_is_for_tail_rules_and_picks_the_start_alone() {
         let only_tail = "`tail-thread` only applies to tail rules";
         assert!(reports(&variant("line", "tail-thread = true"), only_tail));
-        assert!(reports(
-            &variant("tail", "tail-thread = true\ntail-last-marker = true"),
-            "cannot be combined with `tail-last-marker`"
-        ));
+        for other in [
+            "tail-last-marker = true",
+            "tail-back-to-content = true",
+            "tail-max-line-chars = 200",
+            "tail-max-prose-after = 0.1",
+        ] {
+            assert!(
+                reports(
+                    &variant("tail", &format!("tail-thread = true\n{other}")),
+                    "`tail-thread` has its own bounds"
+                ),
+                "{other}"
+            );
+        }
         assert!(!reports(
             &variant("tail", "tail-thread = true"),
             "tail-thread"
