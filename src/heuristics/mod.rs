@@ -143,13 +143,10 @@ impl ProseIndex {
     /// Whether lines `first..=last` have at least `share` of the page's
     /// prose on each side (never on a page without prose).
     pub(crate) fn embeds(&self, first: usize, last: usize, share: f64) -> bool {
-        let total = *self.before.last().unwrap_or(&0) as f64;
-        if total == 0.0 {
-            return false;
+        match (self.share_before(first), self.share_before(last + 1)) {
+            (Some(before), Some(through)) => before >= share && 1.0 - through >= share,
+            _ => false,
         }
-        let before = self.before[first] as f64 / total;
-        let after = 1.0 - self.before[last + 1] as f64 / total;
-        before >= share && after >= share
     }
 }
 
