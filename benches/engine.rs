@@ -1,8 +1,9 @@
 //! Throughput of each engine stage, in bytes per second of input:
 //! splitting into lines (`Document::new`), matching every pattern rule
 //! (`Matcher::find`), the content classifier's feature pass
-//! (`features::compute`, on documents no rule has claimed), the whole clean (`Engine::clean`, which also runs the
-//! claims and heuristics) and rendering the output (`Cleaned::output`).
+//! (`features::Table`, every row read once, on documents no rule has
+//! claimed), the whole clean (`Engine::clean`, which also runs the claims
+//! and heuristics) and rendering the output (`Cleaned::output`).
 //!
 //! Runs on the fixtures, which are always there; also on a directory of
 //! page dumps when one is found: `$DEBOIL_CORPUS`, or
@@ -82,7 +83,10 @@ fn stages(c: &mut Criterion, name: &str, texts: &[String], samples: usize) {
             for t in texts {
                 let doc = Document::new(t);
                 let claims = Claims::new(doc.lines().len());
-                black_box(features::compute(&doc, &claims, model.lexicon()));
+                let table = features::Table::new(&doc, &claims, model.lexicon());
+                for k in 0..table.len() {
+                    black_box(table.row(k));
+                }
             }
         })
     });

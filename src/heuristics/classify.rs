@@ -7,7 +7,7 @@
 //! Each removal's note gives the line's score and the features that weighed
 //! most against it, so a removal is never a bare "the model said so".
 
-use super::features::{self, Lexicon, LineFeatures, NAMES};
+use super::features::{self, Lexicon, NAMES, Table};
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
@@ -187,18 +187,19 @@ impl Model {
         }
     }
 
-    /// Per-feature contributions to the log-odds that the line is content.
-    fn contributions(&self, f: &LineFeatures) -> [f32; features::COUNT] {
+    /// Per-feature contributions to the log-odds that a line with features
+    /// `row` is content.
+    fn contributions(&self, row: &[f32; features::COUNT]) -> [f32; features::COUNT] {
         let mut out = [0f32; features::COUNT];
-        for ((o, t), &x) in out.iter_mut().zip(&self.terms).zip(&f.values) {
+        for ((o, t), &x) in out.iter_mut().zip(&self.terms).zip(row) {
             *o = t.at(x);
         }
         out
     }
 
-    /// Log-odds that each line is content.
-    pub fn score(&self, f: &LineFeatures) -> f32 {
-        self.intercept + self.contributions(f).iter().sum::<f32>()
+    /// Log-odds that a line with features `row` is content.
+    pub fn score(&self, row: &[f32; features::COUNT]) -> f32 {
+        self.intercept + self.contributions(row).iter().sum::<f32>()
     }
 
     /// The lexicon the features use.
@@ -241,14 +242,14 @@ fn smooth(logits: &[f32], weights: &[f32], penalty: f32) -> Vec<bool> {
 /// Marks as content the last unclaimed line before each content run when it
 /// looks like a heading. Claimed lines in between (a repeated title, a date
 /// line, a cookie banner) are skipped: they leave the output anyway.
-fn rescue_headings(doc: &Document, claims: &Claims, feats: &[LineFeatures], content: &mut [bool]) {
+fn rescue_headings(doc: &Document, claims: &Claims, table: &Table, content: &mut [bool]) {
     for i in 1..content.len() {
-        if !content[i] || content[i - 1] && !claims.is_claimed(feats[i - 1].line) {
+        if !content[i] || content[i - 1] && !claims.is_claimed(table.line(i - 1)) {
             continue;
         }
-        let before = feats[..i].iter().rposition(|f| !claims.is_claimed(f.line));
+        let before = (0..i).rposition(|j| !claims.is_claimed(table.line(j)));
         if let Some(j) = before {
-            if !content[j] && is_heading(doc.line_trimmed(feats[j].line)) {
+            if !content[j] && is_heading(doc.line_trimmed(table.line(j))) {
                 content[j] = true;
             }
         }
@@ -309,29 +310,34 @@ impl ContentClassifier {
         let Ok(model) = Model::builtin(&self.model) else {
             return;
         };
-        let feats = features::compute(doc, claims, model.lexicon());
-        let logits: Vec<f32> = feats.iter().map(|f| model.score(f) + self.bias).collect();
-        let weights: Vec<f32> = feats
-            .iter()
-            .map(|f| 1.0 + f.values[1]) // 1 + ln(1 + words)
-            .collect();
+        let table = Table::new(doc, claims, model.lexicon());
+        let mut logits = Vec::with_capacity(table.len());
+        let mut weights = Vec::with_capacity(table.len());
+        for k in 0..table.len() {
+            let row = table.row(k);
+            logits.push(model.score(&row) + self.bias);
+            weights.push(1.0 + row[1]); // 1 + ln(1 + words)
+        }
         let mut content = smooth(&logits, &weights, self.switch_penalty);
+        drop(weights);
         // Sentences the smoothing would drop on weak evidence stay.
-        for ((f, keep), &z) in feats.iter().zip(content.iter_mut()).zip(&logits) {
+        for (k, (keep, &z)) in content.iter_mut().zip(&logits).enumerate() {
             let p = 1.0 / (1.0 + (-z).exp());
-            if !*keep && p >= self.prose_floor && is_prose(doc.line_trimmed(f.line)) {
+            if !*keep && p >= self.prose_floor && is_prose(doc.line_trimmed(table.line(k))) {
                 *keep = true;
             }
         }
         if self.keep_headings {
-            rescue_headings(doc, claims, &feats, &mut content);
+            rescue_headings(doc, claims, &table, &mut content);
         }
-        for ((f, &keep), &z) in feats.iter().zip(&content).zip(&logits) {
-            if keep || claims.is_claimed(f.line) {
+        for (k, (&keep, &z)) in content.iter().zip(&logits).enumerate() {
+            let line = table.line(k);
+            if keep || claims.is_claimed(line) {
                 continue;
             }
             let p = 1.0 / (1.0 + (-z).exp());
-            let contrib = model.contributions(f);
+            // The row again, for the note: rows are derived, not kept.
+            let contrib = model.contributions(&table.row(k));
             let mut note = format!("content p={p:.2}; against: ");
             for (n, i) in most_negative(&contrib).into_iter().flatten().enumerate() {
                 if n > 0 {
@@ -340,7 +346,7 @@ impl ContentClassifier {
                 // Writing to a String cannot fail.
                 let _ = write!(note, "{} {:.1}", NAMES[i], contrib[i]);
             }
-            claims.claim_line_because(f.line, rule, note);
+            claims.claim_line_because(line, rule, note);
         }
     }
 }

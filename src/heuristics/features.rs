@@ -228,33 +228,8 @@ fn has_url(text: &str) -> bool {
     })
 }
 
-/// Raw per-line counts, before context.
-#[derive(Clone, Copy, Default)]
-struct Own {
-    chars: f32,
-    words: f32,
-    len: f32,
-    stop: f32,
-    term: f32,
-    lex_mean: f32,
-    lex_max: f32,
-    claimed: f32,
-}
-
 fn ln1p(x: f32) -> f32 {
     x.ln_1p()
-}
-
-/// Mean of `values[j]` over neighbours `j` within `w` of `i` (not `i` itself).
-fn window_mean(values: &[f32], i: usize, w: usize) -> f32 {
-    let lo = i.saturating_sub(w);
-    let hi = (i + w + 1).min(values.len());
-    let n = hi - lo - 1;
-    if n == 0 {
-        return 0.0;
-    }
-    let sum: f32 = values[lo..hi].iter().sum::<f32>() - values[i];
-    sum / n as f32
 }
 
 /// Per-line counts gathered in the single pass over a line's bytes.
@@ -514,205 +489,338 @@ fn shared_with_title(title: &[u64], line: &[u64], scratch: &mut Vec<u64>) -> usi
         .count()
 }
 
-/// Computes the features of every non-blank line.
-pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFeatures> {
-    let lines = doc.lines();
-    let idx: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].blank).collect();
-    let n = idx.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let mut tokens = Tokens {
-        hashes: Vec::with_capacity(doc.text().len() / 6),
-        stops: Vec::with_capacity(doc.text().len() / 6),
-        lower: String::new(),
-    };
-    // `spans[k]` is the range of line k's tokens in `tokens`.
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(n);
-    let mut scans: Vec<Scan> = Vec::with_capacity(n);
-    for &li in &idx {
-        let first = tokens.hashes.len();
-        scans.push(scan(doc.line_trimmed(li), &mut tokens, lexicon));
-        spans.push((first, tokens.hashes.len()));
-    }
-    let lang = lang::detect_masks(tokens.stops.iter().take(4096).copied());
+/// Lang detection reads the function words of this many first tokens.
+const LANG_TOKENS: usize = 4096;
 
-    let mut own: Vec<Own> = Vec::with_capacity(n);
-    // Filled here with a line's own features, completed with its context
-    // below: one row per line, never two (a document of ten million tiny
-    // lines holds 1.7 GB of rows).
-    let mut out: Vec<LineFeatures> = Vec::with_capacity(n);
-    let mut counts: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(n, Default::default());
-    for &li in &idx {
-        *counts.entry(doc.line_trimmed(li)).or_insert(0) += 1;
-    }
-    // The first line's distinct words (by hash), sorted, and its token count.
-    let title_len = (spans[0].1 - spans[0].0) as f32;
-    let mut title: Vec<u64> = tokens.hashes[spans[0].0..spans[0].1].to_vec();
-    title.sort_unstable();
-    title.dedup();
-    let mut uniq: Vec<u64> = Vec::new();
-    for (k, &li) in idx.iter().enumerate() {
-        let text = doc.line_trimmed(li);
-        let sc = &scans[k];
-        let (first, end) = spans[k];
-        let nw = (end - first) as f32;
-        let stops = tokens.stops[first..end]
-            .iter()
-            .filter(|&&m| m >> lang & 1 != 0)
-            .count() as f32;
-        let capitalized = sc.capitalized as f32;
-        let last = text.chars().next_back();
-        let term = if last.is_some_and(is_terminal) {
-            1.0
-        } else {
-            0.0
-        };
-        let bullet = {
-            let mut it = text.chars();
-            match it.next() {
-                Some('-' | '*' | '•' | '·' | '–') => {
-                    it.next().is_some_and(char::is_whitespace)
-                }
-                Some(c) if c.is_ascii_digit() => {
-                    let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
-                    rest.starts_with(". ") || rest.starts_with(") ")
-                }
-                _ => false,
+/// Columns of a [`Table`] row: the line's own features (the first
+/// [`OWN_FEATURES`] of [`NAMES`]), then what the context features read.
+const OWN_FEATURES: usize = 17;
+const LEX_MEAN: usize = OWN_FEATURES;
+const LEX_MAX: usize = OWN_FEATURES + 1;
+const CHARS: usize = OWN_FEATURES + 2;
+const OWN: usize = OWN_FEATURES + 3;
+
+/// The columns the neighbour windows average, in [`NAMES`] order
+/// (`w1_len`, `w1_stop`, `w1_term`, `w1_claimed`, then `w3_*`, `w7_*`).
+const WINDOWED: [usize; 4] = [0, 2, 4, 14];
+
+/// The features of a document's non-blank lines, held compactly: each line
+/// keeps its own features and a few numbers about its place, and
+/// [`Table::row`] derives the context features (windows over neighbours,
+/// position, prose before and after) when a row is read. Holding every
+/// full row instead would take 176 bytes a line, the largest part of
+/// cleaning a document of ten million tiny lines.
+#[derive(Debug)]
+pub struct Table {
+    /// The document line of each row.
+    lines: Vec<usize>,
+    own: Vec<[f32; OWN]>,
+    /// Each row's block, an index into `blocks`.
+    block: Vec<usize>,
+    /// Per block of the document: ln(1 + lines), ln(1 + characters).
+    blocks: Vec<(f32, f32)>,
+    /// Rows to the nearest prose row (the row count when there is none).
+    dist: Vec<f32>,
+    /// Prose characters in the rows before each row.
+    prose_before: Vec<f32>,
+    total_prose: f32,
+    max_len: f32,
+    /// The first row after the title that echoes it.
+    title_row: Option<usize>,
+}
+
+impl Table {
+    /// Computes the features of every non-blank line of `doc`.
+    pub fn new(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Table {
+        let lines = doc.lines();
+        let nonblank = || (0..lines.len()).filter(|&i| !lines[i].blank);
+        // Duplicates are counted first, so the map is gone before the rows
+        // grow.
+        let duplicate: Vec<bool> = {
+            let mut counts: HashMap<&str, u32> = HashMap::default();
+            for li in nonblank() {
+                *counts.entry(doc.line_trimmed(li)).or_insert(0) += 1;
             }
+            nonblank()
+                .map(|li| counts.get(doc.line_trimmed(li)).is_some_and(|&c| c > 1))
+                .collect()
         };
-        let url = has_url(text);
-        let title_sim = if k == 0 || title.is_empty() || nw == 0.0 {
-            0.0
-        } else {
-            let shared = shared_with_title(&title, &tokens.hashes[first..end], &mut uniq) as f32;
-            shared / nw.min(title_len).max(1.0)
+        let n = duplicate.len();
+        let mut t = Table {
+            lines: Vec::with_capacity(n),
+            own: Vec::with_capacity(n),
+            block: Vec::with_capacity(n),
+            blocks: Vec::new(),
+            dist: Vec::new(),
+            prose_before: Vec::new(),
+            total_prose: 0.0,
+            max_len: 0.0,
+            title_row: None,
         };
-        let chars = sc.chars as f32;
-        let len = ln1p(chars);
-        let stop = if nw > 0.0 { stops / nw } else { 0.0 };
-        let claimed = if claims.is_claimed(li) { 1.0 } else { 0.0 };
-        own.push(Own {
-            chars,
-            words: nw,
-            len,
-            stop,
-            term,
-            lex_mean: if sc.lex_n > 0 {
+        if n == 0 {
+            return t;
+        }
+        // Tokens of the current line; until the language is known, of every
+        // line so far, since their function-word share waits for it.
+        let mut tokens = Tokens {
+            hashes: Vec::new(),
+            stops: Vec::new(),
+            lower: String::new(),
+        };
+        let mut lang: Option<usize> = None;
+        // Rows waiting for the language: (row, their tokens' range).
+        let mut pending: Vec<(usize, usize, usize)> = Vec::new();
+        // The first line's distinct words (by hash), sorted, and its token count.
+        let mut title: Vec<u64> = Vec::new();
+        let mut title_len = 0f32;
+        let mut uniq: Vec<u64> = Vec::new();
+        for (k, li) in nonblank().enumerate() {
+            let text = doc.line_trimmed(li);
+            if lang.is_some() {
+                tokens.hashes.clear();
+                tokens.stops.clear();
+            }
+            let first = tokens.hashes.len();
+            let sc = scan(text, &mut tokens, lexicon);
+            let end = tokens.hashes.len();
+            let hashes = &tokens.hashes[first..end];
+            let nw = (end - first) as f32;
+            if k == 0 {
+                title_len = nw;
+                title = hashes.to_vec();
+                title.sort_unstable();
+                title.dedup();
+            }
+            let title_sim = if k == 0 || title.is_empty() || nw == 0.0 {
+                0.0
+            } else {
+                let shared = shared_with_title(&title, hashes, &mut uniq) as f32;
+                shared / nw.min(title_len).max(1.0)
+            };
+            if t.title_row.is_none() && k > 0 && title_sim >= 0.6 && nw >= 3.0 {
+                t.title_row = Some(k);
+            }
+            let term = if text.chars().next_back().is_some_and(is_terminal) {
+                1.0
+            } else {
+                0.0
+            };
+            let bullet = {
+                let mut it = text.chars();
+                match it.next() {
+                    Some('-' | '*' | '•' | '·' | '–') => {
+                        it.next().is_some_and(char::is_whitespace)
+                    }
+                    Some(c) if c.is_ascii_digit() => {
+                        let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
+                        rest.starts_with(". ") || rest.starts_with(") ")
+                    }
+                    _ => false,
+                }
+            };
+            let chars = sc.chars as f32;
+            let len = ln1p(chars);
+            let mut r = [0f32; OWN];
+            r[0] = len;
+            r[1] = ln1p(nw);
+            // r[2], r[3]: the function-word share and count, set below.
+            r[4] = term;
+            r[5] = sc.sentences as f32 / nw.max(1.0);
+            r[6] = sc.commas as f32 / nw.max(1.0);
+            r[7] = if nw > 0.0 {
+                sc.capitalized as f32 / nw
+            } else {
+                0.0
+            };
+            r[8] = sc.digits as f32 / chars.max(1.0);
+            r[9] = sc.letters as f32 / chars.max(1.0);
+            r[10] = f32::from(u8::from(sc.sep));
+            r[11] = f32::from(u8::from(sc.lower == 0 && sc.upper > 3));
+            r[12] = f32::from(u8::from(bullet));
+            r[13] = f32::from(u8::from(has_url(text)));
+            r[14] = if claims.is_claimed(li) { 1.0 } else { 0.0 };
+            r[15] = f32::from(u8::from(duplicate[k]));
+            r[16] = title_sim;
+            r[LEX_MEAN] = if sc.lex_n > 0 {
                 sc.lex_sum / sc.lex_n as f32
             } else {
                 0.0
-            },
-            lex_max: sc.lex_max,
-            claimed,
-        });
-        let mut r = [0f32; COUNT];
-        r[0] = len;
-        r[1] = ln1p(nw);
-        r[2] = stop;
-        r[3] = ln1p(stops);
-        r[4] = term;
-        r[5] = sc.sentences as f32 / nw.max(1.0);
-        r[6] = sc.commas as f32 / nw.max(1.0);
-        r[7] = if nw > 0.0 { capitalized / nw } else { 0.0 };
-        r[8] = sc.digits as f32 / chars.max(1.0);
-        r[9] = sc.letters as f32 / chars.max(1.0);
-        r[10] = f32::from(u8::from(sc.sep));
-        r[11] = f32::from(u8::from(sc.lower == 0 && sc.upper > 3));
-        r[12] = f32::from(u8::from(bullet));
-        r[13] = f32::from(u8::from(url));
-        r[14] = claimed;
-        r[15] = f32::from(u8::from(counts.get(text).copied().unwrap_or(0) > 1));
-        r[16] = title_sim;
-        out.push(LineFeatures {
-            line: li,
-            values: r,
-        });
+            };
+            r[LEX_MAX] = sc.lex_max;
+            r[CHARS] = chars;
+            t.max_len = t.max_len.max(len);
+            t.lines.push(li);
+            t.own.push(r);
+            match lang {
+                Some(lang) => t.set_stops(k, &tokens.stops, lang),
+                None => {
+                    pending.push((k, first, end));
+                    if tokens.stops.len() >= LANG_TOKENS {
+                        lang = Some(t.settle(&mut pending, &tokens.stops));
+                    }
+                }
+            }
+        }
+        if lang.is_none() {
+            t.settle(&mut pending, &tokens.stops);
+        }
+        drop(duplicate);
+        drop(tokens);
+        t.place(doc);
+        t
     }
-    drop(scans);
-    drop(tokens);
 
-    // Context: windows over neighbours, blocks, prose mass, the title's echo.
-    let col = |f: fn(&Own) -> f32| own.iter().map(f).collect::<Vec<f32>>();
-    let (lens, stops, terms, claimed, lexes) = (
-        col(|o| o.len),
-        col(|o| o.stop),
-        col(|o| o.term),
-        col(|o| o.claimed),
-        col(|o| o.lex_mean),
-    );
-    let mut block_of = vec![0usize; lines.len()];
-    for (b, block) in doc.blocks().iter().enumerate() {
-        for l in block.lines() {
-            block_of[l] = b;
+    /// Detects the language from the first tokens and sets the function-word
+    /// features of the rows that waited for it.
+    fn settle(&mut self, pending: &mut Vec<(usize, usize, usize)>, stops: &[u8]) -> usize {
+        let lang = lang::detect_masks(stops.iter().take(LANG_TOKENS).copied());
+        for &(k, first, end) in pending.iter() {
+            self.set_stops(k, &stops[first..end], lang);
         }
+        pending.clear();
+        lang
     }
-    let mut block_lines = vec![0f32; doc.blocks().len()];
-    let mut block_chars = vec![0f32; doc.blocks().len()];
-    for (k, &li) in idx.iter().enumerate() {
-        block_lines[block_of[li]] += 1.0;
-        block_chars[block_of[li]] += own[k].chars;
+
+    fn set_stops(&mut self, k: usize, stops: &[u8], lang: usize) {
+        let nw = stops.len() as f32;
+        let count = stops.iter().filter(|&&m| m >> lang & 1 != 0).count() as f32;
+        let r = &mut self.own[k];
+        r[2] = if nw > 0.0 { count / nw } else { 0.0 };
+        r[3] = ln1p(count);
     }
-    let prose: Vec<bool> = own
-        .iter()
-        .map(|o| o.chars >= 100.0 && o.stop >= 0.15)
-        .collect();
-    let total_prose: f32 = own
-        .iter()
-        .zip(&prose)
-        .filter(|(_, p)| **p)
-        .map(|(o, _)| o.chars)
-        .sum();
-    let max_len = lens.iter().copied().fold(0f32, f32::max);
-    let title_line = (1..n).find(|&k| out[k].values[16] >= 0.6 && own[k].words >= 3.0);
-    // Distance to the nearest prose line, from both sides in two passes.
-    let mut dist = vec![n as f32; n];
-    let mut last: Option<usize> = None;
-    for k in 0..n {
-        if prose[k] {
-            last = Some(k);
+
+    /// Fills in what places each row in the document: its block, the prose
+    /// around it.
+    fn place(&mut self, doc: &Document) {
+        let n = self.own.len();
+        let blocks = doc.blocks();
+        let mut sums = vec![(0f32, 0f32); blocks.len()];
+        let mut b = 0;
+        for (k, &li) in self.lines.iter().enumerate() {
+            while b < blocks.len() && blocks[b].last < li {
+                b += 1;
+            }
+            let at = if b < blocks.len() && blocks[b].first <= li {
+                b
+            } else {
+                0
+            };
+            self.block.push(at);
+            if let Some(s) = sums.get_mut(at) {
+                s.0 += 1.0;
+                s.1 += self.own[k][CHARS];
+            }
         }
-        if let Some(p) = last {
-            dist[k] = (k - p) as f32;
+        self.blocks = sums.into_iter().map(|(l, c)| (ln1p(l), ln1p(c))).collect();
+        // Distance to the nearest prose line, from both sides in two passes.
+        self.dist = vec![n as f32; n];
+        let mut last: Option<usize> = None;
+        for k in 0..n {
+            if is_prose(&self.own[k]) {
+                last = Some(k);
+            }
+            if let Some(p) = last {
+                self.dist[k] = (k - p) as f32;
+            }
         }
+        last = None;
+        for k in (0..n).rev() {
+            if is_prose(&self.own[k]) {
+                last = Some(k);
+            }
+            if let Some(p) = last {
+                self.dist[k] = self.dist[k].min((p - k) as f32);
+            }
+        }
+        self.prose_before = Vec::with_capacity(n);
+        let mut before = 0f32;
+        for r in &self.own {
+            self.prose_before.push(before);
+            if is_prose(r) {
+                before += r[CHARS];
+            }
+        }
+        self.total_prose = before;
     }
-    last = None;
-    for k in (0..n).rev() {
-        if prose[k] {
-            last = Some(k);
-        }
-        if let Some(p) = last {
-            dist[k] = dist[k].min((p - k) as f32);
-        }
+
+    /// Number of rows (the document's non-blank lines).
+    pub fn len(&self) -> usize {
+        self.own.len()
     }
-    let mut prose_before = 0f32;
-    for (k, &li) in idx.iter().enumerate() {
-        let r = &mut out[k].values;
-        let mut c = 17;
+
+    /// True when the document has no non-blank line.
+    pub fn is_empty(&self) -> bool {
+        self.own.is_empty()
+    }
+
+    /// The document line of row `k`.
+    pub fn line(&self, k: usize) -> usize {
+        self.lines[k]
+    }
+
+    /// The features of row `k`, in the order of [`NAMES`].
+    pub fn row(&self, k: usize) -> [f32; COUNT] {
+        let n = self.own.len();
+        let o = &self.own[k];
+        let mut r = [0f32; COUNT];
+        r[..OWN_FEATURES].copy_from_slice(&o[..OWN_FEATURES]);
+        let mut c = OWN_FEATURES;
         for w in [1, 3, 7] {
-            for v in [&lens, &stops, &terms, &claimed] {
-                r[c] = window_mean(v, k, w);
+            for col in WINDOWED {
+                r[c] = self.window_mean(col, k, w);
                 c += 1;
             }
         }
         r[29] = k as f32 / n as f32;
-        r[30] = ln1p(block_lines[block_of[li]]);
-        r[31] = ln1p(block_chars[block_of[li]]);
-        r[32] = ln1p(dist[k]);
-        r[33] = max_len;
-        let mine = if prose[k] { own[k].chars } else { 0.0 };
-        if total_prose > 0.0 {
-            r[34] = prose_before / total_prose;
-            r[35] = (total_prose - prose_before - mine) / total_prose;
+        let (lines, chars) = self.blocks[self.block[k]];
+        r[30] = lines;
+        r[31] = chars;
+        r[32] = ln1p(self.dist[k]);
+        r[33] = self.max_len;
+        if self.total_prose > 0.0 {
+            let before = self.prose_before[k];
+            let mine = if is_prose(o) { o[CHARS] } else { 0.0 };
+            r[34] = before / self.total_prose;
+            r[35] = (self.total_prose - before - mine) / self.total_prose;
         }
-        prose_before += mine;
-        r[36] = f32::from(u8::from(title_line.is_some_and(|t| k >= t)));
-        r[37] = own[k].lex_mean;
-        r[38] = own[k].lex_max;
-        r[39] = window_mean(&lexes, k, 2);
-        r[40] = window_mean(&lexes, k, 6);
+        r[36] = f32::from(u8::from(self.title_row.is_some_and(|t| k >= t)));
+        r[37] = o[LEX_MEAN];
+        r[38] = o[LEX_MAX];
+        r[39] = self.window_mean(LEX_MEAN, k, 2);
+        r[40] = self.window_mean(LEX_MEAN, k, 6);
+        r
     }
-    out
+
+    /// Mean of column `col` over the rows within `w` of row `i` (not `i`
+    /// itself).
+    fn window_mean(&self, col: usize, i: usize, w: usize) -> f32 {
+        let lo = i.saturating_sub(w);
+        let hi = (i + w + 1).min(self.own.len());
+        let n = hi - lo - 1;
+        if n == 0 {
+            return 0.0;
+        }
+        let sum: f32 = self.own[lo..hi].iter().map(|r| r[col]).sum::<f32>() - self.own[i][col];
+        sum / n as f32
+    }
+}
+
+/// Whether a row counts as prose for the context features: a long line
+/// that is at least 15% function words.
+fn is_prose(r: &[f32; OWN]) -> bool {
+    r[CHARS] >= 100.0 && r[2] >= 0.15
+}
+
+/// Computes the features of every non-blank line, as full rows (for tools
+/// and tests; the classifier reads a [`Table`] row by row).
+pub fn compute(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Vec<LineFeatures> {
+    let t = Table::new(doc, claims, lexicon);
+    (0..t.len())
+        .map(|k| LineFeatures {
+            line: t.line(k),
+            values: t.row(k),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -742,6 +850,21 @@ mod tests {
         assert_eq!(get(&f[0], "prose_after"), 1.0);
         assert_eq!(get(&f[2], "prose_before"), 0.0);
         assert_eq!(get(&f[0], "block_lines"), 2f32.ln_1p());
+    }
+
+    #[test]
+    fn rows_read_before_and_after_the_language_is_known_agree() {
+        // Ten tokens a line: the language is settled after 410 lines, and
+        // the rows before that waited for it.
+        let line = "Der Rat hat den Haushalt nach einer langen Debatte gebilligt.\n";
+        let f = feats(&line.repeat(1000));
+        assert_eq!(f.len(), 1000);
+        let stop = get(&f[0], "stop");
+        assert!(stop > 0.3, "German function words are counted: {stop}");
+        for (k, row) in f.iter().enumerate() {
+            assert_eq!(get(row, "stop"), stop, "row {k}");
+            assert_eq!(get(row, "stop_count"), get(&f[0], "stop_count"), "row {k}");
+        }
     }
 
     #[test]
