@@ -272,9 +272,12 @@ fn is_heading(text: &str) -> bool {
         && !text.ends_with([':', ',', ';'])
 }
 
-/// A line that reads as running text: enough words, sentence punctuation
-/// at the end, and no menu separators.
-fn is_prose(text: &str) -> bool {
+/// A line that reads as a full sentence: enough words, sentence punctuation
+/// at the end, and no menu separators. Stricter than the prose that
+/// `heuristics::ProseIndex` counts (eight words, long or punctuated): this
+/// one overrides the model, and the looser test here costs 0.003 F1 on the
+/// corpus for four fewer pages losing text.
+fn is_sentence(text: &str) -> bool {
     let words = text.split_whitespace().count();
     let end = text.trim_end_matches(['"', '\'', '”', '’', ')', '»']);
     words >= 10 && end.ends_with(['.', '!', '?']) && !text.contains(['|', '•', '›'])
@@ -323,7 +326,7 @@ impl ContentClassifier {
         // Sentences the smoothing would drop on weak evidence stay.
         for (k, (keep, &z)) in content.iter_mut().zip(&logits).enumerate() {
             let p = 1.0 / (1.0 + (-z).exp());
-            if !*keep && p >= self.prose_floor && is_prose(doc.line_trimmed(table.line(k))) {
+            if !*keep && p >= self.prose_floor && is_sentence(doc.line_trimmed(table.line(k))) {
                 *keep = true;
             }
         }
@@ -385,15 +388,15 @@ mod tests {
     }
 
     #[test]
-    fn prose_is_a_long_line_ending_a_sentence() {
-        assert!(is_prose(
+    fn a_sentence_is_a_long_line_ending_in_sentence_punctuation() {
+        assert!(is_sentence(
             "Readers who subscribe to the newsletter asked about the dye last week."
         ));
-        assert!(is_prose(
+        assert!(is_sentence(
             "He said: “we will stay here until the work is finished, whatever happens.”"
         ));
-        assert!(!is_prose("Sign up for our newsletter"));
-        assert!(!is_prose(
+        assert!(!is_sentence("Sign up for our newsletter"));
+        assert!(!is_sentence(
             "Home | News | Sport | Weather | Culture | Travel | Food | Money | Jobs."
         ));
     }

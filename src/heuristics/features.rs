@@ -716,7 +716,7 @@ impl Table {
         self.dist = vec![n as f32; n];
         let mut last: Option<usize> = None;
         for k in 0..n {
-            if is_prose(&self.own[k]) {
+            if is_prose_row(&self.own[k]) {
                 last = Some(k);
             }
             if let Some(p) = last {
@@ -725,7 +725,7 @@ impl Table {
         }
         last = None;
         for k in (0..n).rev() {
-            if is_prose(&self.own[k]) {
+            if is_prose_row(&self.own[k]) {
                 last = Some(k);
             }
             if let Some(p) = last {
@@ -736,7 +736,7 @@ impl Table {
         let mut before = 0f32;
         for r in &self.own {
             self.prose_before.push(before);
-            if is_prose(r) {
+            if is_prose_row(r) {
                 before += r[CHARS];
             }
         }
@@ -779,7 +779,7 @@ impl Table {
         r[33] = self.max_len;
         if self.total_prose > 0.0 {
             let before = self.prose_before[k];
-            let mine = if is_prose(o) { o[CHARS] } else { 0.0 };
+            let mine = if is_prose_row(o) { o[CHARS] } else { 0.0 };
             r[34] = before / self.total_prose;
             r[35] = (self.total_prose - before - mine) / self.total_prose;
         }
@@ -806,8 +806,10 @@ impl Table {
 }
 
 /// Whether a row counts as prose for the context features: a long line
-/// that is at least 15% function words.
-fn is_prose(r: &[f32; OWN]) -> bool {
+/// that is at least 15% function words. Part of the features' definition
+/// (the model was fitted on it), so it stays apart from the other prose
+/// tests of `heuristics`.
+fn is_prose_row(r: &[f32; OWN]) -> bool {
     r[CHARS] >= 100.0 && r[2] >= 0.15
 }
 
