@@ -514,6 +514,8 @@ const WINDOWED: [usize; 4] = [0, 2, 4, 14];
 pub struct Table {
     /// The document line of each row.
     lines: Vec<usize>,
+    /// Each row's own features in [`NAMES`] order, then its lexicon mean,
+    /// lexicon maximum and character count.
     own: Vec<[f32; OWN]>,
     /// Each row's block, an index into `blocks`.
     block: Vec<usize>,
