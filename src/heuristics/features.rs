@@ -252,8 +252,9 @@ struct Scan {
     lex_max: f32,
 }
 
-/// Per-token results of [`compute`]: each token's hash (of its lowercase
-/// form) and its function-word languages.
+/// Tokens read by [`Table::new`]: each token's hash (of its lowercase form)
+/// and its function-word languages, for the current line (and, until the
+/// language is known, every line before it).
 struct Tokens {
     hashes: Vec<u64>,
     stops: Vec<u8>,
