@@ -210,7 +210,7 @@ impl Model {
 
 /// The two-state path (content or not) that best fits the line scores,
 /// paying `penalty` per switch; `weights` make long lines count more.
-fn smooth(logits: &[f32], weights: &[f32], penalty: f32) -> Vec<bool> {
+pub(crate) fn smooth(logits: &[f32], weights: &[f32], penalty: f32) -> Vec<bool> {
     let n = logits.len();
     if n == 0 {
         return Vec::new();
@@ -242,14 +242,19 @@ fn smooth(logits: &[f32], weights: &[f32], penalty: f32) -> Vec<bool> {
 /// Marks as content the last unclaimed line before each content run when it
 /// looks like a heading. Claimed lines in between (a repeated title, a date
 /// line, a cookie banner) are skipped: they leave the output anyway.
-fn rescue_headings(doc: &Document, claims: &Claims, table: &Table, content: &mut [bool]) {
+pub(crate) fn rescue_headings(
+    doc: &Document,
+    claims: &Claims,
+    lines: &[usize],
+    content: &mut [bool],
+) {
     for i in 1..content.len() {
-        if !content[i] || content[i - 1] && !claims.is_claimed(table.line(i - 1)) {
+        if !content[i] || content[i - 1] && !claims.is_claimed(lines[i - 1]) {
             continue;
         }
-        let before = (0..i).rposition(|j| !claims.is_claimed(table.line(j)));
+        let before = (0..i).rposition(|j| !claims.is_claimed(lines[j]));
         if let Some(j) = before {
-            if !content[j] && is_heading(doc.line_trimmed(table.line(j))) {
+            if !content[j] && is_heading(doc.line_trimmed(lines[j])) {
                 content[j] = true;
             }
         }
@@ -277,7 +282,7 @@ fn is_heading(text: &str) -> bool {
 /// `heuristics::ProseIndex` counts (eight words, long or punctuated): this
 /// one overrides the model, and the looser test here costs 0.003 F1 on the
 /// corpus for four fewer pages losing text.
-fn is_sentence(text: &str) -> bool {
+pub(crate) fn is_sentence(text: &str) -> bool {
     let words = text.split_whitespace().count();
     let end = text.trim_end_matches(['"', '\'', '”', '’', ')', '»']);
     words >= 10 && end.ends_with(['.', '!', '?']) && !text.contains(['|', '•', '›'])
@@ -331,7 +336,7 @@ impl ContentClassifier {
             }
         }
         if self.keep_headings {
-            rescue_headings(doc, claims, &table, &mut content);
+            rescue_headings(doc, claims, table.lines(), &mut content);
         }
         for (k, (&keep, &z)) in content.iter().zip(&logits).enumerate() {
             let line = table.line(k);

@@ -761,6 +761,11 @@ impl Table {
         self.lines[k]
     }
 
+    /// The document line of every row.
+    pub fn lines(&self) -> &[usize] {
+        &self.lines
+    }
+
     /// The features of row `k`, in the order of [`NAMES`].
     pub fn row(&self, k: usize) -> [f32; COUNT] {
         let n = self.own.len();

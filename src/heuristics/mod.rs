@@ -6,6 +6,7 @@
 //! removes is credited to that id, with a note saying why.
 
 pub mod classify;
+pub mod content_model;
 mod dedup;
 pub mod features;
 pub mod lang;
@@ -17,6 +18,7 @@ use crate::rules::RuleIndex;
 use serde::de::DeserializeOwned;
 
 pub use classify::ContentClassifier;
+pub use content_model::ContentModel;
 pub use dedup::{RepeatedBlock, RepeatedLine};
 pub use runs::MenuRun;
 
@@ -31,6 +33,9 @@ pub enum Heuristic {
     MenuRun(MenuRun),
     /// Lines whose text features and neighbours say they are not content.
     ContentClassifier(ContentClassifier),
+    /// Lines whose words, and their neighbours' words, say they are not
+    /// content.
+    ContentModel(ContentModel),
 }
 
 /// Names of the available heuristics, for error messages and docs.
@@ -39,6 +44,7 @@ pub const NAMES: &[&str] = &[
     "repeated-block",
     "menu-run",
     "content-classifier",
+    "content-model",
 ];
 
 fn params<T: DeserializeOwned + Default>(table: Option<&toml::Table>) -> Result<T, String> {
@@ -62,6 +68,11 @@ impl Heuristic {
                 c.validate()?;
                 Ok(Heuristic::ContentClassifier(c))
             }
+            "content-model" => {
+                let c: ContentModel = params(table)?;
+                c.validate()?;
+                Ok(Heuristic::ContentModel(c))
+            }
             other => Err(format!(
                 "unknown heuristic {other:?}; known heuristics: {}",
                 NAMES.join(", ")
@@ -76,6 +87,7 @@ impl Heuristic {
             Heuristic::RepeatedBlock(_) => "repeated-block",
             Heuristic::MenuRun(_) => "menu-run",
             Heuristic::ContentClassifier(_) => "content-classifier",
+            Heuristic::ContentModel(_) => "content-model",
         }
     }
 
@@ -86,6 +98,7 @@ impl Heuristic {
             Heuristic::RepeatedBlock(p) => toml::to_string(p),
             Heuristic::MenuRun(p) => toml::to_string(p),
             Heuristic::ContentClassifier(p) => toml::to_string(p),
+            Heuristic::ContentModel(p) => toml::to_string(p),
         };
         s.unwrap_or_default()
     }
@@ -97,6 +110,7 @@ impl Heuristic {
             Heuristic::RepeatedBlock(h) => h.apply(doc, claims, rule),
             Heuristic::MenuRun(h) => h.apply(doc, claims, rule),
             Heuristic::ContentClassifier(h) => h.apply(doc, claims, rule),
+            Heuristic::ContentModel(h) => h.apply(doc, claims, rule),
         }
     }
 }

@@ -1,0 +1,308 @@
+//! The content model's second pass: each line read again in the light of
+//! the first pass's scores of the lines around it and of the whole page.
+//!
+//! The first pass scores a line from its own words and its neighbours'
+//! words; this pass sees what the first pass concluded about the three
+//! lines on each side (or that an earlier rule removed them), the mood of
+//! the block and the page, and where the line sits. Its features are few
+//! and dense, so they are plain indices, not hashes.
+
+use super::lexical::{Lexed, length_bucket};
+
+/// Lines read on each side.
+const REACH: usize = 3;
+/// Bins of a first-pass logit: one per unit from -8 to 8.
+const BINS: usize = 16;
+/// Per offset: raw value, missing, claimed, then the bins.
+const PER_OFFSET: usize = 3 + BINS;
+const OFFSETS: usize = 2 * REACH + 1;
+
+const BIAS: usize = 0;
+const OFFSET_BASE: usize = 1;
+const WINDOW_BASE: usize = OFFSET_BASE + OFFSETS * PER_OFFSET;
+/// Mean logit within 5 and within 15 rows, and of the block.
+const WINDOWS: usize = 3;
+const PAGE_BASE: usize = WINDOW_BASE + WINDOWS;
+/// Page mean logit, share of tokens scored content, its decile (10).
+const PAGE: usize = 2 + 10;
+const POSITION_BASE: usize = PAGE_BASE + PAGE;
+const LENGTH_BASE: usize = POSITION_BASE + 10;
+/// Length bucket (11) crossed with the own logit's sign.
+const LENGTH: usize = 22;
+const REGION_BASE: usize = LENGTH_BASE + LENGTH;
+/// Content mass before and after (raw and 10 bins each), strong lines
+/// before and after (5 bins each), rows since the last strong line and
+/// until the next (6 bins each).
+const REGION: usize = 2 * 11 + 2 * 5 + 2 * 6;
+
+/// Number of second-pass features.
+pub const DIM: usize = REGION_BASE + REGION;
+
+/// A first-pass logit this high, on a line of this many words, is a
+/// paragraph the page is surely about.
+const STRONG: f32 = 2.0;
+const STRONG_WORDS: usize = 10;
+
+/// What the second pass knows of the whole page.
+#[derive(Clone, Debug)]
+pub struct PageStats {
+    /// Token-weighted mean first-pass logit of the unclaimed rows.
+    mean: f32,
+    /// Share of the unclaimed rows' tokens whose first-pass logit is positive.
+    content_share: f32,
+    /// Per row: index of its block's mean in `block_mean`.
+    block: Vec<u32>,
+    block_mean: Vec<f32>,
+    /// Per row: content mass (probability times words, unclaimed rows) of
+    /// the rows before it, and the total.
+    mass_before: Vec<f32>,
+    mass_total: f32,
+    /// Per row: strong lines before it, and the total.
+    strong_before: Vec<u32>,
+    strong_total: u32,
+}
+
+impl PageStats {
+    /// Gathers the page-level statistics of first-pass logits `z`.
+    pub fn new(lx: &Lexed, z: &[f32]) -> PageStats {
+        let (mut sum, mut weight, mut content) = (0f64, 0f64, 0f64);
+        let mut block = Vec::with_capacity(z.len());
+        let mut block_mean = Vec::new();
+        let (mut bs, mut bn) = (0f32, 0f32);
+        let mut prev_line = usize::MAX;
+        for (k, &zk) in z.iter().enumerate() {
+            let line = lx.line(k);
+            // A new block starts after a blank line (a gap in line numbers).
+            if prev_line == usize::MAX || line > prev_line + 1 {
+                if prev_line != usize::MAX {
+                    block_mean.push(if bn > 0.0 { bs / bn } else { 0.0 });
+                }
+                bs = 0.0;
+                bn = 0.0;
+            }
+            prev_line = line;
+            block.push(block_mean.len() as u32);
+            if lx.claimed(k) {
+                continue;
+            }
+            let w = lx.words(k) as f64;
+            sum += w * f64::from(zk);
+            weight += w;
+            if zk > 0.0 {
+                content += w;
+            }
+            bs += zk;
+            bn += 1.0;
+        }
+        if prev_line != usize::MAX {
+            block_mean.push(if bn > 0.0 { bs / bn } else { 0.0 });
+        }
+        let mut mass_before = Vec::with_capacity(z.len());
+        let mut strong_before = Vec::with_capacity(z.len());
+        let (mut mass, mut strong) = (0f32, 0u32);
+        for (k, &zk) in z.iter().enumerate() {
+            mass_before.push(mass);
+            strong_before.push(strong);
+            if !lx.claimed(k) {
+                mass += lx.words(k) as f32 / (1.0 + (-zk).exp());
+                strong += u32::from(is_strong(lx, zk, k));
+            }
+        }
+        PageStats {
+            mass_before,
+            mass_total: mass,
+            strong_before,
+            strong_total: strong,
+            mean: if weight > 0.0 {
+                (sum / weight) as f32
+            } else {
+                0.0
+            },
+            content_share: if weight > 0.0 {
+                (content / weight) as f32
+            } else {
+                0.0
+            },
+            block,
+            block_mean,
+        }
+    }
+}
+
+fn is_strong(lx: &Lexed, z: f32, k: usize) -> bool {
+    z > STRONG && lx.words(k) >= STRONG_WORDS
+}
+
+/// Bin of a count: 0, 1, 2, 3–5, 6+ (`bins` = 5) or 0, 1, 2, 3–5, 6–20,
+/// 21+ (`bins` = 6).
+fn count_bin(n: u32, bins: usize) -> usize {
+    let b = match n {
+        0..=2 => n as usize,
+        3..=5 => 3,
+        6..=20 => 4,
+        _ => 5,
+    };
+    b.min(bins - 1)
+}
+
+#[inline]
+fn bin(z: f32) -> usize {
+    (z.floor() + 8.0).clamp(0.0, (BINS - 1) as f32) as usize
+}
+
+#[inline]
+fn squash(z: f32) -> f32 {
+    z.clamp(-10.0, 10.0) / 5.0
+}
+
+/// Mean of the unclaimed rows' logits within `w` rows of `k` (itself left
+/// out), 0 when there are none.
+fn window_mean(lx: &Lexed, z: &[f32], k: usize, w: usize) -> f32 {
+    let lo = k.saturating_sub(w);
+    let hi = (k + w + 1).min(z.len());
+    let (mut s, mut n) = (0f32, 0f32);
+    for (j, &zj) in z.iter().enumerate().take(hi).skip(lo) {
+        if j != k && !lx.claimed(j) {
+            s += zj;
+            n += 1.0;
+        }
+    }
+    if n > 0.0 { s / n } else { 0.0 }
+}
+
+/// Emits row `k`'s second-pass features as `(index, value)`, given the
+/// first-pass logits `z` of every row.
+pub fn row(lx: &Lexed, z: &[f32], stats: &PageStats, k: usize, mut sink: impl FnMut(usize, f32)) {
+    let n = z.len();
+    sink(BIAS, 1.0);
+    for o in 0..OFFSETS {
+        let base = OFFSET_BASE + o * PER_OFFSET;
+        let j = (k + o).checked_sub(REACH).filter(|&j| j < n);
+        match j {
+            None => sink(base + 1, 1.0),
+            Some(j) if lx.claimed(j) => sink(base + 2, 1.0),
+            Some(j) => {
+                sink(base, squash(z[j]));
+                sink(base + 3 + bin(z[j]), 1.0);
+            }
+        }
+    }
+    sink(WINDOW_BASE, squash(window_mean(lx, z, k, 5)));
+    sink(WINDOW_BASE + 1, squash(window_mean(lx, z, k, 15)));
+    let b = stats.block[k] as usize;
+    sink(WINDOW_BASE + 2, squash(stats.block_mean[b]));
+    sink(PAGE_BASE, squash(stats.mean));
+    sink(PAGE_BASE + 1, stats.content_share);
+    let decile = ((stats.content_share * 10.0) as usize).min(9);
+    sink(PAGE_BASE + 2 + decile, 1.0);
+    let pos = (k * 10 / n.max(1)).min(9);
+    sink(POSITION_BASE + pos, 1.0);
+    let len = length_bucket(lx.words(k)) as usize;
+    sink(LENGTH_BASE + 2 * len + usize::from(z[k] > 0.0), 1.0);
+
+    // Where the row sits relative to the page's content: how much of it
+    // lies before and after, how many strong paragraphs.
+    let mut at = REGION_BASE;
+    let own = if lx.claimed(k) {
+        0.0
+    } else {
+        lx.words(k) as f32 / (1.0 + (-z[k]).exp())
+    };
+    let before = stats.mass_before[k];
+    let after = (stats.mass_total - before - own).max(0.0);
+    for share in [before, after] {
+        let s = if stats.mass_total > 0.0 {
+            share / stats.mass_total
+        } else {
+            0.0
+        };
+        sink(at, s);
+        sink(at + 1 + ((s * 10.0) as usize).min(9), 1.0);
+        at += 11;
+    }
+    let sb = stats.strong_before[k];
+    let strong_here = !lx.claimed(k) && is_strong(lx, z[k], k);
+    let sa = stats.strong_total - sb - u32::from(strong_here);
+    sink(at + count_bin(sb, 5), 1.0);
+    sink(at + 5 + count_bin(sa, 5), 1.0);
+    at += 10;
+    let since = (0..k)
+        .rev()
+        .take(21)
+        .position(|j| !lx.claimed(j) && is_strong(lx, z[j], j))
+        .map_or(21, |d| d as u32 + 1);
+    let until = (k + 1..n)
+        .take(21)
+        .position(|j| !lx.claimed(j) && is_strong(lx, z[j], j))
+        .map_or(21, |d| d as u32 + 1);
+    sink(at + count_bin(since, 6), 1.0);
+    sink(at + 6 + count_bin(until, 6), 1.0);
+}
+
+/// A name for second-pass feature `i`, for notes.
+pub fn describe(i: usize) -> &'static str {
+    match i {
+        BIAS => "baseline",
+        i if i < WINDOW_BASE => {
+            let o = (i - OFFSET_BASE) / PER_OFFSET;
+            match o.cmp(&REACH) {
+                std::cmp::Ordering::Less => "lines before",
+                std::cmp::Ordering::Equal => "own score",
+                std::cmp::Ordering::Greater => "lines after",
+            }
+        }
+        i if i < WINDOW_BASE + 2 => "nearby lines",
+        i if i < PAGE_BASE => "block",
+        i if i < POSITION_BASE => "page",
+        i if i < LENGTH_BASE => "position",
+        i if i < REGION_BASE => "length",
+        _ => "place in the page's content",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::Claims;
+    use crate::document::Document;
+
+    #[test]
+    fn features_stay_in_range_and_see_claimed_neighbours() {
+        let doc = Document::new("a b c\nd e\n\nf g h i\nj\n");
+        let mut claims = Claims::new(doc.lines().len());
+        claims.claim_line(1, crate::rules::RuleIndex(0));
+        let lx = Lexed::new(&doc, &claims);
+        let z = [1.5, -20.0, 3.0, -0.5];
+        let stats = PageStats::new(&lx, &z);
+        assert_eq!(stats.block, [0, 0, 1, 1]);
+        for k in 0..4 {
+            let mut seen = Vec::new();
+            row(&lx, &z, &stats, k, |i, v| {
+                assert!(i < DIM, "{i}");
+                assert!(v.is_finite());
+                seen.push(i);
+            });
+            seen.sort_unstable();
+            let before = seen.len();
+            seen.dedup();
+            assert_eq!(before, seen.len(), "row {k}: no index twice");
+        }
+        // Row 0 sees row 1 (claimed) one line after it.
+        let mut seen = Vec::new();
+        row(&lx, &z, &stats, 0, |i, _| seen.push(i));
+        let next = OFFSET_BASE + (REACH + 1) * PER_OFFSET;
+        assert!(seen.contains(&(next + 2)));
+        // ...and nothing before it.
+        assert!(seen.contains(&(OFFSET_BASE + 1)));
+    }
+
+    #[test]
+    fn bins_cover_every_logit() {
+        assert_eq!(bin(-100.0), 0);
+        assert_eq!(bin(-8.0), 0);
+        assert_eq!(bin(0.0), 8);
+        assert_eq!(bin(7.5), 15);
+        assert_eq!(bin(100.0), 15);
+        assert_eq!(bin(f32::NAN), 0);
+    }
+}

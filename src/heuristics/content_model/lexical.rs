@@ -1,0 +1,716 @@
+//! The content model's features: hashed words of a line and of its
+//! neighbours, word shapes, the characters a line starts and ends with, its
+//! length, and the structural features of [`features::Table`] cut into bins.
+//!
+//! Every feature is an index into a table of `2^bits` weights, found by
+//! hashing a namespace and the feature's text with [`StableHash`], a hash
+//! fixed here (not a library's, whose output may change between versions):
+//! the shipped weights are only meaningful as long as the same text lands on
+//! the same index.
+//!
+//! A document is read once ([`Lexed::new`]): each non-blank line's tokens
+//! are normalized (lower-cased, every digit read as `0`) and hashed as they
+//! are scanned, with no allocation per token, and kept as hashes so that a
+//! line's words serve it and its neighbours. [`Lexed::row`] then emits a
+//! row's features to a sink, with a [`Source`] that [`Lexed::describe`]
+//! turns back into words for the notes.
+
+use crate::claims::Claims;
+use crate::document::Document;
+use crate::heuristics::features::{self, Table};
+
+/// A 64-bit FNV-1a hash with a final avalanche (splitmix64's): stable across
+/// platforms and releases, and cheap per byte.
+#[derive(Clone, Copy, Debug)]
+pub struct StableHash(u64);
+
+impl StableHash {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+    /// A hash seeded with `seed` (a namespace).
+    #[inline]
+    pub const fn new(seed: u64) -> StableHash {
+        StableHash((StableHash::OFFSET ^ seed).wrapping_mul(StableHash::PRIME))
+    }
+
+    /// Adds one byte.
+    #[inline]
+    pub fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(StableHash::PRIME);
+    }
+
+    /// Adds a 64-bit value (another hash), byte by byte.
+    #[inline]
+    pub fn word(&mut self, v: u64) {
+        for b in v.to_le_bytes() {
+            self.byte(b);
+        }
+    }
+
+    /// The hash of what was added.
+    #[inline]
+    pub fn finish(self) -> u64 {
+        mix(self.0)
+    }
+}
+
+/// splitmix64's finalizer: every input bit affects every output bit.
+#[inline]
+pub const fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Which part of a row a feature comes from: the feature's hash namespace,
+/// and what [`Lexed::describe`] calls it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Ns {
+    /// The constant feature.
+    Bias = 1,
+    /// A word of the line.
+    Word,
+    /// Two consecutive words of the line (`^` and `$` mark its ends).
+    Bigram,
+    /// The line's first word.
+    First,
+    /// The line's last word.
+    Last,
+    /// The shape of a whitespace-separated chunk (`Xx`, `dd:dd`, `x,`).
+    Shape,
+    /// The shape of the line's first chunk.
+    FirstShape,
+    /// The shape of the line's last chunk.
+    LastShape,
+    /// The line's first character (letters and digits by class).
+    StartChar,
+    /// The line's last character (letters and digits by class).
+    EndChar,
+    /// The line's word count, bucketed.
+    Length,
+    /// Word count bucket and last character together.
+    LengthEnd,
+    /// A word of the previous non-blank line.
+    PrevWord,
+    /// The previous line's first word.
+    PrevFirst,
+    /// The previous line's last character.
+    PrevEnd,
+    /// The previous line's word count bucket.
+    PrevLength,
+    /// Whether an earlier rule claimed the previous line, and whether a
+    /// blank line separates it from this one.
+    PrevState,
+    /// A word of the next non-blank line.
+    NextWord,
+    /// The next line's first word.
+    NextFirst,
+    /// The next line's last character.
+    NextEnd,
+    /// The next line's word count bucket.
+    NextLength,
+    /// Whether an earlier rule claimed the next line, and whether a blank
+    /// line separates it from this one.
+    NextState,
+    /// Length, end and claim of the lines two away.
+    Far,
+    /// A structural feature of [`Table`], by bin.
+    Struct,
+}
+
+/// Where a feature of a row came from, for explanations: its namespace, the
+/// row whose text holds it, and which item of that row (a token's ordinal,
+/// a chunk's ordinal, a structural feature's index).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The feature's namespace.
+    pub ns: Ns,
+    /// The row (non-blank line ordinal) the feature reads.
+    pub row: u32,
+    /// The item of that row.
+    pub item: u32,
+}
+
+/// The per-line facts the features read, for one non-blank line.
+#[derive(Clone, Copy, Debug, Default)]
+struct LineFacts {
+    /// Range of the line's token hashes in [`Lexed::tokens`].
+    tokens: (u32, u32),
+    /// Range of the line's chunk-shape hashes in [`Lexed::shapes`].
+    shapes: (u32, u32),
+    /// First and last character, as classes ([`char_class`]).
+    start: u32,
+    end: u32,
+    /// A blank line comes right before this one.
+    blank_before: bool,
+    /// An earlier stage claimed the line.
+    claimed: bool,
+}
+
+/// A document's non-blank lines, read once for the content model.
+#[derive(Debug, Default)]
+pub struct Lexed {
+    /// The document line of each row.
+    lines: Vec<usize>,
+    facts: Vec<LineFacts>,
+    /// Normalized token hashes of every row, in order.
+    tokens: Vec<u64>,
+    /// Chunk-shape hashes of every row, in order.
+    shapes: Vec<u64>,
+}
+
+/// Bucket of a word count: 0, 1, 2, 3, 4, 5–6, 7–9, 10–14, 15–24, 25–49, 50+.
+#[inline]
+pub fn length_bucket(words: usize) -> u32 {
+    match words {
+        0..=4 => words as u32,
+        5..=6 => 5,
+        7..=9 => 6,
+        10..=14 => 7,
+        15..=24 => 8,
+        25..=49 => 9,
+        _ => 10,
+    }
+}
+
+/// A character as the edge features see it: letters and digits by class
+/// (upper, lower, other letter, digit), everything else as itself.
+#[inline]
+fn char_class(c: char) -> u32 {
+    if c.is_ascii_digit() || c.is_numeric() {
+        1
+    } else if c.is_uppercase() {
+        2
+    } else if c.is_lowercase() {
+        3
+    } else if c.is_alphabetic() {
+        4
+    } else {
+        c as u32
+    }
+}
+
+/// What [`char_class`] stands for, for notes.
+fn class_name(c: u32) -> String {
+    match c {
+        0 => "nothing".into(),
+        1 => "a digit".into(),
+        2 => "a capital".into(),
+        3 => "a lowercase letter".into(),
+        4 => "a letter".into(),
+        c => match char::from_u32(c) {
+            Some(c) => format!("{c:?}"),
+            None => "?".into(),
+        },
+    }
+}
+
+/// A word character, as the scorer's `\w` (alphanumeric or `_`).
+#[inline]
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Calls `f(start, end, hash)` for each token of `text` (a run of word
+/// characters), hashing its normalized form: lower case, digits as `0`.
+fn for_each_token(text: &str, mut f: impl FnMut(usize, usize, u64)) {
+    let bytes = text.as_bytes();
+    let mut h = StableHash::new(0);
+    let mut start = usize::MAX;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, width) = if b < 0x80 {
+            (b as char, 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            }
+        };
+        if is_word(c) {
+            if start == usize::MAX {
+                start = i;
+                h = StableHash::new(0);
+            }
+            if b < 0x80 {
+                h.byte(if b.is_ascii_digit() {
+                    b'0'
+                } else {
+                    b.to_ascii_lowercase()
+                });
+            } else if c.is_numeric() {
+                h.byte(b'0');
+            } else {
+                let mut buf = [0u8; 4];
+                for l in c.to_lowercase() {
+                    for &lb in l.encode_utf8(&mut buf).as_bytes() {
+                        h.byte(lb);
+                    }
+                }
+            }
+        } else if start != usize::MAX {
+            f(start, i, h.finish());
+            start = usize::MAX;
+        }
+        i += width;
+    }
+    if start != usize::MAX {
+        f(start, bytes.len(), h.finish());
+    }
+}
+
+/// Calls `f(start, end, hash)` for each whitespace-separated chunk of
+/// `text`, hashing its shape: capitals as `X`, other letters as `x`, digits
+/// as `d` (a run of letters of one kind counts once, runs of digits up to
+/// four), anything else as itself.
+fn for_each_shape(text: &str, mut f: impl FnMut(usize, usize, u64)) {
+    let mut h = StableHash::new(1);
+    let mut start = usize::MAX;
+    let (mut last, mut run) = (0u8, 0u32);
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if start != usize::MAX {
+                f(start, i, h.finish());
+                start = usize::MAX;
+            }
+            continue;
+        }
+        if start == usize::MAX {
+            start = i;
+            h = StableHash::new(1);
+            last = 0;
+            run = 0;
+        }
+        let class = if c.is_numeric() {
+            b'd'
+        } else if c.is_uppercase() {
+            b'X'
+        } else if c.is_alphabetic() {
+            b'x'
+        } else {
+            0
+        };
+        if class == 0 {
+            let mut buf = [0u8; 4];
+            for &b in c.encode_utf8(&mut buf).as_bytes() {
+                h.byte(b);
+            }
+            last = 0;
+            run = 0;
+            continue;
+        }
+        run = if class == last { run + 1 } else { 1 };
+        last = class;
+        let repeat = if class == b'd' { 4 } else { 1 };
+        if run <= repeat {
+            h.byte(class);
+        }
+    }
+    if start != usize::MAX {
+        f(start, text.len(), h.finish());
+    }
+}
+
+impl Lexed {
+    /// Reads every non-blank line of `doc`: its tokens, chunk shapes, edge
+    /// characters, and whether `claims` holds it.
+    pub fn new(doc: &Document, claims: &Claims) -> Lexed {
+        let mut lx = Lexed::default();
+        let mut prev_blank = true;
+        for (li, line) in doc.lines().iter().enumerate() {
+            if line.blank {
+                prev_blank = true;
+                continue;
+            }
+            let text = doc.line_trimmed(li);
+            let t0 = lx.tokens.len() as u32;
+            for_each_token(text, |_, _, h| lx.tokens.push(h));
+            let s0 = lx.shapes.len() as u32;
+            for_each_shape(text, |_, _, h| lx.shapes.push(h));
+            lx.lines.push(li);
+            lx.facts.push(LineFacts {
+                tokens: (t0, lx.tokens.len() as u32),
+                shapes: (s0, lx.shapes.len() as u32),
+                start: text.chars().next().map_or(0, char_class),
+                end: text.chars().next_back().map_or(0, char_class),
+                blank_before: prev_blank,
+                claimed: claims.is_claimed(li),
+            });
+            prev_blank = false;
+        }
+        lx
+    }
+
+    /// Number of rows (non-blank lines).
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// True when the document has no non-blank line.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The document line of row `k`.
+    pub fn line(&self, k: usize) -> usize {
+        self.lines[k]
+    }
+
+    /// The document line of every row.
+    pub fn lines(&self) -> &[usize] {
+        &self.lines
+    }
+
+    /// Whether an earlier stage claimed row `k`.
+    pub fn claimed(&self, k: usize) -> bool {
+        self.facts[k].claimed
+    }
+
+    /// Number of tokens of row `k`.
+    pub fn words(&self, k: usize) -> usize {
+        let (a, b) = self.facts[k].tokens;
+        (b - a) as usize
+    }
+
+    fn toks(&self, k: usize) -> &[u64] {
+        let (a, b) = self.facts[k].tokens;
+        &self.tokens[a as usize..b as usize]
+    }
+
+    fn shps(&self, k: usize) -> &[u64] {
+        let (a, b) = self.facts[k].shapes;
+        &self.shapes[a as usize..b as usize]
+    }
+
+    /// Emits the features of row `k` as `(hash, value, source)`: `hash` is
+    /// the full 64-bit feature hash (the model keeps its top bits). Words
+    /// and shapes weigh `1/sqrt(n)` each, so that a long line's many words
+    /// do not outvote everything else; the rest weigh 1.
+    ///
+    /// `structural` are the row's [`Table`] features and `edges` their bin
+    /// edges.
+    pub fn row(
+        &self,
+        k: usize,
+        structural: &[f32; features::COUNT],
+        edges: &[Vec<f32>],
+        mut sink: impl FnMut(u64, f32, Source),
+    ) {
+        let row = k as u32;
+        let src = |ns, row, item| Source { ns, row, item };
+        let mut emit = |ns: Ns, key: u64, v: f32, s: Source| {
+            let mut h = StableHash::new(ns as u64);
+            h.word(key);
+            sink(h.finish(), v, s);
+        };
+        let f = &self.facts[k];
+        emit(Ns::Bias, 0, 1.0, src(Ns::Bias, row, 0));
+        let toks = self.toks(k);
+        let n = toks.len();
+        if n > 0 {
+            let v = 1.0 / (n as f32).sqrt();
+            for (i, &t) in toks.iter().enumerate() {
+                emit(Ns::Word, t, v, src(Ns::Word, row, i as u32));
+            }
+            let vb = 1.0 / ((n + 1) as f32).sqrt();
+            let mut prev = 0x5e;
+            for (i, &t) in toks.iter().enumerate() {
+                emit(
+                    Ns::Bigram,
+                    mix(prev) ^ t,
+                    vb,
+                    src(Ns::Bigram, row, i as u32),
+                );
+                prev = t;
+            }
+            emit(
+                Ns::Bigram,
+                mix(prev) ^ 0x24,
+                vb,
+                src(Ns::Bigram, row, n as u32),
+            );
+            emit(Ns::First, toks[0], 1.0, src(Ns::First, row, 0));
+            emit(Ns::Last, toks[n - 1], 1.0, src(Ns::Last, row, n as u32 - 1));
+        }
+        let shapes = self.shps(k);
+        if let (Some(&first), Some(&last)) = (shapes.first(), shapes.last()) {
+            let v = 1.0 / (shapes.len() as f32).sqrt();
+            for (i, &s) in shapes.iter().enumerate() {
+                emit(Ns::Shape, s, v, src(Ns::Shape, row, i as u32));
+            }
+            emit(Ns::FirstShape, first, 1.0, src(Ns::FirstShape, row, 0));
+            let l = shapes.len() as u32 - 1;
+            emit(Ns::LastShape, last, 1.0, src(Ns::LastShape, row, l));
+        }
+        let len = u64::from(length_bucket(n));
+        emit(
+            Ns::StartChar,
+            f.start.into(),
+            1.0,
+            src(Ns::StartChar, row, 0),
+        );
+        emit(Ns::EndChar, f.end.into(), 1.0, src(Ns::EndChar, row, 0));
+        emit(Ns::Length, len, 1.0, src(Ns::Length, row, 0));
+        let le = len << 32 | u64::from(f.end);
+        emit(Ns::LengthEnd, le, 1.0, src(Ns::LengthEnd, row, 0));
+
+        // The neighbours: previous and next non-blank lines, then the lines
+        // two away (their length, end and claim only).
+        let state = |j: usize, blank_between: bool| {
+            u64::from(self.facts[j].claimed) | u64::from(blank_between) << 1
+        };
+        let mut neighbour = |j: Option<usize>, ns: [Ns; 5], blank: bool| {
+            let Some(j) = j else {
+                emit(ns[4], 4, 1.0, src(ns[4], row, 0));
+                return;
+            };
+            let jr = j as u32;
+            let toks = self.toks(j);
+            if !toks.is_empty() {
+                let v = 1.0 / (toks.len() as f32).sqrt();
+                for (i, &t) in toks.iter().enumerate() {
+                    emit(ns[0], t, v, src(ns[0], jr, i as u32));
+                }
+                emit(ns[1], toks[0], 1.0, src(ns[1], jr, 0));
+            }
+            emit(ns[2], self.facts[j].end.into(), 1.0, src(ns[2], jr, 0));
+            let lb = u64::from(length_bucket(toks.len()));
+            emit(ns[3], lb, 1.0, src(ns[3], jr, 0));
+            emit(ns[4], state(j, blank), 1.0, src(ns[4], jr, 0));
+        };
+        let prev = k.checked_sub(1);
+        let next = (k + 1 < self.len()).then_some(k + 1);
+        neighbour(
+            prev,
+            [
+                Ns::PrevWord,
+                Ns::PrevFirst,
+                Ns::PrevEnd,
+                Ns::PrevLength,
+                Ns::PrevState,
+            ],
+            f.blank_before,
+        );
+        neighbour(
+            next,
+            [
+                Ns::NextWord,
+                Ns::NextFirst,
+                Ns::NextEnd,
+                Ns::NextLength,
+                Ns::NextState,
+            ],
+            next.is_some_and(|j| self.facts[j].blank_before),
+        );
+        for (side, j) in [(0u64, k.checked_sub(2)), (1, k.checked_add(2))] {
+            let key = match j.filter(|&j| j < self.len()) {
+                Some(j) => {
+                    let fj = &self.facts[j];
+                    let lb = u64::from(length_bucket(self.words(j)));
+                    side | lb << 1 | u64::from(fj.claimed) << 8 | u64::from(fj.end) << 9
+                }
+                None => side | 0xff << 1,
+            };
+            emit(Ns::Far, key, 1.0, src(Ns::Far, row, side as u32));
+        }
+        for (i, (&x, e)) in structural.iter().zip(edges).enumerate() {
+            if e.is_empty() {
+                continue;
+            }
+            let bin = e.iter().filter(|&&edge| edge <= x).count() as u64;
+            emit(
+                Ns::Struct,
+                (i as u64) << 8 | bin,
+                1.0,
+                src(Ns::Struct, row, i as u32),
+            );
+        }
+    }
+
+    /// Words for a feature's source, for removal notes: `"said" (line)`,
+    /// `"reply" (next)`, `prose_before`.
+    pub fn describe(&self, doc: &Document, s: Source) -> String {
+        let k = s.row as usize;
+        let text = doc.line_trimmed(self.lines[k]);
+        let token = |i: u32| {
+            let mut out = None;
+            let mut n = 0;
+            for_each_token(text, |a, b, _| {
+                if n == i {
+                    out = Some(&text[a..b]);
+                }
+                n += 1;
+            });
+            out.unwrap_or("")
+        };
+        let chunk = |i: u32| {
+            let mut out = None;
+            let mut n = 0;
+            for_each_shape(text, |a, b, _| {
+                if n == i {
+                    out = Some(&text[a..b]);
+                }
+                n += 1;
+            });
+            out.unwrap_or("")
+        };
+        let lower = |s: &str| s.to_lowercase();
+        let f = &self.facts[k];
+        match s.ns {
+            Ns::Bias => "baseline".into(),
+            Ns::Word => format!("{:?} (line)", lower(token(s.item))),
+            Ns::Bigram => {
+                let n = self.words(k) as u32;
+                let a = if s.item == 0 {
+                    "^".into()
+                } else {
+                    lower(token(s.item - 1))
+                };
+                let b = if s.item >= n {
+                    "$".into()
+                } else {
+                    lower(token(s.item))
+                };
+                format!("\"{a} {b}\" (line)")
+            }
+            Ns::First => format!("starts {:?}", lower(token(0))),
+            Ns::Last => format!("ends {:?}", lower(token(s.item))),
+            Ns::Shape => format!("{:?} (shape)", chunk(s.item)),
+            Ns::FirstShape => format!("starts like {:?}", chunk(0)),
+            Ns::LastShape => format!("ends like {:?}", chunk(s.item)),
+            Ns::StartChar => format!("starts with {}", class_name(f.start)),
+            Ns::EndChar => format!("ends with {}", class_name(f.end)),
+            Ns::Length => format!("{} words", self.words(k)),
+            Ns::LengthEnd => format!("{} words ending in {}", self.words(k), class_name(f.end)),
+            Ns::PrevWord => format!("{:?} (prev)", lower(token(s.item))),
+            Ns::NextWord => format!("{:?} (next)", lower(token(s.item))),
+            Ns::PrevFirst => format!("prev starts {:?}", lower(token(0))),
+            Ns::NextFirst => format!("next starts {:?}", lower(token(0))),
+            Ns::PrevEnd => format!("prev ends with {}", class_name(f.end)),
+            Ns::NextEnd => format!("next ends with {}", class_name(f.end)),
+            Ns::PrevLength => format!("prev {} words", self.words(k)),
+            Ns::NextLength => format!("next {} words", self.words(k)),
+            Ns::PrevState | Ns::NextState => {
+                let side = if s.ns == Ns::PrevState {
+                    "prev"
+                } else {
+                    "next"
+                };
+                if f.claimed {
+                    format!("{side} removed")
+                } else {
+                    format!("{side} line")
+                }
+            }
+            Ns::Far => "lines two away".into(),
+            Ns::Struct => features::NAMES
+                .get(s.item as usize)
+                .copied()
+                .unwrap_or("structure")
+                .into(),
+        }
+    }
+}
+
+/// The structural features of every row, from [`Table`] (its lexicon
+/// features left empty: the model reads the words themselves).
+pub fn structural(doc: &Document, claims: &Claims) -> Table {
+    Table::new(doc, claims, lexicon())
+}
+
+/// The function-word lexicon the structural features need (no weights).
+fn lexicon() -> &'static features::Lexicon {
+    static LEX: std::sync::OnceLock<features::Lexicon> = std::sync::OnceLock::new();
+    LEX.get_or_init(features::Lexicon::default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<(&str, u64)> {
+        let mut out = Vec::new();
+        for_each_token(text, |a, b, h| out.push((&text[a..b], h)));
+        out
+    }
+
+    fn shape_of(text: &str) -> u64 {
+        let mut out = Vec::new();
+        for_each_shape(text, |_, _, h| out.push(h));
+        assert_eq!(out.len(), 1, "{text:?} is one chunk");
+        out[0]
+    }
+
+    #[test]
+    fn tokens_are_word_runs_normalized_for_case_and_digits() {
+        let t = toks("Posted 12 March, 2018 at 4:47 PM");
+        let words: Vec<&str> = t.iter().map(|x| x.0).collect();
+        assert_eq!(
+            words,
+            ["Posted", "12", "March", "2018", "at", "4", "47", "PM"]
+        );
+        let h = |s: &str| toks(s)[0].1;
+        assert_eq!(h("March"), h("march"));
+        assert_eq!(h("MARCH"), h("march"));
+        assert_eq!(h("2018"), h("1999"));
+        assert_ne!(h("2018"), h("18"));
+        assert_eq!(h("Ärger"), h("ärger"));
+        assert_ne!(h("said"), h("sad"));
+        assert!(toks("  — | · ").is_empty());
+    }
+
+    #[test]
+    fn shapes_keep_punctuation_and_collapse_letter_runs() {
+        assert_eq!(shape_of("4:47"), shape_of("9:05"));
+        assert_ne!(shape_of("4:47"), shape_of("12:30"));
+        assert_ne!(shape_of("4:47"), shape_of("4.47"));
+        assert_eq!(shape_of("September"), shape_of("March"));
+        assert_ne!(shape_of("September"), shape_of("september"));
+        assert_eq!(shape_of("said:"), shape_of("wrote:"));
+        assert_ne!(shape_of("said:"), shape_of("said"));
+        assert_eq!(shape_of("2018"), shape_of("1999"));
+        assert_eq!(shape_of("123456"), shape_of("1234"));
+        assert_ne!(shape_of("12"), shape_of("1234"));
+    }
+
+    #[test]
+    fn the_hash_is_fixed() {
+        // Shipped weights depend on these exact values.
+        let mut h = StableHash::new(7);
+        for b in b"deboil" {
+            h.byte(*b);
+        }
+        // Computed independently (FNV-1a, then splitmix64's finalizer, in Python).
+        assert_eq!(h.finish(), 0xbc9b_5ca8_71d1_495d);
+    }
+
+    #[test]
+    fn rows_name_their_neighbours_words() {
+        let text =
+            "Jane Doe on September 12, 2018 at 4:47 pm said:\n\nGreat piece, thanks.\nReply\n";
+        let doc = Document::new(text);
+        let claims = Claims::new(doc.lines().len());
+        let lx = Lexed::new(&doc, &claims);
+        assert_eq!(lx.len(), 3);
+        let table = structural(&doc, &claims);
+        let edges = vec![Vec::new(); features::COUNT];
+        let mut seen = Vec::new();
+        lx.row(1, &table.row(1), &edges, |_, v, s| {
+            assert!(v > 0.0 && v <= 1.0);
+            seen.push(lx.describe(&doc, s));
+        });
+        for want in [
+            "\"great\" (line)",
+            "\"said\" (prev)",
+            "\"reply\" (next)",
+            "ends with '.'",
+            "starts \"great\"",
+            "\"thanks $\" (line)",
+        ] {
+            assert!(seen.iter().any(|s| s == want), "{want} in {seen:?}");
+        }
+    }
+}

@@ -1,0 +1,376 @@
+//! The content model: a line classifier that reads the words of a line and
+//! of its neighbours (hashed, see [`lexical`]), its shape and place in the
+//! page, and then, in a second pass ([`context`]), what the first pass
+//! concluded about the lines around it. Weights are data
+//! (`data/model/*.bin`, format in [`model`]), fitted by
+//! `examples/fit_model.rs` ([`fit`]).
+//!
+//! It runs after the pattern rules and the other heuristics, on what they
+//! left: their removals are part of what it sees ("the next line was a
+//! share button"). Each removal's note names the evidence that weighed
+//! most against the line, in words: `p=0.08; against: "said" (line),
+//! "reply" (next), prose_before`.
+
+pub mod context;
+pub mod fit;
+pub mod lexical;
+pub mod model;
+
+use super::classify::{is_sentence, rescue_headings, smooth};
+use crate::claims::Claims;
+use crate::document::Document;
+use crate::heuristics::features::Table;
+use crate::rules::RuleIndex;
+use lexical::Lexed;
+use model::Model;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+use std::sync::{Mutex, OnceLock};
+
+/// Models shipped with deboil: (name, file).
+const MODELS: &[(&str, &[u8])] = &[(
+    "content-v2",
+    include_bytes!("../../../data/model/content-v2.bin"),
+)];
+
+/// Parameters of the `content-model` heuristic.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct ContentModel {
+    /// Which shipped model scores the lines.
+    pub model: String,
+    /// Added to every line's log-odds of being content: higher keeps more.
+    pub bias: f32,
+    /// Cost of switching between content and debris along the document, in
+    /// log-odds units weighted by line size (0: no smoothing).
+    pub switch_penalty: f32,
+    /// Keep a heading-like line right before a content run.
+    pub keep_headings: bool,
+    /// A full sentence (ten words or more, sentence punctuation at the end)
+    /// is removed only when its probability of being content is below this.
+    pub prose_floor: f32,
+    /// A document is "mostly prose" when at least this share of the words
+    /// the earlier stages left sits in full sentences: text an extractor
+    /// already cleaned, or an article with little furniture. There the
+    /// model has little to find and much to lose.
+    pub prose_share: f32,
+    /// Added to `bias` in a mostly-prose document.
+    pub prose_bias: f32,
+    /// A document with at most this many lines left by the earlier stages
+    /// is short: every line of it that ends a sentence stays. A few lines
+    /// give the model too little page to read them against.
+    pub short_rows: usize,
+}
+
+impl Default for ContentModel {
+    fn default() -> ContentModel {
+        ContentModel {
+            model: "content-v2".into(),
+            bias: 0.0,
+            switch_penalty: 0.0,
+            keep_headings: true,
+            prose_floor: 0.0,
+            prose_share: 0.9,
+            prose_bias: 0.0,
+            short_rows: 8,
+        }
+    }
+}
+
+/// A model by name: one shipped with deboil, or else a model file (a path,
+/// resolved against the current directory: models fitted by
+/// `examples/fit_model.rs`, such as the per-fold models `deboil eval
+/// --cv-models` uses). Each is read and checked once per process.
+pub fn builtin(name: &str) -> Result<&'static Model, String> {
+    static LOADED: OnceLock<Vec<(&'static str, Result<Model, String>)>> = OnceLock::new();
+    static FILES: Mutex<Vec<(String, &'static Model)>> = Mutex::new(Vec::new());
+    let loaded = LOADED.get_or_init(|| MODELS.iter().map(|(n, b)| (*n, Model::parse(b))).collect());
+    match loaded.iter().find(|(n, _)| *n == name) {
+        Some((_, Ok(m))) => return Ok(m),
+        Some((_, Err(e))) => return Err(format!("model {name:?} is broken: {e}")),
+        None => {}
+    }
+    if !name.ends_with(".bin") {
+        return Err(format!(
+            "unknown model {name:?}; shipped models: {} (or a path to a model file, *.bin)",
+            MODELS.iter().map(|m| m.0).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    // A poisoned lock only means another thread panicked mid-push; the
+    // list itself is still whole.
+    let mut files = FILES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, m)) = files.iter().find(|(n, _)| n == name) {
+        return Ok(m);
+    }
+    let bytes = std::fs::read(name).map_err(|e| format!("model file {name}: {e}"))?;
+    let model = Model::parse(&bytes).map_err(|e| format!("model file {name}: {e}"))?;
+    // Kept for the life of the process, like the shipped models: a run
+    // loads a handful at most.
+    let model: &'static Model = Box::leak(Box::new(model));
+    files.push((name.to_owned(), model));
+    Ok(model)
+}
+
+/// A document read and scored by a model: both passes' logits per row.
+pub struct Scored {
+    /// The rows' words and facts.
+    pub lexed: Lexed,
+    /// The rows' structural features.
+    pub table: Table,
+    /// First-pass logits.
+    pub first: Vec<f32>,
+    /// Second-pass logits.
+    pub second: Vec<f32>,
+}
+
+impl Scored {
+    /// Scores every non-blank line of `doc` with `model`, given what earlier
+    /// stages claimed.
+    pub fn new(model: &Model, doc: &Document, claims: &Claims) -> Scored {
+        let lexed = Lexed::new(doc, claims);
+        let table = lexical::structural(doc, claims);
+        let first = model.first_pass_all(&lexed, &table);
+        let stats = context::PageStats::new(&lexed, &first);
+        let second = (0..lexed.len())
+            .map(|k| model.second_pass(&lexed, &first, &stats, k))
+            .collect();
+        Scored {
+            lexed,
+            table,
+            first,
+            second,
+        }
+    }
+}
+
+/// A line of two words or more that ends like a sentence.
+fn ends_sentence(text: &str) -> bool {
+    let end = text.trim_end_matches(['"', '\'', '”', '’', ')', '»']);
+    end.ends_with(['.', '!', '?', '。']) && text.split_whitespace().nth(1).is_some()
+}
+
+#[inline]
+fn probability(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl ContentModel {
+    /// Checks the parameters (the model must exist) when the rule loads.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        builtin(&self.model).map(|_| ())
+    }
+
+    /// Which rows to keep: the second pass's verdict, shifted by `bias`,
+    /// smoothed along the unclaimed rows, with sentences and headings
+    /// rescued. Claimed rows come out `false`.
+    ///
+    /// Four nets keep the model from gutting an article, in this order:
+    /// in a mostly-prose document the bias rises by `prose_bias`; a full
+    /// sentence goes only on strong evidence (`prose_floor`); a short
+    /// document keeps the lines that end a sentence (`short_rows`); and if
+    /// nothing with words would be left, the lines that end a sentence
+    /// stay ("Body text.\nShare on Facebook" keeps "Body text."), or every
+    /// line when none does. The engine's guard is the last net, not the
+    /// first.
+    pub fn decide(
+        &self,
+        doc: &Document,
+        claims: &Claims,
+        lexed: &Lexed,
+        second: &[f32],
+    ) -> Vec<bool> {
+        let n = lexed.len();
+        let open: Vec<usize> = (0..n).filter(|&k| !lexed.claimed(k)).collect();
+        let sentence: Vec<bool> = open
+            .iter()
+            .map(|&k| is_sentence(doc.line_trimmed(lexed.line(k))))
+            .collect();
+        let (mut words, mut prose) = (0usize, 0usize);
+        for (&k, &s) in open.iter().zip(&sentence) {
+            words += lexed.words(k);
+            if s {
+                prose += lexed.words(k);
+            }
+        }
+        let mostly_prose = words > 0 && prose as f32 >= self.prose_share * words as f32;
+        let bias = self.bias + if mostly_prose { self.prose_bias } else { 0.0 };
+        let logits: Vec<f32> = open.iter().map(|&k| second[k] + bias).collect();
+        let verdict = if self.switch_penalty > 0.0 {
+            let weights: Vec<f32> = open
+                .iter()
+                .map(|&k| 1.0 + (lexed.words(k) as f32).ln_1p())
+                .collect();
+            smooth(&logits, &weights, self.switch_penalty)
+        } else {
+            logits.iter().map(|&z| z > 0.0).collect()
+        };
+        let mut keep = vec![false; n];
+        for (i, &k) in open.iter().enumerate() {
+            keep[k] = verdict[i] || sentence[i] && probability(logits[i]) >= self.prose_floor;
+        }
+        if open.len() <= self.short_rows {
+            for &k in &open {
+                keep[k] |= ends_sentence(doc.line_trimmed(lexed.line(k)));
+            }
+        }
+        // Never empty a document: keep its sentences, or, with none, the
+        // model withdraws (a page that is all furniture to it is more
+        // likely a page it does not understand).
+        let kept_words = open.iter().any(|&k| keep[k] && lexed.words(k) > 0);
+        if !kept_words {
+            let ends: Vec<bool> = open
+                .iter()
+                .map(|&k| ends_sentence(doc.line_trimmed(lexed.line(k))))
+                .collect();
+            let any = ends.contains(&true);
+            for (&k, &e) in open.iter().zip(&ends) {
+                keep[k] = e || !any;
+            }
+        }
+        if self.keep_headings {
+            rescue_headings(doc, claims, lexed.lines(), &mut keep);
+        }
+        keep
+    }
+
+    pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
+        let Ok(model) = builtin(&self.model) else {
+            return;
+        };
+        let scored = Scored::new(model, doc, claims);
+        let keep = self.decide(doc, claims, &scored.lexed, &scored.second);
+        for (k, &kept) in keep.iter().enumerate() {
+            let line = scored.lexed.line(k);
+            if kept || claims.is_claimed(line) {
+                continue;
+            }
+            let p = probability(scored.second[k] + self.bias);
+            let mut note = format!("p={p:.2}; against: ");
+            let against = model.evidence_against(&scored.lexed, &scored.table, k, 3);
+            let mut said: Vec<String> = Vec::with_capacity(against.len());
+            for (src, _) in &against {
+                // Two hashed features can read the same ("lines two away").
+                let words = scored.lexed.describe(doc, *src);
+                if !said.contains(&words) {
+                    said.push(words);
+                }
+            }
+            note.push_str(&said.join(", "));
+            if scored.second[k] < scored.first[k] - 1.0 {
+                // Writing to a String cannot fail.
+                let _ = write!(
+                    note,
+                    "{}the lines around it",
+                    if against.is_empty() { "" } else { ", " }
+                );
+            }
+            claims.claim_line_because(line, rule, note);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `decide` keeps of `text` when the model scores every line `z`.
+    fn kept(params: &ContentModel, text: &str, z: f32) -> Vec<String> {
+        let doc = Document::new(text);
+        let claims = Claims::new(doc.lines().len());
+        let lexed = Lexed::new(&doc, &claims);
+        let second = vec![z; lexed.len()];
+        let keep = params.decide(&doc, &claims, &lexed, &second);
+        (0..lexed.len())
+            .filter(|&k| keep[k])
+            .map(|k| doc.line_trimmed(lexed.line(k)).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_short_document_keeps_its_sentence() {
+        let params = ContentModel::default();
+        let text = "Body text.\nShare on Facebook\n";
+        assert_eq!(kept(&params, text, -6.0), ["Body text."]);
+        // The last net alone (the document not counted as short): with
+        // something else kept, it does not fire.
+        let last_net_only = ContentModel {
+            short_rows: 0,
+            ..ContentModel::default()
+        };
+        assert_eq!(kept(&last_net_only, text, -6.0), ["Body text."]);
+        let doc = Document::new(text);
+        let claims = Claims::new(doc.lines().len());
+        let lexed = Lexed::new(&doc, &claims);
+        let keep = last_net_only.decide(&doc, &claims, &lexed, &[-6.0, 6.0]);
+        assert_eq!(keep, [false, true]);
+    }
+
+    #[test]
+    fn a_short_document_keeps_every_sentence() {
+        let params = ContentModel::default();
+        let text =
+            "Title of the page\nBody text here, long enough.\nShare on Facebook\nMore body text.\n";
+        let doc = Document::new(text);
+        let claims = Claims::new(doc.lines().len());
+        let lexed = Lexed::new(&doc, &claims);
+        let keep = params.decide(&doc, &claims, &lexed, &[-6.0, 6.0, -6.0, -6.0]);
+        assert_eq!(keep, [false, true, false, true]);
+        // A longer page does not get the benefit.
+        let long = ContentModel {
+            short_rows: 3,
+            ..ContentModel::default()
+        };
+        let keep = long.decide(&doc, &claims, &lexed, &[-6.0, 6.0, -6.0, -6.0]);
+        assert_eq!(keep, [false, true, false, false]);
+    }
+
+    #[test]
+    fn a_sentence_goes_only_on_strong_evidence() {
+        let params = ContentModel {
+            prose_floor: 0.1,
+            short_rows: 0,
+            keep_headings: false,
+            ..ContentModel::default()
+        };
+        let text =
+            "Menu\nThe harbour opened again on Monday after three weeks of repairs to the pier.\n";
+        // p = 0.27: a doubt, not evidence; the sentence stays.
+        assert_eq!(kept(&params, text, -1.0).len(), 1);
+        // p = 0.05: below the floor; nothing with words is left, so the
+        // line that ends a sentence stays anyway.
+        assert_eq!(
+            kept(&params, text, -3.0),
+            [text.lines().nth(1).unwrap_or("")]
+        );
+    }
+
+    #[test]
+    fn a_mostly_prose_document_gets_more_benefit_of_the_doubt() {
+        let params = ContentModel {
+            prose_bias: 3.0,
+            keep_headings: false,
+            ..ContentModel::default()
+        };
+        let prose = "O conselho aprovou o orçamento depois de um longo debate na noite de terça-feira.\n\
+                     O novo orçamento entra em vigor em janeiro e financia duas bibliotecas novas.\n\
+                     Menu\n";
+        // Mostly prose: -2 + 3 > 0, every line stays.
+        assert_eq!(kept(&params, prose, -2.0).len(), 3);
+        // Without the prose bias (and with a floor that rescues nothing)
+        // the same scores remove all but the sentence-ending lines: the
+        // last net.
+        let plain = ContentModel {
+            keep_headings: false,
+            short_rows: 0,
+            prose_floor: 0.5,
+            ..ContentModel::default()
+        };
+        assert_eq!(kept(&plain, prose, -2.0).len(), 2);
+        // A page of menu lines is not prose: no bias; and with nothing
+        // left that ends a sentence, the model withdraws.
+        let menu = "Home\nNews\nSport\nWeather\nAbout us\n";
+        assert_eq!(kept(&params, menu, -4.0).len(), 5);
+        let with_text = "Home\nNews\nSport\nWeather\nAbout us\nNo rain is expected.\n";
+        assert_eq!(kept(&params, with_text, -4.0), ["No rain is expected."]);
+    }
+}
