@@ -371,6 +371,13 @@ pub struct EvalArgs {
     #[arg(long, default_value_t = 15, value_name = "N")]
     pub worst_rules: usize,
 
+    /// Clean each page with the content model fitted without it: DIR holds
+    /// `fold-N.bin` models and `folds.tsv` (`<id>\t<N>` lines), as
+    /// `examples/fit_model.rs --cv-dir DIR` writes them. Pages not listed
+    /// are an error. Gives cross-validated scores through the real pipeline.
+    #[arg(long, value_name = "DIR")]
+    pub cv_models: Option<PathBuf>,
+
     /// Learn the corpus's boilerplate first (grouped by URL host with
     /// --meta, else one group) and clean with the learned rules too.
     #[arg(long, help_heading = "Learning")]

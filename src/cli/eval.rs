@@ -318,6 +318,36 @@ fn subset_rows(ps: &[&Page]) -> (Option<Row>, Row) {
     (before.map(|v| row(eval::aggregate(&v), sb)), row(after, sa))
 }
 
+/// The engines of `deboil eval --cv-models DIR`: `engine`'s rules with the
+/// content model of each fold, and the fold of every page id.
+fn cv_engines(
+    dir: &Path,
+    engine: &Engine,
+) -> anyhow::Result<(Vec<Engine>, HashMap<String, usize>)> {
+    let list = dir.join("folds.tsv");
+    let text = read_text(&list)?;
+    let mut fold_of = HashMap::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
+        let (id, fold) = line
+            .split_once('\t')
+            .and_then(|(id, f)| Some((id, f.trim().parse::<usize>().ok()?)))
+            .with_context(|| format!("{}:{}: want `<id>\\t<fold>`", list.display(), i + 1))?;
+        fold_of.insert(id.to_owned(), fold);
+    }
+    let folds = fold_of.values().max().map_or(0, |m| m + 1);
+    let engines = (0..folds)
+        .map(|f| {
+            let model = dir.join(format!("fold-{f}.bin"));
+            let rules = engine
+                .rules()
+                .clone()
+                .with_content_model(&model.to_string_lossy())?;
+            Ok(Engine::new(rules)?.with_guard(engine.guard()))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok((engines, fold_of))
+}
+
 pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     let list_dir = args
         .pred
@@ -364,6 +394,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     } else {
         build_engine(&args.common)?
     };
+    // With --cv-models: one engine per fold, and each page's fold.
+    let (fold_engines, fold_of) = match &args.cv_models {
+        None => (Vec::new(), HashMap::new()),
+        Some(dir) => cv_engines(dir, &engine)?,
+    };
     let mut per_host: HashMap<String, usize> = HashMap::new();
     for id in &ids {
         *per_host.entry(host(id)).or_default() += 1;
@@ -372,7 +407,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         ids.par_iter()
             .map(|id| {
                 let group = host(id);
-                score_page(id, Some(&group), &args, &engine, meta.get(id))
+                let engine = match fold_of.get(id.as_str()) {
+                    Some(&f) => &fold_engines[f],
+                    None if args.cv_models.is_some() => {
+                        bail!("{id}: not in the --cv-models folds.tsv")
+                    }
+                    None => &engine,
+                };
+                score_page(id, Some(&group), &args, engine, meta.get(id))
             })
             .collect()
     })?;

@@ -361,6 +361,29 @@ impl RuleSet {
         self.iter().find(|(_, r)| r.id == id)
     }
 
+    /// The same rules, with every `content-model` rule scoring with `model`
+    /// (a shipped model's name or a model file) instead of its own: how
+    /// `deboil eval --cv-models` cleans each page with the model fitted
+    /// without it.
+    pub fn with_content_model(mut self, model: &str) -> crate::Result<RuleSet> {
+        crate::heuristics::content_model::builtin(model).map_err(|message| {
+            crate::Error::rules(vec![crate::Diagnostic {
+                file: model.into(),
+                line: 0,
+                col: 0,
+                rule: None,
+                message,
+            }])
+        })?;
+        for r in &mut self.rules {
+            if let RuleKind::Heuristic(crate::heuristics::Heuristic::ContentModel(c)) = &mut r.kind
+            {
+                c.model = model.to_owned();
+            }
+        }
+        Ok(self)
+    }
+
     /// The rules chosen by `selection`. Naming an id or category that does
     /// not exist is an error, so a typo cannot silently select nothing.
     pub fn select(&self, selection: &Selection) -> crate::Result<RuleSet> {
