@@ -12,6 +12,7 @@ mod fuzz_regressions;
 mod interrupt;
 mod pathological;
 mod properties;
+mod residue;
 mod review;
 mod rules;
 mod seeds;
