@@ -10,6 +10,7 @@ mod cases;
 mod cli;
 mod fuzz_regressions;
 mod interrupt;
+mod learn;
 mod pathological;
 mod properties;
 mod review;
