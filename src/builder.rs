@@ -166,6 +166,7 @@ mod tests {
 id = "mine.share"
 category = "share"
 summary = "A share line"
+scope = "line"
 literals = ["Share this"]
 remove = ["Share this"]
 keep = ["Share this"]
