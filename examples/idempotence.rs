@@ -15,7 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let no_guard = std::env::args().any(|a| a == "--no-guard");
     let mut engine = deboil::Engine::builtin()?;
     if no_guard {
-        engine = engine.with_guard(None);
+        engine = engine.without_guard();
     }
     let mut paths: Vec<_> = std::fs::read_dir(&dir)?
         .filter_map(Result::ok)

@@ -15,6 +15,7 @@
 //!
 //! The claims become the document's removals, rendered by [`Cleaned`].
 
+use crate::builder::EngineBuilder;
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::heuristics::ProseIndex;
@@ -51,12 +52,27 @@ impl Engine {
         })
     }
 
+    /// Starts building an engine from rule packs, learned rules and
+    /// settings, as the command line and the Python binding do (see
+    /// [`EngineBuilder`]).
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
     /// Sets the safety guard: when all rules together would remove more
     /// than `limit` (a share in 0..=1) of a document's non-blank text, the
     /// heuristic rules' removals are withheld and the result says so
-    /// ([`Cleaned::guard`]). `None` turns the guard off.
-    pub fn with_guard(mut self, limit: Option<f64>) -> Engine {
+    /// ([`Cleaned::guard`]). `None` turns the guard off. A limit outside
+    /// 0..=1 (or NaN) is an error.
+    pub fn with_guard(mut self, limit: Option<f64>) -> crate::Result<Engine> {
+        crate::builder::check_guard(limit)?;
         self.guard = limit;
+        Ok(self)
+    }
+
+    /// Turns the safety guard off (as `with_guard(None)`, which cannot fail).
+    pub fn without_guard(mut self) -> Engine {
+        self.guard = None;
         self
     }
 

@@ -45,8 +45,16 @@ pub struct Error {
 #[derive(Debug)]
 enum ErrorKind {
     Rules(Vec<Diagnostic>),
-    Io { path: PathBuf, err: io::Error },
-    Input { path: PathBuf, reason: String },
+    Io {
+        path: PathBuf,
+        err: io::Error,
+    },
+    Input {
+        path: PathBuf,
+        reason: String,
+    },
+    /// A setting out of its range (the guard).
+    Setting(String),
 }
 
 impl Error {
@@ -75,6 +83,18 @@ impl Error {
         }
     }
 
+    pub(crate) fn setting(reason: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Setting(reason.into()),
+        }
+    }
+
+    /// True when a setting was out of its range (such as a guard that is
+    /// not a share between 0 and 1), rather than a rule or file problem.
+    pub fn is_setting(&self) -> bool {
+        matches!(self.kind, ErrorKind::Setting(_))
+    }
+
     /// The rule-file problems behind this error (empty for other errors).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match &self.kind {
@@ -95,7 +115,7 @@ impl Error {
     pub fn path(&self) -> Option<&Path> {
         match &self.kind {
             ErrorKind::Io { path, .. } | ErrorKind::Input { path, .. } => Some(path),
-            ErrorKind::Rules(_) => None,
+            ErrorKind::Rules(_) | ErrorKind::Setting(_) => None,
         }
     }
 }
@@ -114,6 +134,7 @@ impl fmt::Display for Error {
             }
             ErrorKind::Io { path, err } => write!(f, "{}: {err}", path.display()),
             ErrorKind::Input { path, reason } => write!(f, "{}: {reason}", path.display()),
+            ErrorKind::Setting(reason) => f.write_str(reason),
         }
     }
 }

@@ -242,6 +242,8 @@ pub struct LearnStats {
     pub sketch_bytes: usize,
     /// The sketch's additive error bound (see [`CountMin`]).
     pub sketch_error: f64,
+    /// Documents of the largest group (to say why nothing was learned).
+    pub largest_group: u64,
 }
 
 /// The state of a learning run: feed pass 1 with [`Learner::count`], then
@@ -462,6 +464,7 @@ impl Learner {
             duplicates: self.duplicates,
             sketch_bytes: self.sketch.bytes(),
             sketch_error: self.sketch.error_bound(),
+            largest_group: self.groups.values().copied().max().unwrap_or(0),
         };
         let mut by_group: HashMap<u64, Vec<Candidate>> = HashMap::new();
         for ((g, _), c) in self.candidates {
@@ -628,6 +631,62 @@ impl Learned {
             .count()
     }
 
+    /// Why no rule was learned, in words (`None` when some rule was):
+    /// learning nothing is a normal outcome (pages of many sites in one
+    /// group, too few pages per site), and the user needs to know which.
+    pub fn nothing_learned(&self) -> Option<String> {
+        if self.rules() > 0 {
+            return None;
+        }
+        let s = &self.stats;
+        let o = &self.opts;
+        let docs = |n: u64| {
+            if n == 1 {
+                "1 document".to_owned()
+            } else {
+                format!("{n} documents")
+            }
+        };
+        Some(if s.documents == 0 {
+            "no documents were read".to_owned()
+        } else if s.eligible_groups == 0 {
+            let need = o.min_group_docs.max(o.min_docs);
+            if s.groups == 1 {
+                format!(
+                    "one group of {}, fewer than the {need} a group needs",
+                    docs(s.documents)
+                )
+            } else {
+                format!(
+                    "{} groups of at most {}, none with the {need} a group needs",
+                    s.groups,
+                    docs(s.largest_group)
+                )
+            }
+        } else if self.groups.iter().any(|g| !g.lines.is_empty()) {
+            "no group had a line found in only one document to serve as a `keep` example".to_owned()
+        } else if !self.groups.is_empty() {
+            "the repeated lines sit among unique lines (like a quotation), not beside each other"
+                .to_owned()
+        } else if s.groups == 1 {
+            format!(
+                "one group of {}, no line in {} or more of them",
+                docs(s.documents),
+                o.threshold(s.documents)
+            )
+        } else {
+            format!(
+                "{} groups ({} with at least {} documents), no line in enough of its group's \
+                 documents (the largest, of {}, needs {})",
+                s.groups,
+                s.eligible_groups,
+                o.min_group_docs,
+                s.largest_group,
+                o.threshold(s.largest_group)
+            )
+        })
+    }
+
     /// The rule pack: one `learned.<group>` rule per group, its literals the
     /// learned lines (with counts and example documents as comments), its
     /// `keep` examples prose lines of that group found in one document only.
@@ -735,6 +794,17 @@ impl Learned {
                 "# `keep`: a line of this group found in one document only (article text)."
             );
             let _ = writeln!(t, "keep = [{}]", quote(&g.keep[0]));
+        }
+        if let Some(why) = self.nothing_learned() {
+            // A pack of no rules is still a pack: written and loadable, so
+            // that `learn` then `clean --rules` works whatever was learned.
+            // `rule = []` says the emptiness is meant (a file with no rule
+            // at all is refused as the wrong file).
+            let _ = writeln!(
+                t,
+                "\n# Nothing learned: {}.\n# An empty pack, on purpose (`rule = []`): `--rules` accepts it.\nrule = []",
+                comment(&why)
+            );
         }
         t
     }

@@ -21,6 +21,7 @@
 //! ```
 
 pub mod batch;
+pub mod builder;
 pub mod claims;
 pub mod document;
 pub mod engine;
@@ -36,6 +37,7 @@ pub mod render;
 pub mod rules;
 pub mod span;
 
+pub use builder::EngineBuilder;
 pub use claims::Claims;
 pub use document::Document;
 pub use engine::Engine;

@@ -47,7 +47,9 @@ class Cleaner:
         document's non-blank text, the heuristic removals are withheld and
         `Result.guard` says so. `None` turns it off (`--no-guard`).
 
-        Raises `RuleError` for invalid rules or a name that matches no rule,
+        Raises `RuleError` for invalid rules (a pack whose own `remove` or
+        `keep` examples fail included, as on the command line) or a name
+        that matches no rule,
         `OSError` (e.g. `FileNotFoundError`) for a rule path that cannot be
         read, and `ValueError` for an unknown profile or a guard outside 0..1.
         """

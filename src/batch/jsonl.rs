@@ -107,32 +107,74 @@ struct Record<'a> {
     guard: Option<GuardRecord>,
 }
 
-/// Cleans the text field `field` of one JSON object (a line without its
-/// terminator) and appends the output line, with its `\n`, to `out`.
-pub fn clean_line(
-    engine: &Engine,
-    line: &[u8],
+/// One JSON object's document: the text of its text field, and its group
+/// (see [`document`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineDoc<'a> {
+    /// The text field's value.
+    pub text: Cow<'a, str>,
+    /// The group field's value: a URL's host, any other string as it is,
+    /// another value as its JSON; `None` when there is no group field (or
+    /// it holds `null`), or no group field was asked for.
+    pub group: Option<String>,
+}
+
+/// The document of one JSON object (a line without its terminator): its
+/// text field `field` and, with `group_by`, its group. This is the one
+/// reading of a JSON line, shared by cleaning ([`clean_line`]) and learning,
+/// so that rules learned for a group apply to the same documents.
+pub fn document<'a>(
+    line: &'a [u8],
     field: &str,
-    out: &mut Vec<u8>,
-) -> Result<LineStats, LineError> {
+    group_by: Option<&str>,
+) -> Result<LineDoc<'a>, LineError> {
+    parse(line, field, group_by).map(|(_, doc)| doc)
+}
+
+fn parse<'a>(
+    line: &'a [u8],
+    field: &str,
+    group_by: Option<&str>,
+) -> Result<(Fields<'a>, LineDoc<'a>), LineError> {
     let fields: Fields<'_> =
         serde_json::from_slice(line).map_err(|e| LineError::Malformed(short_error(&e)))?;
-    let mut text = None;
-    for (key, value) in &fields.0 {
-        if key == field {
-            if text.is_some() {
-                return Err(LineError::DuplicateField(field.to_owned()));
-            }
-            text = Some(*value);
-        }
-    }
-    let raw = text.ok_or_else(|| LineError::MissingField(field.to_owned()))?;
+    let raw = fields
+        .only(field)?
+        .ok_or_else(|| LineError::MissingField(field.to_owned()))?;
     let text: Cow<'_, str> =
         serde_json::from_str(raw.get()).map_err(|_| LineError::NotAString {
             field: field.to_owned(),
             found: json_kind(raw.get()),
         })?;
-    let cleaned = engine.clean(&text);
+    let group = match group_by {
+        Some(g) => fields.only(g)?.and_then(|raw| group_of(raw.get())),
+        None => None,
+    };
+    Ok((fields, LineDoc { text, group }))
+}
+
+/// The group a group field's raw JSON value names.
+fn group_of(raw: &str) -> Option<String> {
+    if raw == "null" {
+        return None;
+    }
+    let v = serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_owned());
+    Some(crate::learn::url_host(&v).unwrap_or(v))
+}
+
+/// Cleans the text field `field` of one JSON object (a line without its
+/// terminator) and appends the output line, with its `\n`, to `out`. With
+/// `group_by`, the object's group (see [`document`]) selects the rules
+/// restricted to a group (learned rules), as [`Engine::clean_in`] does.
+pub fn clean_line(
+    engine: &Engine,
+    line: &[u8],
+    field: &str,
+    group_by: Option<&str>,
+    out: &mut Vec<u8>,
+) -> Result<LineStats, LineError> {
+    let (fields, LineDoc { text, group }) = parse(line, field, group_by)?;
+    let cleaned = engine.clean_in(&text, group.as_deref());
     let output = cleaned.output();
     let record = Record {
         bytes_in: text.len(),
@@ -199,6 +241,22 @@ fn json_kind(raw: &str) -> &'static str {
 /// An object's fields in order, values left as raw JSON.
 struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
 
+impl<'a> Fields<'a> {
+    /// The value of `name`; a field given twice is ambiguous.
+    fn only(&self, name: &str) -> Result<Option<&'a RawValue>, LineError> {
+        let mut found = None;
+        for (key, value) in &self.0 {
+            if key == name {
+                if found.is_some() {
+                    return Err(LineError::DuplicateField(name.to_owned()));
+                }
+                found = Some(*value);
+            }
+        }
+        Ok(found)
+    }
+}
+
 impl<'de> Deserialize<'de> for Fields<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -246,6 +304,8 @@ impl<'de> Deserialize<'de> for Key<'de> {
 pub struct StreamOptions {
     /// The text field.
     pub field: String,
+    /// The field naming each document's group (see [`document`]).
+    pub group_by: Option<String>,
     /// What to do with lines that cannot be cleaned.
     pub on_error: OnError,
     /// Lines longer than this are not read into memory.
@@ -258,6 +318,7 @@ impl Default for StreamOptions {
     fn default() -> StreamOptions {
         StreamOptions {
             field: "text".to_owned(),
+            group_by: None,
             on_error: OnError::Pass,
             max_line: 1 << 30,
             chunk_bytes: 2 << 20,
@@ -317,16 +378,20 @@ impl From<io::Error> for StreamError {
     }
 }
 
-/// One line as read: its bytes (terminator stripped) or how long it was.
-enum Read {
+/// One line as read: its bytes (terminator stripped) or, when it was
+/// over the limit (and so not kept), how long it was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawLine {
+    /// The line, without `\n` or `\r\n`.
     Line(Vec<u8>),
+    /// A line over the limit: its length in bytes, terminator included.
     TooLong(u64),
 }
 
 /// Reads the next line into `buf` (without `\n` or `\r\n`), keeping at most
 /// `limit` bytes. Returns `None` at the end of input, otherwise the line
 /// and the number of bytes consumed.
-fn read_line(r: &mut impl BufRead, limit: u64) -> io::Result<Option<(Read, u64)>> {
+fn read_line(r: &mut impl BufRead, limit: u64) -> io::Result<Option<(RawLine, u64)>> {
     let mut buf = Vec::new();
     let mut len: u64 = 0;
     let mut too_long = false;
@@ -361,7 +426,7 @@ fn read_line(r: &mut impl BufRead, limit: u64) -> io::Result<Option<(Read, u64)>
         }
     }
     if too_long {
-        return Ok(Some((Read::TooLong(len), len)));
+        return Ok(Some((RawLine::TooLong(len), len)));
     }
     if buf.last() == Some(&b'\n') {
         buf.pop();
@@ -370,9 +435,9 @@ fn read_line(r: &mut impl BufRead, limit: u64) -> io::Result<Option<(Read, u64)>
         }
     }
     if buf.len() as u64 > limit {
-        return Ok(Some((Read::TooLong(len), len)));
+        return Ok(Some((RawLine::TooLong(len), len)));
     }
-    Ok(Some((Read::Line(buf), len)))
+    Ok(Some((RawLine::Line(buf), len)))
 }
 
 /// What cleaning one line of a chunk gave.
@@ -395,13 +460,13 @@ pub fn clean_stream(
     mut progress: impl FnMut(u64),
 ) -> Result<(), StreamError> {
     let mut line_no = 0u64;
-    let mut chunk = read_chunk(input, opts)?;
+    let mut chunk = read_chunk(input, opts.max_line, opts.chunk_bytes)?;
     while !chunk.0.is_empty() {
         let (lines, chunk_bytes) = chunk;
         // The next chunk is read while this one is cleaned: reading would
         // otherwise leave the other workers idle.
         let (next, results) = rayon::join(
-            || read_chunk(input, opts),
+            || read_chunk(input, opts.max_line, opts.chunk_bytes),
             || -> Vec<Outcome> {
                 lines
                     .into_par_iter()
@@ -452,12 +517,19 @@ pub fn clean_stream(
     Ok(())
 }
 
-/// Reads lines until the chunk holds about `opts.chunk_bytes` bytes.
-fn read_chunk(input: &mut impl BufRead, opts: &StreamOptions) -> io::Result<(Vec<Read>, u64)> {
+/// Reads lines until the chunk holds about `chunk_bytes` bytes (at least
+/// one line, unless the input is at its end); returns them and the bytes
+/// they took. A line over `max_line` bytes is not kept in memory. The one
+/// line reader of JSON Lines, for cleaning and for learning.
+pub fn read_chunk(
+    input: &mut impl BufRead,
+    max_line: u64,
+    chunk_bytes: usize,
+) -> io::Result<(Vec<RawLine>, u64)> {
     let mut lines = Vec::new();
     let mut bytes = 0u64;
-    while bytes < opts.chunk_bytes as u64 {
-        let Some((line, len)) = read_line(input, opts.max_line)? else {
+    while lines.is_empty() || bytes < chunk_bytes as u64 {
+        let Some((line, len)) = read_line(input, max_line)? else {
             break;
         };
         bytes += len;
@@ -466,18 +538,24 @@ fn read_chunk(input: &mut impl BufRead, opts: &StreamOptions) -> io::Result<(Vec
     Ok((lines, bytes))
 }
 
-fn clean_read(engine: &Engine, read: Read, opts: &StreamOptions) -> Outcome {
+fn clean_read(engine: &Engine, read: RawLine, opts: &StreamOptions) -> Outcome {
     match read {
-        Read::TooLong(len) => Err((
+        RawLine::TooLong(len) => Err((
             LineError::TooLong {
                 len,
                 limit: opts.max_line,
             },
             None,
         )),
-        Read::Line(line) => {
+        RawLine::Line(line) => {
             let mut buf = Vec::new();
-            match clean_line(engine, &line, &opts.field, &mut buf) {
+            match clean_line(
+                engine,
+                &line,
+                &opts.field,
+                opts.group_by.as_deref(),
+                &mut buf,
+            ) {
                 Ok(s) => Ok((buf, s)),
                 Err(e) => Err((e, Some(line))),
             }
@@ -495,7 +573,7 @@ mod tests {
 
     fn clean(line: &str) -> Result<String, LineError> {
         let mut out = Vec::new();
-        clean_line(&engine(), line.as_bytes(), "text", &mut out)?;
+        clean_line(&engine(), line.as_bytes(), "text", None, &mut out)?;
         Ok(String::from_utf8(out).unwrap())
     }
 

@@ -163,7 +163,7 @@ mod tests {
         let safe = Engine::new(safe).unwrap();
         assert_eq!(fingerprint(&balanced), fingerprint(&balanced.clone()));
         assert_ne!(fingerprint(&balanced), fingerprint(&safe));
-        let unguarded = balanced.clone().with_guard(None);
+        let unguarded = balanced.clone().without_guard();
         assert_ne!(fingerprint(&balanced), fingerprint(&unguarded));
     }
 

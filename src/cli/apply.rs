@@ -118,6 +118,9 @@ impl Journal {
 }
 
 pub fn run(args: ApplyArgs) -> anyhow::Result<u8> {
+    if let Some(out) = &args.out {
+        super::inputs::check_out_dir(out)?;
+    }
     let plan = Plan::load(&args.plan)?;
     let rules = plan.recorded_rules()?;
     let tally = plan.tally();

@@ -87,8 +87,10 @@ pub enum Command {
     /// exactly. A line is learned only where it mostly sits beside a line
     /// (or a document edge) repeated with it. The pack holds one rule
     /// `learned.<group>` per group: read it, edit it, and pass it back with
-    /// `--rules`. Files are grouped by their directory (--group all: one
-    /// group); JSON Lines by a field (--group-by; a URL groups by its host).
+    /// `--rules`. Files are grouped by their directory, by the host of
+    /// their URL (--group-by host: a first line `URL: ...`, or --urls) or
+    /// all in one (--group-by all); JSON Lines by a field (--group-by
+    /// FIELD; a URL groups by its host).
     Learn(LearnArgs),
     /// Write one self-contained HTML page showing what cleaning removes.
     ///
@@ -124,18 +126,21 @@ pub struct LearnArgs {
     )]
     pub field: String,
 
-    /// Group documents by this field (a URL groups by its host); without
-    /// it, all lines are one group.
-    #[arg(
-        long,
-        value_name = "FIELD",
-        requires = "jsonl",
-        help_heading = "JSON Lines"
-    )]
+    /// How documents are grouped. Files: `dir` (the directory holding the
+    /// file; the default), `host` (the host of the file's URL: its first
+    /// line `URL: ...`, or --urls), `all` (one group). JSON Lines: the field
+    /// naming each document's group (a URL groups by its host); without
+    /// it, one group.
+    #[arg(long, value_name = "dir|host|all|FIELD", help_heading = "Input")]
     pub group_by: Option<String>,
 
-    /// How files are grouped.
-    #[arg(long, value_enum, default_value_t = GroupArg::Dir, value_name = "HOW", help_heading = "Input")]
+    /// With --group-by host: a file of `PATH<TAB>URL` lines giving each
+    /// file's URL (else read from a first line `URL: ...`).
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub urls: Option<PathBuf>,
+
+    /// How files are grouped (older spelling of --group-by dir|all).
+    #[arg(long, value_enum, default_value_t = GroupArg::Dir, value_name = "HOW", hide = true, conflicts_with = "group_by")]
     pub group: GroupArg,
 
     #[command(flatten)]
@@ -439,9 +444,14 @@ pub struct CleanArgs {
     )]
     pub learn_save: Option<PathBuf>,
 
-    /// With --learn, how files are grouped.
-    #[arg(long, value_enum, default_value_t = GroupArg::Dir, value_name = "HOW", requires = "learn", help_heading = "Learning")]
+    /// With --learn, how files are grouped (older spelling of --group-by dir|all).
+    #[arg(long, value_enum, default_value_t = GroupArg::Dir, value_name = "HOW", requires = "learn", hide = true, conflicts_with = "group_by")]
     pub group: GroupArg,
+
+    /// With --group-by host: a file of `PATH<TAB>URL` lines giving each
+    /// file's URL (else read from a first line `URL: ...`).
+    #[arg(long, value_name = "FILE", help_heading = "Learning")]
+    pub urls: Option<PathBuf>,
 
     #[command(flatten)]
     pub learn_opts: LearnOpts,
@@ -455,6 +465,14 @@ pub struct CleanArgs {
         help_heading = "JSON Lines"
     )]
     pub field: String,
+
+    /// Each document's group, for learning and for the rules learned per
+    /// group (`deboil learn --group-by`). Files: `dir` (the directory
+    /// holding the file; the default), `host` (the host of the file's URL:
+    /// its first line `URL: ...`, or --urls), `all`. JSON Lines: the field
+    /// naming the group (a URL groups by its host).
+    #[arg(long, value_name = "dir|host|all|FIELD", help_heading = "Learning")]
+    pub group_by: Option<String>,
 
     /// What to do with a line that is not an object with a string text field.
     #[arg(long, value_enum, default_value_t = OnErrorArg::Pass, value_name = "WHAT", requires = "jsonl", help_heading = "JSON Lines")]

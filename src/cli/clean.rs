@@ -2,7 +2,7 @@
 //! (in parallel, resumable, with progress), or JSON Lines (see `jsonl`).
 
 use super::args::CleanArgs;
-use super::inputs::{self, Item};
+use super::inputs::{self, Grouping, Item};
 use super::interrupt::{self, Interrupt};
 use super::progress::Progress;
 use super::summary::Summary;
@@ -19,10 +19,20 @@ use std::time::Instant;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// How files are grouped for learning and for the rules learned per group.
+fn grouping(args: &CleanArgs) -> anyhow::Result<Grouping> {
+    Grouping::of_files(args.group_by.as_deref(), args.group, args.urls.as_deref())
+}
+
 pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
     if args.jsonl {
+        anyhow::ensure!(
+            args.urls.is_none(),
+            "--urls maps files to URLs; with --jsonl, name the URL field with --group-by"
+        );
         return super::jsonl::run(args);
     }
+    let grouping = grouping(&args)?;
     let engine = if args.learn {
         learned_engine(&args)?
     } else {
@@ -46,10 +56,10 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
             let Some(item) = items.first() else {
                 return Ok(EXIT_ERROR);
             };
-            to_stdout(&engine, item, read_opts, args.json)
+            to_stdout(&engine, item, &grouping, read_opts, args.json)
         }
         Some(out) => with_threads(args.common.threads, || {
-            to_dir(&engine, &args, out, read_opts)
+            to_dir(&engine, &args, &grouping, out, read_opts)
         })?,
     }
 }
@@ -68,11 +78,13 @@ fn learned_engine(args: &CleanArgs) -> anyhow::Result<Engine> {
     if items.iter().any(|i| matches!(i, Item::Stdin)) {
         bail!("--learn reads its inputs twice: name files, not standard input");
     }
+    let grouping = grouping(args)?;
     let (mut learned, _) = with_threads(args.common.threads, || {
-        super::learn::learn_files(&items, &args.paths, args.group, &args.common, opts)
+        super::learn::learn_files(&items, &grouping, &args.common, opts)
     })??;
     let pack = super::learn::finish_pack(&mut learned, &args.common)?;
     eprintln!("{}", super::learn::summary_line(&learned, start));
+    super::learn::hint(&learned, &grouping);
     let name = match &args.learn_save {
         Some(path) => {
             write_atomic(path, &[pack.as_bytes()])
@@ -84,7 +96,13 @@ fn learned_engine(args: &CleanArgs) -> anyhow::Result<Engine> {
     build_engine_with(&args.common, Some((&name, &pack)))
 }
 
-fn to_stdout(engine: &Engine, item: &Item, opts: ReadOptions, json: bool) -> anyhow::Result<u8> {
+fn to_stdout(
+    engine: &Engine,
+    item: &Item,
+    grouping: &Grouping,
+    opts: ReadOptions,
+    json: bool,
+) -> anyhow::Result<u8> {
     let input = match inputs::read(item, opts) {
         Ok(i) => i,
         Err(e) => {
@@ -95,7 +113,10 @@ fn to_stdout(engine: &Engine, item: &Item, opts: ReadOptions, json: bool) -> any
     if let Some(d) = input.encoding {
         eprintln!("{}", super::decoded_warning(&item.display(), d));
     }
-    let cleaned = engine.clean_in(&input.text, item.group().as_deref());
+    let cleaned = engine.clean_in(
+        &input.text,
+        grouping.clean_group(item, &input.text).as_deref(),
+    );
     super::warn_guard(&item.display(), &cleaned);
     let mut stdout = std::io::stdout().lock();
     if json {
@@ -134,12 +155,14 @@ enum Outcome {
 fn to_dir(
     engine: &Engine,
     args: &CleanArgs,
+    grouping: &Grouping,
     out: &std::path::Path,
     opts: ReadOptions,
 ) -> anyhow::Result<u8> {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         bail!("standard input is cleaned to standard output: drop --out, or name files");
     }
+    inputs::check_out_dir(out)?;
     for p in &args.paths {
         if p.is_dir() && inputs::is_within(p, out) {
             bail!(
@@ -158,10 +181,14 @@ fn to_dir(
     let items = inputs::gather(&args.paths, &walk, &mut errors);
     // A forced encoding changes what is written: outputs made under another
     // choice are stale.
-    let fp = match args.common.encoding {
+    let mut fp = match args.common.encoding {
         EncodingChoice::Detect => fingerprint(engine),
         EncodingChoice::Force(e) => format!("{}+{}", fingerprint(engine), e.name()),
     };
+    // So does another grouping, where rules are learned per group.
+    if let Grouping::Host(_) = grouping {
+        fp.push_str("+group-by-host");
+    }
     let mut manifest = Manifest::open(out, &fp);
     manifest
         .begin(args.force)
@@ -205,10 +232,14 @@ fn to_dir(
             }
             let input = match inputs::read(item, opts) {
                 Ok(i) => i,
+                Err(ReadError::Binary) if item.named_in(&args.paths) => {
+                    return Outcome::Failed(ReadError::Binary.to_string());
+                }
                 Err(ReadError::Binary) => return Outcome::Skipped(ReadError::Binary.to_string()),
                 Err(e) => return Outcome::Failed(e.to_string()),
             };
-            let cleaned = engine.clean_in(&input.text, item.group().as_deref());
+            let group = grouping.clean_group(item, &input.text);
+            let cleaned = engine.clean_in(&input.text, group.as_deref());
             let output = cleaned.output();
             let bom: &[u8] = if input.bom && !output.is_empty() {
                 BOM

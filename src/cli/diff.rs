@@ -42,6 +42,10 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
             |item: &Item| {
                 let input = match inputs::read(item, opts) {
                     Ok(i) => i,
+                    // Named, it was meant to be diffed: an error, as in `clean`.
+                    Err(ReadError::Binary) if item.named_in(&args.paths) => {
+                        return Outcome::Failed(ReadError::Binary.to_string());
+                    }
                     Err(ReadError::Binary) => {
                         return Outcome::Skipped(ReadError::Binary.to_string());
                     }

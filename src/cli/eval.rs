@@ -299,7 +299,8 @@ fn learn_engine(
     eprintln!("{}", super::learn::summary_line(&learned, start));
     let name = match &args.learn_save {
         Some(path) => {
-            fs::write(path, &pack).with_context(|| format!("cannot write {}", path.display()))?;
+            deboil::batch::write_atomic(path, &[pack.as_bytes()])
+                .with_context(|| format!("cannot write {}", path.display()))?;
             path.display().to_string()
         }
         None => super::learn::LEARNED_SOURCE.to_owned(),

@@ -34,6 +34,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
     let engine = build_engine(&args.common)?;
     let opts = StreamOptions {
         field: args.field.clone(),
+        group_by: args.group_by.clone(),
         on_error: args.on_error.into(),
         max_line: args.common.max_size,
         ..StreamOptions::default()

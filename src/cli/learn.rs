@@ -3,18 +3,16 @@
 //! streamed in chunks), feeding the two passes of [`deboil::learn`], and
 //! writing the rule pack.
 
-use super::args::{CommonArgs, GroupArg, LearnArgs};
-use super::inputs::{self, Item};
+use super::args::{CommonArgs, LearnArgs};
+use super::inputs::{self, Grouping, Item};
 use super::{EXIT_ERROR, EXIT_OK, with_threads};
 use anyhow::{Context, bail};
+use deboil::Engine;
+use deboil::batch::jsonl::{self, LineError, RawLine};
 use deboil::batch::{ReadOptions, WalkOptions};
-use deboil::learn::{LearnOptions, Learned, Learner, url_host};
-use deboil::{Engine, RuleSet};
+use deboil::learn::{LearnOptions, Learned, Learner};
 use rayon::prelude::*;
-use serde_json::value::RawValue;
-use std::borrow::Cow;
-use std::collections::HashMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -35,6 +33,17 @@ pub fn run(args: LearnArgs) -> anyhow::Result<u8> {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         bail!("learning reads its inputs twice: name files, not standard input");
     }
+    // For files, --group-by says how they are grouped; with --jsonl it
+    // names a field.
+    let grouping = if args.jsonl {
+        anyhow::ensure!(
+            args.urls.is_none(),
+            "--urls maps files to URLs; with --jsonl, name the URL field with --group-by"
+        );
+        Grouping::Dir
+    } else {
+        Grouping::of_files(args.group_by.as_deref(), args.group, args.urls.as_deref())?
+    };
     let start = Instant::now();
     let mut errors = 0usize;
     let mut learned = with_threads(args.common.threads, || -> anyhow::Result<Learned> {
@@ -66,7 +75,7 @@ pub fn run(args: LearnArgs) -> anyhow::Result<u8> {
                 exclude: None,
             };
             let items = inputs::gather(&args.paths, &walk, &mut errors);
-            learn_files(&items, &args.paths, args.group, &args.common, opts).map(|(l, e)| {
+            learn_files(&items, &grouping, &args.common, opts).map(|(l, e)| {
                 errors += e;
                 l
             })
@@ -82,6 +91,9 @@ pub fn run(args: LearnArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("cannot write {}", args.output.display()))?;
     }
     eprintln!("{}", summary_line(&learned, start));
+    if !args.jsonl {
+        hint(&learned, &grouping);
+    }
     Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
 }
 
@@ -106,6 +118,9 @@ pub(super) fn summary_line(l: &Learned, start: Instant) -> String {
         s.sketch_error,
         start.elapsed().as_secs_f64()
     );
+    if let Some(why) = l.nothing_learned() {
+        line.push_str(&format!("\ndeboil: nothing learned: {why}"));
+    }
     if s.dropped > 0 {
         line.push_str(&format!(
             "\ndeboil: warning: the pass-2 table was full: {} candidate lines not counted (raise --max-candidates or --sketch-width)",
@@ -113,6 +128,18 @@ pub(super) fn summary_line(l: &Learned, start: Instant) -> String {
         ));
     }
     line
+}
+
+/// Says how to group a directory of many sites when grouping by directory
+/// learned nothing.
+pub(super) fn hint(l: &Learned, grouping: &Grouping) {
+    if l.nothing_learned().is_some() && matches!(grouping, Grouping::Dir) {
+        eprintln!(
+            "deboil: hint: files are grouped by the directory holding them; pages of many \
+             sites in one directory are grouped by site with --group-by host (each page's \
+             URL from a first line `URL: ...`, or --urls FILE)"
+        );
+    }
 }
 
 /// Runs both passes; `read(first_pass, sink)` hands every document to
@@ -142,37 +169,33 @@ pub(super) fn two_passes(
     Ok((learner.finish(), errors))
 }
 
-/// Learns from files (read twice, in parallel chunks).
+/// Learns from files (read twice, in parallel chunks), each in the group
+/// `grouping` gives it.
 pub(super) fn learn_files(
     items: &[Item],
-    _paths: &[PathBuf],
-    how: GroupArg,
+    grouping: &Grouping,
     common: &CommonArgs,
     opts: LearnOptions,
 ) -> anyhow::Result<(Learned, usize)> {
     let read_opts: ReadOptions = super::read_options(common);
-    let groups: Vec<String> = items
-        .iter()
-        .map(|i| match i {
-            Item::File(s) if how == GroupArg::Dir => inputs::file_group(s),
-            Item::File(_) => deboil::learn::ALL.to_owned(),
-            Item::Stdin => deboil::learn::ALL.to_owned(),
-        })
-        .collect();
     two_passes(opts, |first, sink| {
         let mut errors = 0;
         let chunk = (rayon::current_num_threads() * 64).max(64);
-        for (items, groups) in items.chunks(chunk).zip(groups.chunks(chunk)) {
+        for items in items.chunks(chunk) {
             let docs: Vec<Result<Doc, String>> = items
                 .par_iter()
-                .zip(groups)
-                .map(|(item, group)| match item {
+                .map(|item| match item {
                     Item::Stdin => Err("standard input cannot be read twice".to_owned()),
                     Item::File(s) => inputs::read(item, read_opts)
-                        .map(|i| Doc {
-                            group: group.clone(),
-                            name: s.relative.display().to_string(),
-                            text: i.text,
+                        .map(|i| {
+                            let group = grouping.learn_group(item, &i.text);
+                            let mut text = i.text;
+                            text.drain(..grouping.header_len(&text));
+                            Doc {
+                                group,
+                                name: s.relative.display().to_string(),
+                                text,
+                            }
                         })
                         .map_err(|e| e.to_string()),
                 })
@@ -194,7 +217,10 @@ pub(super) fn learn_files(
     })
 }
 
-/// Reads JSON Lines files in chunks, each line a document.
+/// Reads JSON Lines files in chunks, each line a document, through the
+/// same line reader and object reading as `clean --jsonl`
+/// ([`jsonl::read_chunk`], [`jsonl::document`]), so that a group learned
+/// here is the group cleaning finds.
 fn read_jsonl(
     paths: &[PathBuf],
     field: &str,
@@ -210,40 +236,37 @@ fn read_jsonl(
             .with_context(|| format!("cannot read {name}"))?;
         let mut line_no = 0u64;
         loop {
-            let mut lines: Vec<(u64, Vec<u8>)> = Vec::new();
-            let mut bytes = 0;
-            while bytes < CHUNK_BYTES {
-                let mut buf = Vec::new();
-                let n = input
-                    .read_until(b'\n', &mut buf)
-                    .with_context(|| format!("cannot read {name}"))?;
-                if n == 0 {
-                    break;
-                }
-                line_no += 1;
-                bytes += n;
-                if buf.len() as u64 > max_line + 2 {
-                    if first {
-                        errors += 1;
-                        eprintln!("deboil: {name}:{line_no}: line is longer than --max-size");
-                    }
-                    continue;
-                }
-                lines.push((line_no, buf));
-            }
+            let (lines, _) = jsonl::read_chunk(&mut input, max_line, CHUNK_BYTES)
+                .with_context(|| format!("cannot read {name}"))?;
             if lines.is_empty() {
                 break;
             }
-            let docs: Vec<Result<Doc, (u64, String)>> = lines
-                .par_iter()
-                .map(|(n, l)| {
-                    parse_line(l, field, group_by)
-                        .map(|(text, group)| Doc {
-                            group,
+            let base = line_no + 1;
+            line_no += lines.len() as u64;
+            let docs: Vec<Result<Doc, (u64, LineError)>> = lines
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    let n = base + i as u64;
+                    let line = match line {
+                        RawLine::Line(l) => l,
+                        RawLine::TooLong(len) => {
+                            return Err((
+                                n,
+                                LineError::TooLong {
+                                    len,
+                                    limit: max_line,
+                                },
+                            ));
+                        }
+                    };
+                    jsonl::document(&line, field, group_by)
+                        .map(|d| Doc {
+                            group: d.group.unwrap_or_else(|| deboil::learn::ALL.to_owned()),
                             name: format!("{name}:{n}"),
-                            text,
+                            text: d.text.into_owned(),
                         })
-                        .map_err(|e| (*n, e))
+                        .map_err(|e| (n, e))
                 })
                 .collect();
             let mut ok = Vec::with_capacity(docs.len());
@@ -263,40 +286,18 @@ fn read_jsonl(
     Ok(errors)
 }
 
-/// The text and the group of one JSON line. A group field holding a URL
-/// groups by its host; a missing one puts the document in group "all".
-fn parse_line(
-    line: &[u8],
-    field: &str,
-    group_by: Option<&str>,
-) -> Result<(String, String), String> {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if line.iter().all(u8::is_ascii_whitespace) {
-        return Err("empty line".to_owned());
-    }
-    let obj: HashMap<Cow<'_, str>, &RawValue> =
-        serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))?;
-    let raw = obj
-        .get(field)
-        .ok_or_else(|| format!("no {field:?} field"))?;
-    let text: String =
-        serde_json::from_str(raw.get()).map_err(|_| format!("field {field:?} is not a string"))?;
-    let group = match group_by.and_then(|g| obj.get(g)) {
-        None => deboil::learn::ALL.to_owned(),
-        Some(raw) => {
-            let v =
-                serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned());
-            url_host(&v).unwrap_or(v)
-        }
-    };
-    Ok((text, group))
-}
-
 /// Keeps the `keep` examples every rule leaves alone (as `deboil rules
 /// test` will check them), then renders the pack.
 pub(super) fn finish_pack(learned: &mut Learned, common: &CommonArgs) -> anyhow::Result<String> {
-    let all = Engine::new(RuleSet::with_dirs(&common.rules)?)?.with_guard(None);
+    // Every rule of every profile, unguarded: the examples are checked
+    // the same way by `rules test`. The user's packs' own examples are
+    // checked when the pack is used.
+    let all = Engine::builder()
+        .rules_paths(&common.rules)
+        .every_rule()
+        .guard(None)
+        .check_examples(false)
+        .build()?;
     learned.retain_keep(|group, k| all.clean_in(k, group).removals().is_empty());
     Ok(learned.to_toml())
 }

@@ -17,7 +17,7 @@ mod rules;
 mod summary;
 
 use args::{Cli, ColorChoice, Command, CommonArgs};
-use deboil::{Engine, RuleSet, Selection};
+use deboil::{Engine, Selection};
 use std::io::IsTerminal;
 
 /// Success.
@@ -49,31 +49,23 @@ fn build_engine(common: &CommonArgs) -> anyhow::Result<Engine> {
 }
 
 /// [`build_engine`] plus a learned rule pack (`(name, text)`), loaded like
-/// any `--rules` file.
+/// any `--rules` file. The library's [`deboil::EngineBuilder`] does the
+/// work (and the Python binding uses it too): a user's rule whose own
+/// examples fail would clean wrongly, and is refused like a broken regex;
+/// an invalid `--guard` is refused before any rule is compiled.
 fn build_engine_with(common: &CommonArgs, learned: Option<(&str, &str)>) -> anyhow::Result<Engine> {
-    let mut b = RuleSet::builder().builtin();
-    for d in &common.rules {
-        b = b.dir(d)?;
-    }
+    let mut b = Engine::builder()
+        .rules_paths(&common.rules)
+        .selection(Selection {
+            profile: common.profile.into(),
+            select: common.select.clone(),
+            ignore: common.ignore.clone(),
+        })
+        .guard((!common.no_guard).then_some(common.guard));
     if let Some((name, text)) = learned {
-        b = b.source(name, text);
+        b = b.rules_source(name, text);
     }
-    let set = b.build()?;
-    // A user's rule whose own examples fail would clean wrongly: refuse it
-    // now, like a broken regex, before any file is read.
-    deboil::rules::examples::check_added(&set)?;
-    let selection = Selection {
-        profile: common.profile.into(),
-        select: common.select.clone(),
-        ignore: common.ignore.clone(),
-    };
-    anyhow::ensure!(
-        (0.0..=1.0).contains(&common.guard),
-        "--guard must be a share between 0 and 1, got {}",
-        common.guard
-    );
-    let guard = (!common.no_guard).then_some(common.guard);
-    Ok(Engine::new(set.select(&selection)?)?.with_guard(guard))
+    Ok(b.build()?)
 }
 
 /// How the cleaning commands read files: `--max-size` and `--encoding`.

@@ -93,7 +93,7 @@ pub fn check_rule(rules: &RuleSet, index: RuleIndex) -> crate::Result<Vec<Failur
     let rule = rules.get(index);
     // Examples test the rule itself: the safety guard, an engine setting that
     // withholds heuristic removals from mostly-debris texts, is off.
-    let engine = Engine::new(rules.only(index))?.with_guard(None);
+    let engine = Engine::new(rules.only(index))?.without_guard();
     let mut out = Vec::new();
     for ex in &rule.remove {
         check_remove(&engine, &rule.id, rule.group(), ex, &mut out);
@@ -113,7 +113,7 @@ pub fn check_all(rules: &RuleSet) -> crate::Result<Vec<Failure>> {
     for (idx, _) in rules.iter() {
         out.extend(check_rule(rules, idx)?);
     }
-    let all = Engine::new(rules.clone())?.with_guard(None);
+    let all = Engine::new(rules.clone())?.without_guard();
     for (_, rule) in rules.iter() {
         for ex in rule
             .keep

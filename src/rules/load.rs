@@ -106,19 +106,22 @@ impl RuleSetBuilder {
             // Parse each `[[rule]]` section on its own, so that a typo in one
             // rule does not hide the problems of the others.
             let sections = match rule_sections(&src.text) {
-                Ok(sections) => sections,
+                Ok(Some(sections)) => sections,
+                // A file of no rules is most likely the wrong file; an
+                // empty pack on purpose (learning found nothing) says so.
+                Ok(None) => {
+                    steps.push(Step::Report(loc.diag(
+                        0..0,
+                        None,
+                        "no [[rule]] tables in this file (a pack empty on purpose says `rule = []`)",
+                    )));
+                    continue;
+                }
                 Err(e) => {
                     steps.push(Step::Report(loc.toml_error(&e, 0)));
                     continue;
                 }
             };
-            if sections.is_empty() {
-                steps.push(Step::Report(loc.diag(
-                    0..0,
-                    None,
-                    "no [[rule]] tables in this file",
-                )));
-            }
             for section in sections {
                 let file: RawFile = match toml::from_str(&src.text[section.clone()]) {
                     Ok(f) => f,
@@ -211,28 +214,35 @@ fn section_id(section: &str) -> Option<String> {
     Some(rule.get("id")?.as_str()?.to_owned())
 }
 
-/// The byte ranges of a file's `[[rule]]` sections (header to next header).
-/// A file written with inline tables (`rule = [{...}]`) is one section.
-fn rule_sections(text: &str) -> Result<Vec<Range<usize>>, toml::de::Error> {
+/// The byte ranges of a file's `[[rule]]` sections (header to next header),
+/// or `None` when the file has no `rule` key at all (`rule = []` gives no
+/// sections). A file written with inline tables (`rule = [{...}]`) is one
+/// section.
+fn rule_sections(text: &str) -> Result<Option<Vec<Range<usize>>>, toml::de::Error> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Loose {
-        #[serde(default)]
-        rule: Vec<Spanned<toml::Table>>,
+        rule: Option<Vec<Spanned<toml::Table>>>,
     }
     let loose: Loose = toml::from_str(text)?;
-    let headers: Vec<Range<usize>> = loose.rule.iter().map(Spanned::span).collect();
+    let Some(rules) = loose.rule else {
+        return Ok(None);
+    };
+    let headers: Vec<Range<usize>> = rules.iter().map(Spanned::span).collect();
     if headers.is_empty() {
-        return Ok(vec![]);
+        // `rule = []`: no rules, on purpose.
+        return Ok(Some(vec![]));
     }
     if !headers.iter().all(|h| text[h.clone()].starts_with("[[")) {
-        return Ok(std::iter::once(0..text.len()).collect());
+        return Ok(Some(std::iter::once(0..text.len()).collect()));
     }
-    Ok(headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| h.start..headers.get(i + 1).map_or(text.len(), |n| n.start))
-        .collect())
+    Ok(Some(
+        headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| h.start..headers.get(i + 1).map_or(text.len(), |n| n.start))
+            .collect(),
+    ))
 }
 
 /// Maps byte offsets of one source to line and column. Offsets given to it

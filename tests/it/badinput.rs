@@ -637,3 +637,57 @@ fn a_full_disk_fails_files_cleanly_and_leaves_no_partial_output() {
     let failed = err.lines().filter(|l| l.contains("No space left")).count();
     assert_eq!(failed + written.len(), 40, "{err}");
 }
+
+// Issue 18: `diff` on a lone binary file exited 0 (a warning), where
+// `clean` exits 2. A binary file named on the command line is an error
+// for both; found inside a directory, it is skipped with a warning.
+#[test]
+fn a_binary_file_named_on_the_command_line_is_an_error() {
+    let src = tempfile::tempdir().unwrap();
+    let png = src.path().join("image.png");
+    fs::write(&png, b"\x89PNG\r\n\x1a\n\x00\x00IHDR").unwrap();
+    let a = deboil().arg("diff").arg(&png).assert().code(2);
+    assert!(
+        stderr(&a).contains("image.png: binary file"),
+        "{}",
+        stderr(&a)
+    );
+    deboil().arg("clean").arg(&png).assert().code(2);
+    let out = tempfile::tempdir().unwrap();
+    deboil()
+        .arg("clean")
+        .arg(&png)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2);
+    // Inside a directory: skipped, not an error.
+    deboil().arg("diff").arg(src.path()).assert().code(0);
+}
+
+// Issue 18: `--out FILE` for a regular file said `File exists (os error
+// 17)`.
+#[test]
+fn out_naming_a_file_says_so() {
+    let src = tempfile::tempdir().unwrap();
+    fs::write(src.path().join("a.txt"), ARTICLE).unwrap();
+    let file = src.path().join("cleaned.txt");
+    fs::write(&file, "keep me").unwrap();
+    let a = deboil()
+        .arg("clean")
+        .arg(src.path().join("a.txt"))
+        .arg("--out")
+        .arg(&file)
+        .assert()
+        .code(2);
+    let err = stderr(&a);
+    assert!(!err.contains("os error"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "--out {}: is a file, not a directory",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), "keep me");
+}

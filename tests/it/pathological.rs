@@ -48,7 +48,7 @@ fn a_long_line_repeated() {
             ..Default::default()
         })
         .unwrap();
-    let dedup = Engine::new(rules).unwrap().with_guard(None);
+    let dedup = Engine::new(rules).unwrap().without_guard();
     let cleaned = dedup.clean(&text);
     // The repeats are duplicates of the first line.
     assert_eq!(cleaned.output(), format!("{line}\n"));

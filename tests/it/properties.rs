@@ -342,7 +342,7 @@ fn pack_engine(pack: &str, builtin: &[String], guard: bool) -> Option<Engine> {
     Some(if guard {
         engine
     } else {
-        engine.with_guard(None)
+        engine.without_guard()
     })
 }
 

@@ -9,7 +9,7 @@
 use crate::errors::to_py_err;
 use crate::offsets::CodePoints;
 use deboil::engine::DEFAULT_GUARD;
-use deboil::{Engine, Profile, RuleSet, Selection};
+use deboil::{Engine, Profile, Selection};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -33,9 +33,10 @@ use std::path::PathBuf;
 /// does not. One `Cleaner` can be shared by any number of threads; it is
 /// immutable and cleaning releases the GIL.
 ///
-/// Raises `RuleError` for invalid rules or a name that matches no rule,
+/// Raises `RuleError` for invalid rules (a pack whose own examples fail
+/// included, as on the command line) or a name that matches no rule,
 /// `OSError` for a rule path that cannot be read, `ValueError` for an
-/// unknown profile.
+/// unknown profile or a guard outside 0..1.
 #[pyclass(module = "deboil", frozen)]
 pub(crate) struct Cleaner {
     engine: Engine,
@@ -78,11 +79,6 @@ impl Cleaner {
                 PyString::new(py, profile).repr()?
             )));
         };
-        if let Some(g) = guard.filter(|g| !(0.0..=1.0).contains(g)) {
-            return Err(PyValueError::new_err(format!(
-                "guard must be a share between 0 and 1 (or None), got {g}"
-            )));
-        }
         let rules = paths(rules)?;
         let select = names(select, "select")?;
         let ignore = names(ignore, "ignore")?;
@@ -91,12 +87,17 @@ impl Cleaner {
             select: select.clone(),
             ignore: ignore.clone(),
         };
-        // Compiling takes about a tenth of a second; other Python threads
-        // may run meanwhile.
+        // The library's one engine builder, as the command line uses it:
+        // the guard is checked, and a pack whose own examples fail is
+        // refused. Compiling takes about a tenth of a second; other Python
+        // threads may run meanwhile.
         let engine = py
-            .detach(|| -> deboil::Result<Engine> {
-                let set = RuleSet::with_dirs(&rules)?;
-                Ok(Engine::new(set.select(&selection)?)?.with_guard(guard))
+            .detach(|| {
+                Engine::builder()
+                    .rules_paths(&rules)
+                    .selection(selection)
+                    .guard(guard)
+                    .build()
             })
             .map_err(|e| to_py_err(py, &e))?;
         let (ids, categories) = engine

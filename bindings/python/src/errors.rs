@@ -77,6 +77,11 @@ pub(crate) fn to_py_err(py: Python<'_>, err: &deboil::Error) -> PyErr {
     if let Some(io) = err.io_error() {
         return os_error(py, io, err.path().map(|p| p.display().to_string()));
     }
+    // A setting out of range (the guard) is a plain ValueError: no rule is
+    // at fault.
+    if err.is_setting() {
+        return PyValueError::new_err(err.to_string());
+    }
     let exc = RuleError::new_err(err.to_string());
     let diagnostics: Vec<Diagnostic> = err
         .diagnostics()

@@ -220,6 +220,17 @@ def test_invalid_rules_raise_rule_error_with_locations(tmp_path: Path) -> None:
     assert str(d) == str(err)
 
 
+def test_a_pack_whose_own_examples_fail_is_refused_as_by_the_cli(tmp_path: Path) -> None:
+    # Issue 18: the CLI refused such a pack, the Cleaner accepted it.
+    bad = tmp_path / "bad.toml"
+    bad.write_text(RULE.replace('remove = ["Buy the print edition"]', 'remove = ["Buy it now"]'))
+    with pytest.raises(deboil.RuleError, match="example fails") as info:
+        deboil.Cleaner(rules=bad)
+    (d,) = info.value.diagnostics
+    assert (d.file, d.rule) == (str(bad), "house-ad")
+    assert d.line > 0
+
+
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(RULE + RULE.replace("house-ad", "other").replace("scope", "skope"))

@@ -1,0 +1,394 @@
+//! Learning through the command line: `learn`, `clean --learn` and the
+//! learned packs they write, on corpora where learning finds nothing as
+//! well as on ones where it finds something.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+fn deboil() -> Command {
+    let mut cmd = Command::cargo_bin("deboil").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+/// Six pages of six different sites, with no line in common: what a user
+/// who saved pages from their browser into one directory has.
+fn many_sites(dir: &Path) {
+    let sites = [
+        (
+            "harbour",
+            "Harbour news daily",
+            "The ferry timetable changes next week for the winter season.",
+        ),
+        (
+            "garden",
+            "Green fingers blog",
+            "Tomatoes ripen faster when the lower leaves are cut away in August.",
+        ),
+        (
+            "chess",
+            "Opening theory club",
+            "The Sicilian defence remains the most popular answer to the king's pawn.",
+        ),
+        (
+            "bikes",
+            "Wheels and spokes",
+            "A chain wears out long before the cassette if it is never cleaned.",
+        ),
+        (
+            "bread",
+            "Crumb and crust",
+            "A wet dough rises higher when it rests overnight in a cold kitchen.",
+        ),
+        (
+            "stars",
+            "Night sky notes",
+            "Jupiter stands low in the south-east an hour after the sun has set.",
+        ),
+    ];
+    fs::create_dir_all(dir).unwrap();
+    for (name, title, body) in sites {
+        // Debris the built-in rules know, on one page.
+        let share = if name == "garden" {
+            "Share on Facebook\n"
+        } else {
+            ""
+        };
+        fs::write(
+            dir.join(format!("{name}.txt")),
+            format!("{title}\n{body}\n{share}"),
+        )
+        .unwrap();
+    }
+}
+
+// Issue 18: `clean --learn` on pages of many sites learned nothing, then
+// refused its own empty pack (`<learned>: no [[rule]] tables in this
+// file`), exited 2 and wrote nothing.
+#[test]
+fn clean_learn_that_learns_nothing_still_cleans_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pages, out) = (dir.path().join("pages"), dir.path().join("out"));
+    many_sites(&pages);
+    deboil()
+        .arg("clean")
+        .arg(&pages)
+        .arg("--out")
+        .arg(&out)
+        .arg("--learn")
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("learned 0 rules")
+                .and(predicate::str::contains(
+                    "nothing learned: one group of 6 documents, no line in 3 or more of them",
+                ))
+                .and(predicate::str::contains("no [[rule]]").not()),
+        );
+    // Cleaned by the other rules all the same.
+    assert_eq!(
+        fs::read_to_string(out.join("garden.txt")).unwrap(),
+        "Green fingers blog\nTomatoes ripen faster when the lower leaves are cut away in August.\n"
+    );
+    assert_eq!(
+        fs::read_dir(&out)
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "txt"))
+            .count(),
+        6
+    );
+}
+
+// Issue 18: `learn` wrote a pack that `rules test --rules` and `clean
+// --rules` then refused.
+#[test]
+fn an_empty_learned_pack_is_written_and_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pages, pack) = (dir.path().join("pages"), dir.path().join("learned.toml"));
+    many_sites(&pages);
+    deboil()
+        .arg("learn")
+        .arg(&pages)
+        .arg("-o")
+        .arg(&pack)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "nothing learned: one group of 6 documents",
+        ));
+    let text = fs::read_to_string(&pack).unwrap();
+    assert!(
+        text.contains("# Nothing learned: one group of 6 documents"),
+        "{text}"
+    );
+    deboil()
+        .args(["rules", "test", "--rules"])
+        .arg(&pack)
+        .assert()
+        .success();
+    deboil()
+        .args(["clean", "--rules"])
+        .arg(&pack)
+        .arg(pages.join("bread.txt"))
+        .assert()
+        .success()
+        .stdout("Crumb and crust\nA wet dough rises higher when it rests overnight in a cold kitchen.\n");
+    // A file with no rules that does not say so is still refused: it is
+    // most likely the wrong file.
+    let wrong = dir.path().join("notes.toml");
+    fs::write(&wrong, "# my notes\n").unwrap();
+    deboil()
+        .args(["rules", "test", "--rules"])
+        .arg(&wrong)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no [[rule]] tables in this file"));
+}
+
+/// `pages` pages of each of the first `sites` of three sites, as JSON
+/// Lines with a `url` field: each site's menu and footer on every page, an
+/// article in between.
+fn sites_jsonl(sites: usize, pages: usize) -> String {
+    let mut out = String::new();
+    let all = [
+        (
+            "https://news.example/a/",
+            "Home | World | Sport | Weather",
+            "© 2025 News Example Ltd.",
+        ),
+        (
+            "https://shop.example/p/",
+            "Shop | Basket | Account | Help",
+            "Shop Example, prices include VAT.",
+        ),
+        (
+            "https://club.example/t/",
+            "Forum | Members | Events | Join",
+            "Club Example is run by volunteers.",
+        ),
+    ];
+    let articles = [
+        (
+            "Harbour closed by the storm",
+            "Fishermen said the harbour stayed shut for three days while the waves kept rising.",
+        ),
+        (
+            "Bakery wins again",
+            "A small bakery in the old town won the national prize for its sourdough loaves again.",
+        ),
+        (
+            "Bridge opens to cyclists",
+            "The new bridge over the river opened to cyclists a month before the cars were let on.",
+        ),
+    ];
+    for (s, (url, menu, footer)) in all.iter().take(sites).enumerate() {
+        for (i, (title, body)) in articles.iter().cycle().skip(s).take(pages).enumerate() {
+            let text = format!("{menu}\n{title}\n{body}\n{footer}\n");
+            out.push_str(
+                &serde_json::json!({"url": format!("{url}{i}"), "text": text}).to_string(),
+            );
+            out.push('\n');
+        }
+    }
+    out
+}
+
+// Issue 18: `learn --jsonl --group-by url` wrote rules for each host that
+// `clean --jsonl` could not apply: it had no `--group-by` and a JSON
+// reader of its own.
+#[test]
+fn clean_jsonl_applies_the_group_rules_learn_jsonl_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, pack) = (
+        dir.path().join("pages.jsonl"),
+        dir.path().join("learned.toml"),
+    );
+    fs::write(&input, sites_jsonl(2, 3)).unwrap();
+    deboil()
+        .args(["learn", "--jsonl", "--group-by", "url", "-o"])
+        .arg(&pack)
+        .arg(&input)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("learned 2 rules"));
+    let text = fs::read_to_string(&pack).unwrap();
+    assert!(text.contains("group = \"news.example\""), "{text}");
+    let clean = |group_by: bool| {
+        let mut cmd = deboil();
+        cmd.args(["clean", "--jsonl", "--select", "learned", "--rules"])
+            .arg(&pack)
+            .arg(&input);
+        if group_by {
+            cmd.args(["--group-by", "url"]);
+        }
+        let out = cmd.assert().success().get_output().stdout.clone();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["text"].as_str().unwrap().to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    let texts = clean(true);
+    assert_eq!(texts.len(), 6);
+    assert_eq!(
+        texts[0],
+        "Harbour closed by the storm\nFishermen said the harbour stayed shut for three days while the waves kept rising.\n"
+    );
+    assert!(
+        texts
+            .iter()
+            .all(|t| !t.contains("Basket") && !t.contains("Weather")),
+        "{texts:?}"
+    );
+    // Without the groups, rules learned for a group apply to no document.
+    assert!(
+        clean(false)
+            .iter()
+            .all(|t| t.contains("Weather") || t.contains("Basket"))
+    );
+}
+
+// Issue 18: `eval --learn-save` wrote the pack in place (a reader could
+// see half of it; a crash left half of it). Replaced atomically, the old
+// file's other names keep the old content.
+#[test]
+fn eval_learn_save_replaces_the_pack_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, gold) = (dir.path().join("input"), dir.path().join("gold"));
+    many_sites(&input);
+    fs::create_dir_all(&gold).unwrap();
+    for e in fs::read_dir(&input).unwrap() {
+        let p = e.unwrap().path();
+        let text = fs::read_to_string(&p)
+            .unwrap()
+            .replace("Share on Facebook\n", "");
+        fs::write(gold.join(p.file_name().unwrap()), text).unwrap();
+    }
+    let saved = dir.path().join("saved.toml");
+    let other = dir.path().join("other-name.toml");
+    fs::write(&saved, "old").unwrap();
+    fs::hard_link(&saved, &other).unwrap();
+    deboil()
+        .arg("eval")
+        .arg(&input)
+        .arg("--gold")
+        .arg(&gold)
+        .args(["--learn", "--learn-save"])
+        .arg(&saved)
+        .assert()
+        .success();
+    assert!(fs::read_to_string(&saved).unwrap().contains("rule = []"));
+    assert_eq!(fs::read_to_string(&other).unwrap(), "old");
+}
+
+/// Two pages of each of three sites in one flat directory, named by site
+/// and page; with `header`, each page starts with its `URL: ...` line.
+/// Returns the `--urls` map.
+fn three_sites_flat(dir: &Path, header: bool) -> String {
+    fs::create_dir_all(dir).unwrap();
+    let mut urls = String::new();
+    for line in sites_jsonl(3, 2).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let url = v["url"].as_str().unwrap();
+        let name = url.trim_start_matches("https://").replace(['/', '.'], "-") + ".txt";
+        let text = v["text"].as_str().unwrap();
+        let text = if header {
+            format!("URL: {url}\n{text}")
+        } else {
+            text.to_owned()
+        };
+        fs::write(dir.join(&name), text).unwrap();
+        urls.push_str(&format!("{name}\t{url}\n"));
+    }
+    urls
+}
+
+// Issue 18: a flat directory of many sites could only be one group, so
+// learning found nothing; grouped by each page's host it learns each
+// site's furniture.
+#[test]
+fn a_flat_directory_of_many_sites_groups_by_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    three_sites_flat(&pages, true);
+    // By directory: one group of 6, each site's lines in 2 of them, fewer
+    // than the 3 a line needs: nothing, and a hint.
+    deboil()
+        .arg("learn")
+        .arg(&pages)
+        .args(["-o", "-"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("--group-by host"));
+    let out = dir.path().join("out");
+    deboil()
+        .arg("clean")
+        .arg(&pages)
+        .arg("--out")
+        .arg(&out)
+        .args(["--learn", "--group-by", "host", "--select", "learned"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("learned 3 rules"));
+    let page = fs::read_to_string(out.join("news-example-a-0.txt")).unwrap();
+    assert_eq!(
+        page,
+        "URL: https://news.example/a/0\nHarbour closed by the storm\nFishermen said the harbour stayed shut for three days while the waves kept rising.\n"
+    );
+
+    // The same without headers, from a --urls map.
+    let bare = dir.path().join("bare");
+    let urls = three_sites_flat(&bare, false);
+    let map = dir.path().join("urls.tsv");
+    fs::write(&map, urls).unwrap();
+    let pack = dir.path().join("learned.toml");
+    deboil()
+        .arg("learn")
+        .arg(&bare)
+        .args(["--group-by", "host", "--urls"])
+        .arg(&map)
+        .arg("-o")
+        .arg(&pack)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("learned 3 rules"));
+    assert!(
+        fs::read_to_string(&pack)
+            .unwrap()
+            .contains("group = \"shop.example\"")
+    );
+    // Cleaning with the pack needs the same grouping.
+    deboil()
+        .arg("clean")
+        .arg(bare.join("shop-example-p-1.txt"))
+        .args(["--select", "learned", "--group-by", "host", "--urls"])
+        .arg(&map)
+        .arg("--rules")
+        .arg(&pack)
+        .assert()
+        .success()
+        .stdout("Bridge opens to cyclists\nThe new bridge over the river opened to cyclists a month before the cars were let on.\n");
+    // A map line without a tab names its place.
+    fs::write(&map, "a.txt https://x.example/\n").unwrap();
+    deboil()
+        .arg("learn")
+        .arg(&bare)
+        .args(["--group-by", "host", "--urls"])
+        .arg(&map)
+        .args(["-o", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "urls.tsv:1: expected PATH<TAB>URL",
+        ));
+}
