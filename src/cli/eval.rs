@@ -296,7 +296,7 @@ fn learn_engine(
         })
     })??;
     let pack = super::learn::finish_pack(&mut learned, &args.common)?;
-    eprintln!("{}", super::learn::summary_line(&learned, start));
+    super::learn::report_learned(&learned, start);
     let name = match &args.learn_save {
         Some(path) => {
             fs::write(path, &pack).with_context(|| format!("cannot write {}", path.display()))?;
@@ -383,7 +383,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
             Ok(p) => pages.push(p),
             Err(e) => {
                 errors += 1;
-                eprintln!("deboil: {e:#}");
+                super::log::error(format_args!("{e:#}"));
             }
         }
     }

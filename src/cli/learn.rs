@@ -5,6 +5,7 @@
 
 use super::args::{CommonArgs, GroupArg, LearnArgs};
 use super::inputs::{self, Item};
+use super::log;
 use super::{EXIT_ERROR, EXIT_OK, with_threads};
 use anyhow::{Context, bail};
 use deboil::batch::{ReadOptions, WalkOptions};
@@ -81,15 +82,16 @@ pub fn run(args: LearnArgs) -> anyhow::Result<u8> {
         deboil::batch::write_atomic(&args.output, &[pack.as_bytes()])
             .with_context(|| format!("cannot write {}", args.output.display()))?;
     }
-    eprintln!("{}", summary_line(&learned, start));
+    report_learned(&learned, start);
     Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
 }
 
-/// The closing line on standard error.
-pub(super) fn summary_line(l: &Learned, start: Instant) -> String {
+/// The closing note on standard error, and a warning when the pass-2
+/// table overflowed.
+pub(super) fn report_learned(l: &Learned, start: Instant) {
     let s = &l.stats;
-    let mut line = format!(
-        "deboil: learned {} rules ({} lines) from {} documents in {} groups ({} eligible); \
+    log::note(format_args!(
+        "learned {} rules ({} lines) from {} documents in {} groups ({} eligible); \
          {} lines counted exactly, {} near-duplicate documents left out; sketch {} MB (error bound {:.1} documents) in {:.2}s",
         l.rules(),
         l.groups
@@ -105,14 +107,13 @@ pub(super) fn summary_line(l: &Learned, start: Instant) -> String {
         s.sketch_bytes >> 20,
         s.sketch_error,
         start.elapsed().as_secs_f64()
-    );
+    ));
     if s.dropped > 0 {
-        line.push_str(&format!(
-            "\ndeboil: warning: the pass-2 table was full: {} candidate lines not counted (raise --max-candidates or --sketch-width)",
+        log::warn(format_args!(
+            "the pass-2 table was full: {} candidate lines not counted (raise --max-candidates or --sketch-width)",
             s.dropped
         ));
     }
-    line
 }
 
 /// Runs both passes; `read(first_pass, sink)` hands every document to
@@ -183,7 +184,7 @@ pub(super) fn learn_files(
                     Ok(d) => ok.push(d),
                     Err(e) if first => {
                         errors += 1;
-                        eprintln!("deboil: {}: {e}", item.display());
+                        log::error(format_args!("{}: {e}", item.display()));
                     }
                     Err(_) => {}
                 }
@@ -225,7 +226,9 @@ fn read_jsonl(
                 if buf.len() as u64 > max_line + 2 {
                     if first {
                         errors += 1;
-                        eprintln!("deboil: {name}:{line_no}: line is longer than --max-size");
+                        log::error(format_args!(
+                            "{name}:{line_no}: line is longer than --max-size"
+                        ));
                     }
                     continue;
                 }
@@ -252,7 +255,7 @@ fn read_jsonl(
                     Ok(d) => ok.push(d),
                     Err((n, e)) if first => {
                         errors += 1;
-                        eprintln!("deboil: {name}:{n}: {e}");
+                        log::error(format_args!("{name}:{n}: {e}"));
                     }
                     Err(_) => {}
                 }
