@@ -489,6 +489,150 @@ mod tests {
         assert!(e.starts_with(&format!("{p}:1:")), "{e}");
     }
 
+    /// A file setting every key (`guard` as given), and `clean` parsed from `argv`, with the
+    /// file applied: what the command ends up with, and the keys applied.
+    fn clean_with_every_key(
+        guard: &str,
+        argv: &[&str],
+    ) -> (super::super::args::CleanArgs, Vec<&'static str>) {
+        use clap::{CommandFactory, FromArgMatches};
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("pack.toml"), "").unwrap();
+        let path = write(
+            dir.path(),
+            FILE_NAME,
+            &format!(
+                "profile = \"aggressive\"\nselect = [\"s\"]\nignore = [\"i\"]\n\
+             rules = [\"pack.toml\"]\nguard = {guard}\nencoding = \"latin1\"\n\
+             [learn]\nmin-docs = 3\nmin-share = 0.25\nmin-group-docs = 4\n\
+             sketch-width = 1024\nmax-candidates = 99\ngroup = \"all\"\n"
+            ),
+        );
+        let config = read(&path).unwrap().unwrap();
+        let matches = super::super::args::Cli::command()
+            .try_get_matches_from(argv)
+            .unwrap();
+        let mut cli = super::super::args::Cli::from_arg_matches(&matches).unwrap();
+        let applied = config.apply(&mut cli.command, &matches);
+        match cli.command {
+            Command::Clean(a) => (a, applied),
+            other => panic!("not clean: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_file_fills_in_every_flag_left_unset() {
+        let (a, applied) = clean_with_every_key("false", &["deboil", "clean", "x", "--out", "o"]);
+        assert_eq!(
+            applied,
+            [
+                "rules",
+                "profile",
+                "select",
+                "ignore",
+                "guard",
+                "encoding",
+                "learn.min-docs",
+                "learn.min-group-docs",
+                "learn.sketch-width",
+                "learn.max-candidates",
+                "learn.min-share",
+                "learn.group"
+            ]
+        );
+        assert_eq!(a.common.profile, ProfileArg::Aggressive);
+        assert_eq!(
+            (a.common.select, a.common.ignore),
+            (vec!["s".to_owned()], vec!["i".to_owned()])
+        );
+        assert!(a.common.no_guard);
+        assert_ne!(a.common.encoding, EncodingChoice::Detect);
+        let l = &a.learn_opts;
+        assert_eq!(
+            (
+                l.min_docs,
+                l.min_share,
+                l.min_group_docs,
+                l.sketch_width,
+                l.max_candidates
+            ),
+            (3, 0.25, 4, 1024, 99)
+        );
+        assert_eq!(a.group, GroupArg::All);
+    }
+
+    #[test]
+    fn every_flag_given_wins_over_the_file() {
+        // Each flag's argument id must be the one `apply` asks clap about,
+        // or the file would silently override the command line.
+        let (a, applied) = clean_with_every_key(
+            "false",
+            &[
+                "deboil",
+                "clean",
+                "x",
+                "--out",
+                "o",
+                "--learn",
+                "--rules",
+                "mine.toml",
+                "--profile",
+                "safe",
+                "--select",
+                "a",
+                "--ignore",
+                "b",
+                "--guard",
+                "0.3",
+                "--encoding",
+                "auto",
+                "--min-docs",
+                "7",
+                "--min-share",
+                "0.1",
+                "--min-group-docs",
+                "9",
+                "--sketch-width",
+                "11",
+                "--max-candidates",
+                "13",
+                "--group",
+                "dir",
+            ],
+        );
+        // Packs add up: the file's first.
+        assert_eq!(applied, ["rules"]);
+        assert_eq!(a.common.rules.len(), 2);
+        assert!(a.common.rules[0].ends_with("pack.toml"));
+        assert_eq!(a.common.rules[1], Path::new("mine.toml"));
+        assert_eq!(a.common.profile, ProfileArg::Safe);
+        assert_eq!(
+            (a.common.select, a.common.ignore),
+            (vec!["a".to_owned()], vec!["b".to_owned()])
+        );
+        assert!(!a.common.no_guard);
+        assert_eq!(a.common.guard, 0.3);
+        assert_eq!(a.common.encoding, EncodingChoice::Detect);
+        let l = &a.learn_opts;
+        assert_eq!(
+            (
+                l.min_docs,
+                l.min_share,
+                l.min_group_docs,
+                l.sketch_width,
+                l.max_candidates
+            ),
+            (7, 0.1, 9, 11, 13)
+        );
+        assert_eq!(a.group, GroupArg::Dir);
+        // --no-guard overrides a share in the file.
+        let (a, _) = clean_with_every_key("0.7", &["deboil", "clean", "x", "--no-guard"]);
+        assert!(a.common.no_guard);
+        let (a, _) = clean_with_every_key("0.7", &["deboil", "clean", "x"]);
+        assert!(!a.common.no_guard);
+        assert_eq!(a.common.guard, 0.7);
+    }
+
     #[test]
     fn guard_takes_a_share_or_false() {
         let dir = tempfile::tempdir().unwrap();

@@ -47,8 +47,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
         EncodingChoice::Force(deboil::batch::read::Encoding::for_label(b"utf-8").context("UTF-8")?);
     anyhow::ensure!(
         matches!(args.common.encoding, EncodingChoice::Detect) || args.common.encoding == utf8,
-        "plans work on UTF-8 files only (apply rewrites them byte for byte): \
-         convert other encodings first, e.g. with `deboil clean --out`"
+        "plans work on UTF-8 files only (apply rewrites them byte for byte), not --encoding \
+         {} (from the command line or the configuration file): convert other encodings \
+         first, e.g. with `deboil clean --out`",
+        match args.common.encoding {
+            EncodingChoice::Force(e) => e.name(),
+            EncodingChoice::Detect => "auto",
+        }
     );
     let opts = ReadOptions {
         max_bytes: args.common.max_size,
