@@ -294,7 +294,7 @@ fn rules_engine() -> Result<Engine, Error> {
         ignore: classifiers,
         ..Selection::default()
     })?;
-    Ok(Engine::new(rules)?.with_guard(None))
+    Ok(Engine::new(rules)?.without_guard())
 }
 
 /// Reads one dump and cleans it with the rules.

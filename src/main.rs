@@ -3,13 +3,20 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+use cli::log;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     return_large_buffers();
-    let args = cli::args::Cli::parse();
-    match cli::run(args) {
+    // Parsed in two steps: the matches also say which flags were given on
+    // the command line, which the configuration file must not override.
+    let matches = cli::args::Cli::command().get_matches();
+    let args = match cli::args::Cli::from_arg_matches(&matches) {
+        Ok(a) => a,
+        Err(e) => e.exit(),
+    };
+    match cli::run(args, &matches) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             // A closed pipe (`deboil diff ... | head`) is not an error.
@@ -23,10 +30,10 @@ fn main() -> ExitCode {
             match err.downcast_ref::<deboil::Error>() {
                 Some(e) if !e.diagnostics().is_empty() => {
                     for d in e.diagnostics() {
-                        eprintln!("deboil: {d}");
+                        log::error(d);
                     }
                 }
-                _ => eprintln!("deboil: {err:#}"),
+                _ => log::error(format_args!("{err:#}")),
             }
             ExitCode::from(cli::EXIT_ERROR)
         }

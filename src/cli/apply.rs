@@ -14,6 +14,7 @@
 
 use super::args::ApplyArgs;
 use super::interrupt::{self, Interrupt};
+use super::log;
 use super::{EXIT_ERROR, EXIT_OK};
 use anyhow::Context;
 use deboil::batch::read::decode;
@@ -144,16 +145,16 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<u8> {
             Ok(Outcome::AlreadyApplied) => already += 1,
             Err(Failure::Refused(why)) => {
                 refused += 1;
-                eprintln!("deboil: {}: {why}", src.display());
+                log::error(format_args!("{}: {why}", src.display()));
             }
             Err(Failure::Error(why)) => {
                 errors += 1;
-                eprintln!("deboil: {}: {why}", src.display());
+                log::error(format_args!("{}: {why}", src.display()));
             }
         }
     }
     let mut msg = format!(
-        "deboil: applied {applied} removals: {written} files written, {unchanged} unchanged, \
+        "applied {applied} removals: {written} files written, {unchanged} unchanged, \
          {refused} refused (changed since the plan), {errors} errors"
     );
     if already > 0 {
@@ -171,19 +172,19 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<u8> {
             ));
         }
     }
-    eprintln!("{msg}");
+    log::note(msg);
     if let Some((path, e)) = journal
         .as_ref()
         .and_then(|j| j.failed.as_ref().map(|e| (&j.path, e)))
     {
-        eprintln!(
-            "deboil: warning: cannot record the rewritten files in {}: {e}; running this apply \
+        log::warn(format_args!(
+            "cannot record the rewritten files in {}: {e}; running this apply \
              again would refuse them as changed",
             path.display()
-        );
+        ));
     }
     if not_done > 0 {
-        eprintln!("{}", interrupt::message(not_done));
+        log::error(interrupt::message(not_done));
         return Ok(interrupt::EXIT_INTERRUPTED);
     }
     Ok(if refused + errors > 0 {

@@ -1,11 +1,12 @@
-//! Command-line arguments (clap derive). Plain data: `cli::config` turns
-//! them into a validated configuration before any file is touched.
+//! Command-line arguments (clap derive). Plain data: `cli::config` fills
+//! in what the command line left unset from the configuration file, and the
+//! commands validate the result before any file is touched.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use deboil::batch::EncodingChoice;
 use std::path::PathBuf;
 
-fn parse_encoding(label: &str) -> Result<EncodingChoice, String> {
+pub(super) fn parse_encoding(label: &str) -> Result<EncodingChoice, String> {
     EncodingChoice::parse(label).ok_or_else(|| {
         format!(
             "unknown encoding {label:?}: use auto, or a WHATWG label such as utf-8, \
@@ -26,11 +27,45 @@ and can be reviewed as a diff before anything is written.\n\n\
 Exit status: 0 success, 1 `diff` found something to remove or `rules test` failed, 2 error.",
     after_help = "Examples:\n  deboil diff article.txt\n  deboil clean article.txt > clean.txt\n  \
 deboil clean scraped/ --out cleaned/ -j 8\n  cat page.txt | deboil clean -\n  \
-deboil clean --jsonl < pages.jsonl > clean.jsonl\n  deboil rules explain share-button"
+deboil clean --jsonl < pages.jsonl > clean.jsonl\n  deboil rules explain share-button\n\n\
+Settings: flags win over the configuration file (deboil.toml, or [tool.deboil] in \
+pyproject.toml, the first found from the working directory up; see --config and --isolated), \
+and the file over the built-in defaults."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Read settings from this file (a deboil.toml, or a pyproject.toml's
+    /// [tool.deboil]) instead of searching for one from the working
+    /// directory up.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        conflicts_with = "isolated",
+        help_heading = "Configuration"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Read no configuration file: only flags and built-in defaults.
+    #[arg(long, global = true, help_heading = "Configuration")]
+    pub isolated: bool,
+
+    /// Print errors only: no warnings, summaries or progress bar.
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Messages"
+    )]
+    pub quiet: bool,
+
+    /// Print more: which configuration file was read and what it set, a
+    /// note on each file `clean --out` writes or finds up to date.
+    #[arg(short, long, global = true, help_heading = "Messages")]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +134,24 @@ pub enum Command {
     /// per-category and per-rule counts, every file's removals highlighted
     /// in context, filters and search.
     Report(ReportArgs),
+    /// Print a shell completion script on standard output.
+    ///
+    /// For example: `deboil completions bash > ~/.local/share/bash-completion/completions/deboil`,
+    /// `deboil completions zsh > ~/.zfunc/_deboil`, `deboil completions fish >
+    /// ~/.config/fish/completions/deboil.fish`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on standard output.
+    ///
+    /// For example: `deboil man > ~/.local/share/man/man1/deboil.1`, or
+    /// `deboil man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -151,7 +204,8 @@ pub struct LearnArgs {
 }
 
 /// How files are grouped when learning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum GroupArg {
     /// By the directory holding the file (relative to the path given).
     Dir,
@@ -647,7 +701,8 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ProfileArg {
     /// Only literal debris that can hardly occur in article text.
     Safe,

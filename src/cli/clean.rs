@@ -4,6 +4,7 @@
 use super::args::CleanArgs;
 use super::inputs::{self, Grouping, Item};
 use super::interrupt::{self, Interrupt};
+use super::log::{self, Kind};
 use super::progress::Progress;
 use super::summary::Summary;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, build_engine_with, with_threads};
@@ -83,7 +84,7 @@ fn learned_engine(args: &CleanArgs) -> anyhow::Result<Engine> {
         super::learn::learn_files(&items, &grouping, &args.common, opts)
     })??;
     let pack = super::learn::finish_pack(&mut learned, &args.common)?;
-    eprintln!("{}", super::learn::summary_line(&learned, start));
+    super::learn::report_learned(&learned, start);
     super::learn::hint(&learned, &grouping);
     let name = match &args.learn_save {
         Some(path) => {
@@ -106,12 +107,12 @@ fn to_stdout(
     let input = match inputs::read(item, opts) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("deboil: {}: {e}", item.display());
+            log::error(format_args!("{}: {e}", item.display()));
             return Ok(EXIT_ERROR);
         }
     };
     if let Some(d) = input.encoding {
-        eprintln!("{}", super::decoded_warning(&item.display(), d));
+        log::warn(super::decoded_warning(&item.display(), d));
     }
     let cleaned = engine.clean_in(
         &input.text,
@@ -141,6 +142,7 @@ enum Outcome {
     Written {
         bytes_in: usize,
         bytes_out: usize,
+        removals: usize,
         record: Option<String>,
         guard: Option<deboil::Guard>,
         decoded: Option<Decoded>,
@@ -179,8 +181,10 @@ fn to_dir(
         exclude: Some(out.to_path_buf()),
     };
     let items = inputs::gather(&args.paths, &walk, &mut errors);
-    // A forced encoding changes what is written: outputs made under another
-    // choice are stale.
+    // The engine was built from the effective settings (flags over the
+    // configuration file), so its fingerprint covers both. A forced
+    // encoding changes what is written: outputs made under another choice
+    // are stale.
     let mut fp = match args.common.encoding {
         EncodingChoice::Detect => fingerprint(engine),
         EncodingChoice::Force(e) => format!("{}+{}", fingerprint(engine), e.name()),
@@ -196,14 +200,14 @@ fn to_dir(
     // Temporaries of a killed earlier run are never outputs.
     match remove_stale_temporaries(out) {
         Ok(0) => {}
-        Ok(n) => eprintln!(
-            "deboil: removed {n} temporary files left in {} by an interrupted run",
+        Ok(n) => log::note(format_args!(
+            "removed {n} temporary files left in {} by an interrupted run",
             out.display()
-        ),
-        Err(e) => eprintln!(
-            "deboil: warning: cannot look for temporary files left in {}: {e}",
+        )),
+        Err(e) => log::warn(format_args!(
+            "cannot look for temporary files left in {}: {e}",
             out.display()
-        ),
+        )),
     }
     let interrupt = Interrupt::install();
     let mut interrupted = 0;
@@ -258,6 +262,7 @@ fn to_dir(
             Outcome::Written {
                 bytes_in: input.text.len() + if input.bom { BOM.len() } else { 0 },
                 bytes_out: bom.len() + output.len(),
+                removals: cleaned.removals().len(),
                 record,
                 guard: cleaned.guard(),
                 decoded: input.encoding,
@@ -268,17 +273,25 @@ fn to_dir(
                 Outcome::Written {
                     bytes_in,
                     bytes_out,
+                    removals,
                     record,
                     guard,
                     decoded,
                 } => {
                     if let Some(d) = decoded {
-                        progress.warn(&super::decoded_warning(&item.display(), d));
+                        progress.warn(super::decoded_warning(&item.display(), d));
                         summary.decoded = Some(summary.decoded.unwrap_or(0) + 1);
                     }
                     if let Some(g) = guard {
-                        progress.warn(&super::guard_warning(&item.display(), g));
+                        progress.warn(super::guard_warning(&item.display(), g));
                     }
+                    progress.say(
+                        Kind::Detail,
+                        format_args!(
+                            "{}: {removals} removals, {bytes_in} -> {bytes_out} bytes",
+                            item.display()
+                        ),
+                    );
                     count(&mut summary.files);
                     summary.bytes_read += bytes_in as u64;
                     summary.bytes_in += bytes_in as u64;
@@ -287,14 +300,20 @@ fn to_dir(
                         writeln!(stdout, "{r}")?;
                     }
                 }
-                Outcome::UpToDate => count(&mut summary.up_to_date),
+                Outcome::UpToDate => {
+                    progress.say(
+                        Kind::Detail,
+                        format_args!("{}: output up to date, not cleaned again", item.display()),
+                    );
+                    count(&mut summary.up_to_date);
+                }
                 Outcome::Skipped(why) => {
                     count(&mut summary.skipped);
-                    progress.warn(&format!("deboil: warning: {}: {why}", item.display()));
+                    progress.warn(format_args!("{}: {why}", item.display()));
                 }
                 Outcome::Failed(why) => {
                     errors += 1;
-                    progress.warn(&format!("deboil: {}: {why}", item.display()));
+                    progress.error(format_args!("{}: {why}", item.display()));
                 }
                 Outcome::Interrupted => interrupted += 1,
             }
@@ -314,9 +333,9 @@ fn to_dir(
         writeln!(stdout, "{}", summary.json())?;
     }
     stdout.flush()?;
-    eprintln!("{}", summary.line());
+    log::note(summary.line());
     if interrupted > 0 {
-        eprintln!("{}", interrupt::message(interrupted));
+        log::error(interrupt::message(interrupted));
         return Ok(interrupt::EXIT_INTERRUPTED);
     }
     Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })

@@ -2,6 +2,7 @@
 
 use super::args::DiffArgs;
 use super::inputs::{self, Item};
+use super::log;
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, build_engine, use_color, with_threads};
 use deboil::batch::{ReadError, WalkOptions};
 use deboil::render::diff::{DiffStyle, write_diff};
@@ -74,20 +75,18 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
                 match outcome {
                     Outcome::Done(buf, any, guard, decoded) => {
                         if let Some(d) = decoded {
-                            eprintln!("{}", super::decoded_warning(&item.display(), d));
+                            log::warn(super::decoded_warning(&item.display(), d));
                         }
                         if let Some(g) = guard {
-                            super::warn_guard_values(&item.display(), g);
+                            log::warn(super::guard_warning(&item.display(), g));
                         }
                         changed |= any;
                         stdout.write_all(&buf)?;
                     }
-                    Outcome::Skipped(why) => {
-                        eprintln!("deboil: warning: {}: {why}", item.display())
-                    }
+                    Outcome::Skipped(why) => log::warn(format_args!("{}: {why}", item.display())),
                     Outcome::Failed(why) => {
                         errors += 1;
-                        eprintln!("deboil: {}: {why}", item.display());
+                        log::error(format_args!("{}: {why}", item.display()));
                     }
                 }
                 Ok(())

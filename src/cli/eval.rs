@@ -296,7 +296,7 @@ fn learn_engine(
         })
     })??;
     let pack = super::learn::finish_pack(&mut learned, &args.common)?;
-    eprintln!("{}", super::learn::summary_line(&learned, start));
+    super::learn::report_learned(&learned, start);
     let name = match &args.learn_save {
         Some(path) => {
             deboil::batch::write_atomic(path, &[pack.as_bytes()])
@@ -343,7 +343,7 @@ fn cv_engines(
                 .rules()
                 .clone()
                 .with_content_model(&model.to_string_lossy())?;
-            Ok(Engine::new(rules)?.with_guard(engine.guard()))
+            Ok(Engine::new(rules)?.with_guard(engine.guard())?)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok((engines, fold_of))
@@ -426,7 +426,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
             Ok(p) => pages.push(p),
             Err(e) => {
                 errors += 1;
-                eprintln!("deboil: {e:#}");
+                super::log::error(format_args!("{e:#}"));
             }
         }
     }

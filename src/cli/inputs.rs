@@ -40,7 +40,7 @@ pub fn gather(paths: &[PathBuf], opts: &WalkOptions, errors: &mut usize) -> Vec<
     let files: Vec<PathBuf> = files.into_iter().cloned().collect();
     let (sources, errs) = collect_sources(&files, opts);
     for e in errs {
-        eprintln!("deboil: {e}");
+        super::log::error(e);
         *errors += 1;
     }
     items.extend(sources.into_iter().map(Item::File));

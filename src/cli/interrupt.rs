@@ -46,7 +46,7 @@ impl Interrupt {
 /// The message of an interrupted run.
 pub fn message(not_done: usize) -> String {
     format!(
-        "deboil: interrupted: {not_done} files not written; every output written is complete; \
+        "interrupted: {not_done} files not written; every output written is complete; \
          run the same command again to finish"
     )
 }

@@ -8,6 +8,7 @@
 
 use super::args::CleanArgs;
 use super::interrupt::{self, Interrupt};
+use super::log;
 use super::progress::Progress;
 use super::summary::Summary;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
@@ -104,7 +105,7 @@ fn stream_all(
             &mut output,
             opts,
             &mut stats,
-            |line, e| progress.warn(&format!("deboil: {name}:{line}: {e}")),
+            |line, e| progress.error(format_args!("{name}:{line}: {e}")),
             |_| progress.set_position(done_before + counter.load(Ordering::Relaxed)),
         );
         done_before += counter.load(Ordering::Relaxed);
@@ -134,7 +135,7 @@ fn stream_all(
         _ if interrupted => output.abandon()?,
         Some(f) => {
             output.abandon()?;
-            eprintln!("deboil: {f}");
+            log::error(f);
         }
         None => output.finish()?,
     }
@@ -152,17 +153,18 @@ fn stream_all(
     // Standard output carries the data: with --json the summary record goes
     // to standard error, in place of the human line.
     if args.json {
+        // Asked for by --json, so printed even with -q.
         eprintln!("{}", summary.json());
     } else {
-        eprintln!("{}", summary.line());
+        log::note(summary.line());
     }
     if interrupted {
         let dest = args.output.as_deref().unwrap_or(Path::new("-"));
-        eprintln!(
-            "deboil: interrupted: {} not written (it is put in place only when the stream \
+        log::error(format_args!(
+            "interrupted: {} not written (it is put in place only when the stream \
              is done); run the same command again",
             dest.display()
-        );
+        ));
         return Ok(interrupt::EXIT_INTERRUPTED);
     }
     Ok(if summary.errors > 0 || failed.is_some() {

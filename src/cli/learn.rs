@@ -5,6 +5,7 @@
 
 use super::args::{CommonArgs, LearnArgs};
 use super::inputs::{self, Grouping, Item};
+use super::log;
 use super::{EXIT_ERROR, EXIT_OK, with_threads};
 use anyhow::{Context, bail};
 use deboil::Engine;
@@ -90,18 +91,19 @@ pub fn run(args: LearnArgs) -> anyhow::Result<u8> {
         deboil::batch::write_atomic(&args.output, &[pack.as_bytes()])
             .with_context(|| format!("cannot write {}", args.output.display()))?;
     }
-    eprintln!("{}", summary_line(&learned, start));
+    report_learned(&learned, start);
     if !args.jsonl {
         hint(&learned, &grouping);
     }
     Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
 }
 
-/// The closing line on standard error.
-pub(super) fn summary_line(l: &Learned, start: Instant) -> String {
+/// The closing note on standard error, and a warning when the pass-2
+/// table overflowed.
+pub(super) fn report_learned(l: &Learned, start: Instant) {
     let s = &l.stats;
-    let mut line = format!(
-        "deboil: learned {} rules ({} lines) from {} documents in {} groups ({} eligible); \
+    log::note(format_args!(
+        "learned {} rules ({} lines) from {} documents in {} groups ({} eligible); \
          {} lines counted exactly, {} near-duplicate documents left out; sketch {} MB (error bound {:.1} documents) in {:.2}s",
         l.rules(),
         l.groups
@@ -117,28 +119,27 @@ pub(super) fn summary_line(l: &Learned, start: Instant) -> String {
         s.sketch_bytes >> 20,
         s.sketch_error,
         start.elapsed().as_secs_f64()
-    );
+    ));
     if let Some(why) = l.nothing_learned() {
-        line.push_str(&format!("\ndeboil: nothing learned: {why}"));
+        log::note(format_args!("nothing learned: {why}"));
     }
     if s.dropped > 0 {
-        line.push_str(&format!(
-            "\ndeboil: warning: the pass-2 table was full: {} candidate lines not counted (raise --max-candidates or --sketch-width)",
+        log::warn(format_args!(
+            "the pass-2 table was full: {} candidate lines not counted (raise --max-candidates or --sketch-width)",
             s.dropped
         ));
     }
-    line
 }
 
 /// Says how to group a directory of many sites when grouping by directory
 /// learned nothing.
 pub(super) fn hint(l: &Learned, grouping: &Grouping) {
     if l.nothing_learned().is_some() && matches!(grouping, Grouping::Dir) {
-        eprintln!(
-            "deboil: hint: files are grouped by the directory holding them; pages of many \
+        log::note(format_args!(
+            "hint: files are grouped by the directory holding them; pages of many \
              sites in one directory are grouped by site with --group-by host (each page's \
              URL from a first line `URL: ...`, or --urls FILE)"
-        );
+        ));
     }
 }
 
@@ -206,7 +207,7 @@ pub(super) fn learn_files(
                     Ok(d) => ok.push(d),
                     Err(e) if first => {
                         errors += 1;
-                        eprintln!("deboil: {}: {e}", item.display());
+                        log::error(format_args!("{}: {e}", item.display()));
                     }
                     Err(_) => {}
                 }
@@ -275,7 +276,7 @@ fn read_jsonl(
                     Ok(d) => ok.push(d),
                     Err((n, e)) if first => {
                         errors += 1;
-                        eprintln!("deboil: {name}:{n}: {e}");
+                        log::error(format_args!("{name}:{n}: {e}"));
                     }
                     Err(_) => {}
                 }

@@ -3,12 +3,14 @@
 mod apply;
 pub mod args;
 mod clean;
+pub mod config;
 mod diff;
 mod eval;
 mod inputs;
 mod interrupt;
 mod jsonl;
 mod learn;
+pub mod log;
 mod plan;
 mod progress;
 mod report;
@@ -16,9 +18,11 @@ mod review;
 mod rules;
 mod summary;
 
+use anyhow::Context;
 use args::{Cli, ColorChoice, Command, CommonArgs};
+use clap::{ArgMatches, CommandFactory};
 use deboil::{Engine, Selection};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
@@ -27,9 +31,43 @@ pub const EXIT_FOUND: u8 = 1;
 /// An error (bad arguments, bad rules, unreadable files).
 pub const EXIT_ERROR: u8 = 2;
 
-/// Runs a parsed command line; returns the exit code.
-pub fn run(cli: Cli) -> anyhow::Result<u8> {
-    match cli.command {
+/// Runs a parsed command line (`matches` tells which flags were given, so
+/// the configuration file fills in only the others); returns the exit code.
+pub fn run(cli: Cli, matches: &ArgMatches) -> anyhow::Result<u8> {
+    log::set_level(if cli.quiet {
+        log::Level::Quiet
+    } else if cli.verbose {
+        log::Level::Verbose
+    } else {
+        log::Level::Normal
+    });
+    let mut command = cli.command;
+    if command.uses_config() {
+        let cwd = std::env::current_dir().context("cannot tell the working directory")?;
+        match config::resolve(cli.config.as_deref(), cli.isolated, &cwd)? {
+            config::Origin::Isolated => log::detail("--isolated: no configuration file read"),
+            config::Origin::NotFound(dir) => log::detail(format_args!(
+                "no configuration file ({} or a {} with [tool.deboil]) in {} or above",
+                config::FILE_NAME,
+                config::PYPROJECT,
+                dir.display()
+            )),
+            config::Origin::File(c) => {
+                let applied = c.apply(&mut command, matches);
+                log::detail(format_args!(
+                    "configuration file {}: {}",
+                    c.path.display(),
+                    if applied.is_empty() {
+                        "sets nothing this command uses, or the command line overrides it all"
+                            .to_owned()
+                    } else {
+                        format!("sets {}", applied.join(", "))
+                    }
+                ));
+            }
+        }
+    }
+    match command {
         Command::Clean(a) => clean::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Rules(c) => rules::run(c),
@@ -39,6 +77,18 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Apply(a) => apply::run(a),
         Command::Report(a) => report::run(a),
         Command::Learn(a) => learn::run(a),
+        Command::Completions(a) => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(a.shell, &mut Cli::command(), "deboil", &mut out);
+            out.flush()?;
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(EXIT_OK)
+        }
     }
 }
 
@@ -78,24 +128,20 @@ fn read_options(common: &CommonArgs) -> deboil::batch::ReadOptions {
 
 /// The warning for an input decoded from another encoding than UTF-8.
 fn decoded_warning(path: &str, d: deboil::batch::Decoded) -> String {
-    format!("deboil: warning: {path}: {d}")
+    format!("{path}: {d}")
 }
 
 /// Warns on stderr when the safety guard withheld removals from a document.
 fn warn_guard(path: &str, cleaned: &deboil::Cleaned) {
     if let Some(g) = cleaned.guard() {
-        warn_guard_values(path, g);
+        log::warn(guard_warning(path, g));
     }
-}
-
-fn warn_guard_values(path: &str, g: deboil::Guard) {
-    eprintln!("{}", guard_warning(path, g));
 }
 
 /// The warning for a document the safety guard protected.
 fn guard_warning(path: &str, g: deboil::Guard) -> String {
     format!(
-        "deboil: warning: {path}: cleaning would remove {:.0}% of the text (guard: {:.0}%); heuristic removals withheld, {:.0}% removed",
+        "{path}: cleaning would remove {:.0}% of the text (guard: {:.0}%); heuristic removals withheld, {:.0}% removed",
         100.0 * g.would_remove,
         100.0 * g.limit,
         100.0 * g.removes

@@ -3,6 +3,7 @@
 
 use super::args::PlanArgs;
 use super::inputs::{self, Item};
+use super::log;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::{Context, bail};
 use deboil::batch::{EncodingChoice, ReadError, ReadOptions, WalkOptions};
@@ -46,8 +47,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
         EncodingChoice::Force(deboil::batch::read::Encoding::for_label(b"utf-8").context("UTF-8")?);
     anyhow::ensure!(
         matches!(args.common.encoding, EncodingChoice::Detect) || args.common.encoding == utf8,
-        "plans work on UTF-8 files only (apply rewrites them byte for byte): \
-         convert other encodings first, e.g. with `deboil clean --out`"
+        "plans work on UTF-8 files only (apply rewrites them byte for byte), not --encoding \
+         {} (from the command line or the configuration file): convert other encodings \
+         first, e.g. with `deboil clean --out`",
+        match args.common.encoding {
+            EncodingChoice::Force(e) => e.name(),
+            EncodingChoice::Detect => "auto",
+        }
     );
     let opts = ReadOptions {
         max_bytes: args.common.max_size,
@@ -92,11 +98,11 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
                     Outcome::Planned(f) => plan.files.push(f),
                     Outcome::Skipped(why) => {
                         skipped += 1;
-                        eprintln!("deboil: warning: {}: {why}", item.display());
+                        log::warn(format_args!("{}: {why}", item.display()));
                     }
                     Outcome::Failed(why) => {
                         errors += 1;
-                        eprintln!("deboil: {}: {why}", item.display());
+                        log::error(format_args!("{}: {why}", item.display()));
                     }
                 }
                 Ok(())
@@ -108,20 +114,20 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
     // the plan it replaces goes with it.
     let journal = super::apply::journal_path(&args.output);
     match std::fs::remove_file(&journal) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => eprintln!(
-            "deboil: warning: cannot remove {} (the old plan's apply journal): {e}",
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => log::warn(format_args!(
+            "cannot remove {} (the old plan's apply journal): {e}",
             journal.display()
-        ),
+        )),
         _ => {}
     }
     let with = plan.files.iter().filter(|f| !f.removals.is_empty()).count();
-    eprintln!(
-        "deboil: planned {} removals in {with} of {} files ({skipped} skipped, {errors} errors) into {}; \
+    log::note(format_args!(
+        "planned {} removals in {with} of {} files ({skipped} skipped, {errors} errors) into {}; \
          review with `deboil review {}`",
         plan.tally().total(),
         plan.files.len(),
         args.output.display(),
         args.output.display(),
-    );
+    ));
     Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
 }

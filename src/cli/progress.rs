@@ -1,8 +1,9 @@
 //! The progress bar of long runs: on standard error when it is a terminal,
-//! nothing otherwise (logs and pipes get only the final summary line).
-//! Messages printed while the bar is shown go through [`Progress::warn`] so
-//! they do not tear it.
+//! nothing otherwise (logs and pipes get only the final summary line), and
+//! nothing with `-q`. Messages printed while the bar is shown go through
+//! [`Progress::warn`] and [`Progress::error`] so they do not tear it.
 
+use super::log::{self, Kind};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -32,7 +33,7 @@ impl Progress {
     }
 
     fn new(len: Option<u64>, template: &str) -> Progress {
-        if !std::io::stderr().is_terminal() {
+        if !std::io::stderr().is_terminal() || log::level() == log::Level::Quiet {
             return Progress { bar: None };
         }
         let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
@@ -64,8 +65,21 @@ impl Progress {
         }
     }
 
-    /// Prints a line on standard error without tearing the bar.
-    pub fn warn(&self, line: &str) {
+    /// Prints a warning (unless `-q`) without tearing the bar.
+    pub fn warn(&self, msg: impl std::fmt::Display) {
+        self.say(Kind::Warning, msg);
+    }
+
+    /// Prints an error without tearing the bar.
+    pub fn error(&self, msg: impl std::fmt::Display) {
+        self.say(Kind::Error, msg);
+    }
+
+    /// Prints a message of this kind, when the level shows it.
+    pub fn say(&self, kind: Kind, msg: impl std::fmt::Display) {
+        let Some(line) = log::line(kind, msg) else {
+            return;
+        };
         match &self.bar {
             Some(b) => b.suspend(|| eprintln!("{line}")),
             None => eprintln!("{line}"),

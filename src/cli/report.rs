@@ -3,6 +3,7 @@
 
 use super::args::ReportArgs;
 use super::inputs::{self, Item};
+use super::log;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::Context;
 use deboil::batch::read::decode;
@@ -20,11 +21,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     report.write(&mut page)?;
     write_atomic(&args.html, &[&page])
         .with_context(|| format!("cannot write {}", args.html.display()))?;
-    eprintln!(
-        "deboil: report of {} files written to {}",
+    log::note(format_args!(
+        "report of {} files written to {}",
         report.len(),
         args.html.display()
-    );
+    ));
     Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
 }
 
@@ -54,13 +55,13 @@ fn from_plan(path: &Path, args: &ReportArgs) -> anyhow::Result<(Report, usize)> 
             Ok(b) if plan::content_hash(&b) == file.blake3 => b,
             Ok(_) => {
                 let why = "changed since the plan was made: showing the removals the plan recorded";
-                eprintln!("deboil: warning: {}: {why}", src.display());
+                log::warn(format_args!("{}: {why}", src.display()));
                 report.add_recorded(&file.path, why, &plan.rules, &file.removals);
                 continue;
             }
             Err(e) => {
                 let why = format!("cannot read ({e}): showing the removals the plan recorded");
-                eprintln!("deboil: warning: {}: {why}", src.display());
+                log::warn(format_args!("{}: {why}", src.display()));
                 report.add_recorded(&file.path, &why, &plan.rules, &file.removals);
                 continue;
             }
@@ -69,7 +70,7 @@ fn from_plan(path: &Path, args: &ReportArgs) -> anyhow::Result<(Report, usize)> 
             Ok(i) => i,
             Err(e) => {
                 errors += 1;
-                eprintln!("deboil: {}: {e}", src.display());
+                log::error(format_args!("{}: {e}", src.display()));
                 continue;
             }
         };
@@ -80,10 +81,10 @@ fn from_plan(path: &Path, args: &ReportArgs) -> anyhow::Result<(Report, usize)> 
             }
             Err(e) => {
                 errors += 1;
-                eprintln!(
-                    "deboil: {}: the plan does not fit the file: {e}",
+                log::error(format_args!(
+                    "{}: the plan does not fit the file: {e}",
                     src.display()
-                );
+                ));
             }
         }
     }
@@ -129,11 +130,11 @@ fn from_inputs(args: &ReportArgs) -> anyhow::Result<(Report, usize)> {
                 match outcome {
                     Ok(part) => report.append(part),
                     Err(ReadError::Binary) => {
-                        eprintln!("deboil: warning: {}: {}", item.display(), ReadError::Binary)
+                        log::warn(format_args!("{}: {}", item.display(), ReadError::Binary))
                     }
                     Err(e) => {
                         errors += 1;
-                        eprintln!("deboil: {}: {e}", item.display());
+                        log::error(format_args!("{}: {e}", item.display()));
                     }
                 }
                 Ok(())

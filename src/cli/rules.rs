@@ -70,11 +70,14 @@ fn explain(set: &RuleSet, id: &str) -> anyhow::Result<u8> {
             .map(|(_, r)| r.id.as_str())
             .filter(|other| other.contains(id) || id.contains(*other))
             .collect();
-        eprint!("deboil: no rule {id:?}");
-        if !near.is_empty() {
-            eprint!(" (did you mean {}?)", near.join(", "));
-        }
-        eprintln!("; `deboil rules list` shows them all");
+        let hint = if near.is_empty() {
+            String::new()
+        } else {
+            format!(" (did you mean {}?)", near.join(", "))
+        };
+        super::log::error(format_args!(
+            "no rule {id:?}{hint}; `deboil rules list` shows them all"
+        ));
         return Ok(EXIT_ERROR);
     };
     let mut out = std::io::stdout().lock();

@@ -1,4 +1,4 @@
-//! The end-of-run summary of `clean`: one line on standard error, always,
+//! The end-of-run summary of `clean`: one line on standard error (unless `-q`),
 //! and with `--json` one `{"type":"summary",...}` record, so that a stream
 //! of per-file records (each `"type":"file"`) ends with its totals.
 
@@ -84,7 +84,7 @@ impl Summary {
             extra.push_str(&format!(", {d} decoded to UTF-8"));
         }
         format!(
-            "deboil: cleaned {what} ({:.1} MB -> {:.1} MB, {:.1}% removed){extra}, {} errors in {:.2}s ({:.1} MB/s)",
+            "cleaned {what} ({:.1} MB -> {:.1} MB, {:.1}% removed){extra}, {} errors in {:.2}s ({:.1} MB/s)",
             mb(self.bytes_in),
             mb(self.bytes_out),
             self.removed_percent,
@@ -120,7 +120,7 @@ mod tests {
         .finish(Duration::from_secs(2));
         assert_eq!(
             s.line(),
-            "deboil: cleaned 3 files (2.0 MB -> 1.5 MB, 25.0% removed), 1 skipped, 2 up to date, 0 errors in 2.00s (1.0 MB/s)"
+            "cleaned 3 files (2.0 MB -> 1.5 MB, 25.0% removed), 1 skipped, 2 up to date, 0 errors in 2.00s (1.0 MB/s)"
         );
         assert!(s.json().starts_with(r#"{"type":"summary","mode":"files","files":3,"up_to_date":2,"skipped":1,"bytes_read":2000000"#));
     }

@@ -11,6 +11,7 @@ mod batch;
 mod browser;
 mod cases;
 mod cli;
+mod config;
 mod fuzz_regressions;
 mod interrupt;
 mod learn;

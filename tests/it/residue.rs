@@ -16,7 +16,7 @@ fn engine(profile: Profile) -> Engine {
     };
     Engine::new(rules.select(&selection).unwrap())
         .unwrap()
-        .with_guard(None)
+        .without_guard()
 }
 
 fn names() -> Vec<String> {

@@ -17,28 +17,32 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<u8> {
     if args.decides() {
         decide_by_flags(&mut plan, &args)?;
         plan.save(&args.plan)?;
-        eprintln!("deboil: {}: {}", args.plan.display(), summary(plan.tally()));
+        super::log::note(format_args!(
+            "{}: {}",
+            args.plan.display(),
+            summary(plan.tally())
+        ));
         return Ok(EXIT_OK);
     }
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        eprintln!(
-            "deboil: review needs a terminal, and standard input or output is not one.\n\
+        super::log::error(format_args!(
+            "review needs a terminal, and standard input or output is not one.\n\
              Decide without one, for example:\n  \
              deboil review {p} --accept-all\n  \
              deboil review {p} --reject-rule ID --accept-all\n  \
              deboil review {p} --accept-file PATH\n\
              (see `deboil review --help`)",
             p = args.plan.display()
-        );
+        ));
         return Ok(EXIT_ERROR);
     }
     tui::run(&mut plan, &args.plan, args.context)?;
-    eprintln!(
-        "deboil: {}: {}; write the result with `deboil apply {} --out DIR`",
+    super::log::note(format_args!(
+        "{}: {}; write the result with `deboil apply {} --out DIR`",
         args.plan.display(),
         summary(plan.tally()),
         args.plan.display()
-    );
+    ));
     Ok(EXIT_OK)
 }
 
