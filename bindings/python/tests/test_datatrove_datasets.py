@@ -57,9 +57,12 @@ def test_datatrove_pipeline_cleans_as_the_cli(
                 doc = json.loads(line)
                 assert doc["id"] not in docs
                 docs[doc["id"]] = doc
-    assert docs.keys() == cli_records.keys()
+    # datatrove's readers skip documents with an empty text.
+    read = {k: v for k, v in cli_records.items() if v["deboil"]["bytes_in"] > 0}
+    assert 0 < len(read) < len(cli_records), "the corpus has empty documents too"
+    assert docs.keys() == read.keys()
     mismatches = []
-    for doc_id, cli in cli_records.items():
+    for doc_id, cli in read.items():
         doc = docs[doc_id]
         record = doc["metadata"]["deboil"]
         want = {
@@ -71,7 +74,8 @@ def test_datatrove_pipeline_cleans_as_the_cli(
         }
         if "guard" in cli["deboil"]:
             want["guard"] = cli["deboil"]["guard"]
-        if doc["text"] != cli["text"] or record != want:
+        # The writer leaves out an empty text (a document cleaned away).
+        if doc.get("text", "") != cli["text"] or record != want:
             mismatches.append(doc_id)
         # The reader's other fields stay in the metadata.
         assert doc["metadata"]["meta"] == cli["meta"], doc_id
@@ -81,10 +85,10 @@ def test_datatrove_pipeline_cleans_as_the_cli(
     step = next(s for s in stats if "deboil" in s["name"])
     values = step["stats"]
     total = values["total"]
-    assert (total["total"] if isinstance(total, dict) else total) == len(cli_records)
-    removed = sum(c["deboil"]["bytes_removed"] for c in cli_records.values())
+    assert (total["total"] if isinstance(total, dict) else total) == len(read)
+    removed = sum(c["deboil"]["bytes_removed"] for c in read.values())
     assert values["bytes_removed"]["total"] == removed
-    rules = Counter(r["rule"] for c in cli_records.values() for r in c["deboil"]["removals"])
+    rules = Counter(r["rule"] for c in read.values() for r in c["deboil"]["removals"])
     for rule, n in rules.items():
         got = values[f"rule/{rule}"]
         assert (got["total"] if isinstance(got, dict) else got) == n, rule
