@@ -128,6 +128,30 @@ def clean_batches(
     totals.bytes_out.add(bytes_out)
 
 
+def clean_line_batches(
+    batches: Iterable[pa.RecordBatch], field: str, options: Options, totals: Totals
+) -> Iterator[pa.RecordBatch]:
+    """`--lines`: cleans batches of raw JSON Lines (`spark.read.text`'s
+    `value` column) in Rust with `clean_json_lines`, into the CLI's lines."""
+    cleaner = make_cleaner(options)
+    documents = bytes_in = bytes_out = 0
+    for batch in batches:
+        lines = batch.column("value").to_pylist()
+        if not lines:
+            continue
+        data = "\n".join("" if line is None else line for line in lines).encode("utf-8") + b"\n"
+        out, stats = cleaner.clean_json_lines(data, field=field, threads=1)
+        # One output line per input line, each ending in "\n".
+        cleaned = out.decode("utf-8").split("\n")[:-1]
+        yield pa.RecordBatch.from_arrays([pa.array(cleaned, type=pa.string())], names=["value"])
+        documents += stats.documents
+        bytes_in += stats.text_in
+        bytes_out += stats.text_out
+    totals.documents.add(documents)
+    totals.bytes_in.add(bytes_in)
+    totals.bytes_out.add(bytes_out)
+
+
 def names(arg: str | None) -> tuple[str, ...]:
     """A comma-separated command-line list."""
     return tuple(n.strip() for n in (arg or "").split(",") if n.strip())
@@ -157,11 +181,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--no-guard", action="store_true", help="turn the safety guard off")
     p.add_argument(
+        "--lines",
+        action="store_true",
+        help="read the input as lines of text and write the CLI's own JSON Lines "
+        "(`deboil clean --jsonl`: full removals; lines that are not JSON objects with a "
+        "string text field copied unchanged): no schema inference, no JSON parsing in Spark",
+    )
+    p.add_argument(
         "--partitions",
         type=int,
         help="repartition the input into N partitions first (default: at least one per core)",
     )
     return p.parse_args(argv)
+
+
+def report(args: argparse.Namespace, totals: Totals, ready: float, started: float) -> None:
+    """The summary line (bench/spark.sh reads the job's seconds from it)."""
+    done = time.perf_counter()
+    mb_in, mb_out = totals.bytes_in.value / 1e6, totals.bytes_out.value / 1e6
+    print(
+        f"spark_clean: cleaned {totals.documents.value} documents "
+        f"({mb_in:.1f} MB -> {mb_out:.1f} MB of text), wrote {args.output} "
+        f"in {done - ready:.2f}s (+{ready - started:.2f}s starting Spark)",
+        file=sys.stderr,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,6 +232,18 @@ def main(argv: list[str] | None = None) -> int:
     spark.sparkContext.setLogLevel("WARN")
     try:
         ready = time.perf_counter()
+        sc = spark.sparkContext
+        totals = Totals(sc.accumulator(0), sc.accumulator(0), sc.accumulator(0))
+        if args.lines:
+            raw = spark.read.text(args.input.split(","))
+            if args.partitions and args.partitions != raw.rdd.getNumPartitions():
+                raw = raw.repartition(args.partitions)
+            field = args.field
+            raw.mapInArrow(
+                lambda batches: clean_line_batches(batches, field, options, totals), raw.schema
+            ).write.mode("overwrite").text(args.output)
+            report(args, totals, ready, started)
+            return 0
         df = spark.read.json(args.input.split(","))
         if args.field not in df.columns:
             print(f"spark_clean: no {args.field!r} column in {args.input}", file=sys.stderr)
@@ -205,18 +260,9 @@ def main(argv: list[str] | None = None) -> int:
             df = df.repartition(partitions)
         field = args.field
         schema = StructType(df.schema.fields + [StructField("deboil", RECORD)])
-        sc = spark.sparkContext
-        totals = Totals(sc.accumulator(0), sc.accumulator(0), sc.accumulator(0))
         out = df.mapInArrow(lambda batches: clean_batches(batches, field, options, totals), schema)
         out.write.mode("overwrite").json(args.output)
-        done = time.perf_counter()
-        mb_in, mb_out = totals.bytes_in.value / 1e6, totals.bytes_out.value / 1e6
-        print(
-            f"spark_clean: cleaned {totals.documents.value} documents "
-            f"({mb_in:.1f} MB -> {mb_out:.1f} MB of text), wrote {args.output} "
-            f"in {done - ready:.2f}s (+{ready - started:.2f}s starting Spark)",
-            file=sys.stderr,
-        )
+        report(args, totals, ready, started)
     finally:
         spark.stop()
     return 0
