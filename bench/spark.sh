@@ -30,10 +30,12 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/deboil-spark-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
 cargo build --release --quiet --bin deboil --example to_jsonl
-BIN=target/release/deboil
+# Cargo's target directory (CARGO_TARGET_DIR when set).
+TARGET=${CARGO_TARGET_DIR:-target}
+BIN=$TARGET/release/deboil
 
 if [ -d "$INPUT" ]; then
-    target/release/examples/to_jsonl "$INPUT" >"$TMP/one.jsonl"
+    "$TARGET/release/examples/to_jsonl" "$INPUT" >"$TMP/one.jsonl"
 else
     cp "$INPUT" "$TMP/one.jsonl"
 fi
@@ -87,3 +89,6 @@ row "\`deboil clean --jsonl -j $THREADS\`" "$best"
 export PYSPARK_PYTHON=$PYTHON PYSPARK_DRIVER_PYTHON=$PYTHON
 best spark "'$PYTHON' examples/spark_clean.py '$TMP/in.jsonl' '$TMP/spark' --master 'local[$THREADS]'"
 row "\`spark_clean.py --master local[$THREADS]\`" "$best" "$job"
+
+best spark-lines "'$PYTHON' examples/spark_clean.py '$TMP/in.jsonl' '$TMP/spark-lines' --lines --master 'local[$THREADS]'"
+row "\`spark_clean.py --lines --master local[$THREADS]\`" "$best" "$job"

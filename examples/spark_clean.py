@@ -5,11 +5,11 @@
     spark-submit examples/spark_clean.py IN OUT_DIR          # on a cluster
 
 Reads the corpus with `spark.read.json` (files, directories, globs; gzip and
-other Hadoop codecs included), cleans the text field of every row inside
-`mapPartitions` with one `deboil.Cleaner` per partition (compiling the
-rules takes milliseconds; a partition is megabytes), and writes JSON Lines
-part files to OUT_DIR: every input column, the text field cleaned, and a `deboil`
-column
+other Hadoop codecs included), cleans the text column batch by batch inside
+`mapInArrow` (Arrow record batches, one `Cleaner.clean_column` call each,
+with one `deboil.Cleaner` per partition: compiling the rules takes
+milliseconds, a partition is megabytes), and writes JSON Lines part files to
+OUT_DIR: every input column, the text field cleaned, and a `deboil` column
 
     {"bytes_in": 2110, "bytes_out": 1790, "bytes_removed": 320,
      "removals": 3, "rule_counts": {"share-button": 1, "related-links": 2}}
@@ -21,8 +21,8 @@ whose text is null (no such field, or a line that is not JSON, which Spark
 keeps in a `_corrupt_record` column) is written unchanged, without `deboil`.
 At the end, a summary line goes to standard error.
 
-Every executor needs the `deboil` package (`pip install ./bindings/python`
-on each node, or ship the wheel with `--py-files`/an archive) and, with
+Every executor needs the `deboil` package with pyarrow (`pip install
+'./bindings/python[spark]'` on each node, or ship the wheel with `--py-files`/an archive) and, with
 `--rules`, the rule files at the same path.
 """
 
@@ -32,12 +32,13 @@ import argparse
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from pyspark import Accumulator
-from pyspark.sql import Row, SparkSession
+from pyspark.sql import SparkSession
 from pyspark.sql.types import (
     DoubleType,
     LongType,
@@ -99,40 +100,53 @@ class Totals(NamedTuple):
     bytes_out: Accumulator[int]
 
 
-def clean_partition(
-    rows: Iterable[Row], field: int, options: Options, totals: Totals
-) -> Iterator[tuple[Any, ...]]:
-    """Cleans column `field` of each row; appends the `deboil` record."""
+def clean_batches(
+    batches: Iterable[pa.RecordBatch], field: str, options: Options, totals: Totals
+) -> Iterator[pa.RecordBatch]:
+    """Cleans column `field` of each Arrow batch; appends the `deboil` column.
+
+    One `clean_column` call per batch, on the task's own thread
+    (`threads=1`: Spark runs one task per core already), so no Python
+    object is made per row but the texts themselves.
+    """
     cleaner = make_cleaner(options)
     documents = bytes_in = bytes_out = 0
-    for row in rows:
-        values = list(row)
-        text = values[field]
-        if text is None:
-            values.append(None)
-            yield tuple(values)
-            continue
-        result = cleaner.clean(text)
-        removals = result.removals
-        guard = result.guard
-        size_in = len(text.encode("utf-8"))
-        size_out = len(result.text.encode("utf-8"))
-        values[field] = result.text
-        values.append(
-            (
-                size_in,
-                size_out,
-                sum(r.byte_end - r.byte_start for r in removals),
-                len(removals),
-                dict(Counter(r.rule for r in removals)),
-                guard and (guard.would_remove, guard.limit, guard.removes),
-            )
-        )
-        documents += 1
-        bytes_in += size_in
-        bytes_out += size_out
-        yield tuple(values)
+    for batch in batches:
+        cleaned = cleaner.clean_column(batch.column(field), threads=1)
+        records = cleaned.column("deboil")
+        columns = [
+            cleaned.column("text") if name == field else batch.column(name)
+            for name in batch.schema.names
+        ]
+        yield pa.RecordBatch.from_arrays([*columns, records], names=[*batch.schema.names, "deboil"])
+        documents += len(records) - records.null_count
+        bytes_in += pc.sum(pc.struct_field(records, "bytes_in")).as_py() or 0
+        bytes_out += pc.sum(pc.struct_field(records, "bytes_out")).as_py() or 0
     # Once per partition: accumulator updates are messages to the driver.
+    totals.documents.add(documents)
+    totals.bytes_in.add(bytes_in)
+    totals.bytes_out.add(bytes_out)
+
+
+def clean_line_batches(
+    batches: Iterable[pa.RecordBatch], field: str, options: Options, totals: Totals
+) -> Iterator[pa.RecordBatch]:
+    """`--lines`: cleans batches of raw JSON Lines (`spark.read.text`'s
+    `value` column) in Rust with `clean_json_lines`, into the CLI's lines."""
+    cleaner = make_cleaner(options)
+    documents = bytes_in = bytes_out = 0
+    for batch in batches:
+        lines = batch.column("value").to_pylist()
+        if not lines:
+            continue
+        data = "\n".join("" if line is None else line for line in lines).encode("utf-8") + b"\n"
+        out, stats = cleaner.clean_json_lines(data, field=field, threads=1)
+        # One output line per input line, each ending in "\n".
+        cleaned = out.decode("utf-8").split("\n")[:-1]
+        yield pa.RecordBatch.from_arrays([pa.array(cleaned, type=pa.string())], names=["value"])
+        documents += stats.documents
+        bytes_in += stats.text_in
+        bytes_out += stats.text_out
     totals.documents.add(documents)
     totals.bytes_in.add(bytes_in)
     totals.bytes_out.add(bytes_out)
@@ -167,11 +181,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--no-guard", action="store_true", help="turn the safety guard off")
     p.add_argument(
+        "--lines",
+        action="store_true",
+        help="read the input as lines of text and write the CLI's own JSON Lines "
+        "(`deboil clean --jsonl`: full removals; lines that are not JSON objects with a "
+        "string text field copied unchanged): no schema inference, no JSON parsing in Spark",
+    )
+    p.add_argument(
         "--partitions",
         type=int,
         help="repartition the input into N partitions first (default: at least one per core)",
     )
     return p.parse_args(argv)
+
+
+def report(args: argparse.Namespace, totals: Totals, ready: float, started: float) -> None:
+    """The summary line (bench/spark.sh reads the job's seconds from it)."""
+    done = time.perf_counter()
+    mb_in, mb_out = totals.bytes_in.value / 1e6, totals.bytes_out.value / 1e6
+    print(
+        f"spark_clean: cleaned {totals.documents.value} documents "
+        f"({mb_in:.1f} MB -> {mb_out:.1f} MB of text), wrote {args.output} "
+        f"in {done - ready:.2f}s (+{ready - started:.2f}s starting Spark)",
+        file=sys.stderr,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,6 +232,18 @@ def main(argv: list[str] | None = None) -> int:
     spark.sparkContext.setLogLevel("WARN")
     try:
         ready = time.perf_counter()
+        sc = spark.sparkContext
+        totals = Totals(sc.accumulator(0), sc.accumulator(0), sc.accumulator(0))
+        if args.lines:
+            raw = spark.read.text(args.input.split(","))
+            if args.partitions and args.partitions != raw.rdd.getNumPartitions():
+                raw = raw.repartition(args.partitions)
+            field = args.field
+            raw.mapInArrow(
+                lambda batches: clean_line_batches(batches, field, options, totals), raw.schema
+            ).write.mode("overwrite").text(args.output)
+            report(args, totals, ready, started)
+            return 0
         df = spark.read.json(args.input.split(","))
         if args.field not in df.columns:
             print(f"spark_clean: no {args.field!r} column in {args.input}", file=sys.stderr)
@@ -213,23 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         if partitions != df.rdd.getNumPartitions():
             df = df.repartition(partitions)
-        field = df.columns.index(args.field)
+        field = args.field
         schema = StructType(df.schema.fields + [StructField("deboil", RECORD)])
-        sc = spark.sparkContext
-        totals = Totals(sc.accumulator(0), sc.accumulator(0), sc.accumulator(0))
-        cleaned = df.rdd.mapPartitions(lambda rows: clean_partition(rows, field, options, totals))
-        # The rows are built to the schema above; checking each one again in
-        # Python would cost a fifth of the job.
-        out = spark.createDataFrame(cleaned, schema, verifySchema=False)
+        out = df.mapInArrow(lambda batches: clean_batches(batches, field, options, totals), schema)
         out.write.mode("overwrite").json(args.output)
-        done = time.perf_counter()
-        mb_in, mb_out = totals.bytes_in.value / 1e6, totals.bytes_out.value / 1e6
-        print(
-            f"spark_clean: cleaned {totals.documents.value} documents "
-            f"({mb_in:.1f} MB -> {mb_out:.1f} MB of text), wrote {args.output} "
-            f"in {done - ready:.2f}s (+{ready - started:.2f}s starting Spark)",
-            file=sys.stderr,
-        )
+        report(args, totals, ready, started)
     finally:
         spark.stop()
     return 0

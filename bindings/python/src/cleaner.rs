@@ -7,14 +7,14 @@
 //! `clean_batch` spreads a list over rayon's threads while Python waits.
 
 use crate::errors::to_py_err;
+use crate::jsonl::JsonLinesStats;
 use crate::offsets::CodePoints;
 use deboil::engine::DEFAULT_GUARD;
 use deboil::{Engine, Profile, Selection};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyList, PyString, PyTuple};
-use rayon::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use std::path::PathBuf;
 
 /// A compiled rule set, ready to clean any number of texts.
@@ -142,9 +142,10 @@ impl Cleaner {
     /// Cleans a sequence of texts in parallel; returns a list of `Result`s
     /// in input order.
     ///
-    /// Runs on rayon's global pool (all cores, or RAYON_NUM_THREADS) with
-    /// the GIL released. `threads=1` cleans on the calling thread,
-    /// `threads=N` on a pool of N threads made for this call. Every result
+    /// Runs on a rayon pool of all cores (or RAYON_NUM_THREADS) with the
+    /// GIL released. `threads=1` cleans on the calling thread, `threads=N`
+    /// on a pool of N threads (made once per process: pools survive
+    /// `fork()`, see `pool.rs`). Every result
     /// is held in memory at once: cut a large corpus into batches.
     /// `groups`, when given, holds each text's group (or None), as `group`
     /// does for `clean`.
@@ -183,34 +184,47 @@ impl Cleaner {
                 groups
             }
         };
-        if threads == Some(0) {
-            return Err(PyValueError::new_err("threads must be at least 1"));
-        }
+        crate::pool::check(threads)?;
         let engine = &self.engine;
         let cleaned = py
             .detach(|| {
                 let group = |i: usize| groups.get(i).and_then(|g| g.as_deref());
-                let one = |(i, t): (usize, &PyBackedStr)| Outcome::new(engine, t, group(i));
-                match threads {
-                    // The global pool: all cores, or RAYON_NUM_THREADS.
-                    None => Ok(texts.par_iter().enumerate().map(one).collect::<Vec<_>>()),
-                    Some(1) => Ok(texts.iter().enumerate().map(one).collect()),
-                    Some(n) => rayon::ThreadPoolBuilder::new()
-                        .num_threads(n)
-                        .build()
-                        .map(|pool| {
-                            pool.install(|| texts.par_iter().enumerate().map(one).collect())
-                        }),
-                }
+                crate::pool::map(threads, &texts, |i, t| Outcome::new(engine, t, group(i)))
             })
-            .map_err(|e| {
-                PyRuntimeError::new_err(format!("cannot start {threads:?} threads: {e}"))
-            })?;
+            .map_err(|e| crate::pool::start_error(threads, &e))?;
         let list = PyList::empty(py);
         for (c, text) in cleaned.into_iter().zip(&texts) {
             list.append(c.into_python(py, self, text)?)?;
         }
         Ok(list)
+    }
+
+    /// Cleans a batch of JSON Lines (`bytes`, as read from a file) in one
+    /// call; returns the output lines and their `JsonLinesStats`.
+    /// See `jsonl.rs`.
+    #[pyo3(signature = (data, *, field = "text", threads = None))]
+    fn clean_json_lines<'py>(
+        &self,
+        py: Python<'py>,
+        data: &[u8],
+        field: &str,
+        threads: Option<usize>,
+    ) -> PyResult<(Bound<'py, PyBytes>, JsonLinesStats)> {
+        crate::jsonl::clean_json_lines(py, &self.engine, data, field, threads)
+    }
+
+    /// Cleans a column of texts (a pyarrow string array or chunked array,
+    /// or a sequence of `str`/None) in one call; returns a
+    /// `pyarrow.RecordBatch` of `text` and `deboil` columns. See
+    /// `column.rs`.
+    #[pyo3(signature = (texts, *, threads = None))]
+    fn clean_column<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        crate::column::clean_column(py, &self.engine, texts, threads)
     }
 
     /// The ids of the rules this cleaner runs, in pipeline order.

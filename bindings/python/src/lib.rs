@@ -8,16 +8,23 @@
 //! for r in result.removals:
 //!     assert page[r.start:r.end] == r.text   # code-point offsets
 //! results = cleaner.clean_batch(pages)       # in parallel on rayon's threads
+//! batch = cleaner.clean_column(arrow_column)  # a pyarrow RecordBatch: text, deboil
+//! out, stats = cleaner.clean_json_lines(raw)  # JSON Lines bytes, as the CLI cleans them
 //! ```
 //!
 //! This crate only translates: the rules, the pipeline and the rendering are
-//! the `deboil` crate's, so the package cleans exactly as the CLI does. The
-//! type stubs are `deboil.pyi` beside this crate's `Cargo.toml`; keep them in
-//! step with the classes here.
+//! the `deboil` crate's, so the package cleans exactly as the CLI does. This
+//! is the native module `deboil._deboil`; the package itself is
+//! `python/deboil/` (a maturin mixed project), which re-exports it and adds
+//! pure-Python parts (`deboil.datatrove`, the Arrow helpers). The type stubs
+//! are `python/deboil/_deboil.pyi`; keep them in step with the classes here.
 
 mod cleaner;
+mod column;
 mod errors;
+mod jsonl;
 mod offsets;
+mod pool;
 
 use pyo3::prelude::*;
 
@@ -27,12 +34,15 @@ use pyo3::prelude::*;
 /// `Cleaner` compiles a rule set once; `Cleaner.clean` and
 /// `Cleaner.clean_batch` return `Result` objects (the cleaned text and its
 /// `Removal`s). Invalid rules raise `RuleError`.
-#[pymodule(name = "deboil")]
+// The native half of the `deboil` package (`python/deboil/` re-exports it).
+#[pymodule(name = "_deboil")]
 mod deboil_module {
     #[pymodule_export]
     use crate::cleaner::{CleanResult, Cleaner, Guard, Removal};
     #[pymodule_export]
     use crate::errors::{Diagnostic, RuleError};
+    #[pymodule_export]
+    use crate::jsonl::JsonLinesStats;
 
     use pyo3::prelude::*;
 

@@ -52,8 +52,8 @@ def corpus_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def cli_records(deboil_bin: Path, corpus_path: Path) -> dict[str, dict[str, Any]]:
-    """`deboil clean --jsonl` on the corpus: each output object by its id."""
+def cli_output(deboil_bin: Path, corpus_path: Path) -> bytes:
+    """`deboil clean --jsonl` on the corpus: its standard output."""
     with corpus_path.open("rb") as stdin:
         run = subprocess.run(
             [str(deboil_bin), "clean", "--jsonl", "-j", "2"],
@@ -61,8 +61,14 @@ def cli_records(deboil_bin: Path, corpus_path: Path) -> dict[str, dict[str, Any]
             capture_output=True,
             check=True,
         )
+    return run.stdout
+
+
+@pytest.fixture(scope="session")
+def cli_records(cli_output: bytes) -> dict[str, dict[str, Any]]:
+    """`deboil clean --jsonl` on the corpus: each output object by its id."""
     records = {}
-    for line in run.stdout.decode("utf-8").splitlines():
+    for line in cli_output.decode("utf-8").splitlines():
         obj = json.loads(line)
         records[obj["id"]] = obj
     assert len(records) == CORPUS_DOCS

@@ -124,3 +124,26 @@ def test_spark_job_rejects_bad_rules_before_starting_spark(tmp_path: Path) -> No
     assert run.returncode == 2
     assert f"{bad}:" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_spark_job_lines_mode_writes_the_cli_output(
+    corpus_path: Path, cli_output: bytes, tmp_path: Path
+) -> None:
+    """`--lines`: raw JSON Lines cleaned by clean_json_lines, the CLI's bytes."""
+    skip_or_fail(pyspark_problem() or java_problem())
+    out = tmp_path / "out"
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
+    run = subprocess.run(
+        [sys.executable, str(JOB), str(corpus_path), str(out), "--lines", "--master", "local[2]"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 0, f"spark job failed:\n{run.stderr[-5000:]}"
+    parts = sorted(out.glob("part-*.txt"))
+    assert len(parts) >= 1
+    got = b"".join(p.read_bytes() for p in parts)
+    # Part files hold the input's splits in order: the CLI's output exactly.
+    assert got.count(b"\n") == cli_output.count(b"\n")
+    assert got == cli_output

@@ -1,5 +1,4 @@
-"""Strip scraping debris from web text, recording every removal with the
-rule that made it.
+"""The native module of the `deboil` package (which re-exports it).
 
 `Cleaner` compiles a rule set once; `Cleaner.clean` and `Cleaner.clean_batch`
 return `Result` objects (the cleaned text and its `Removal`s). Invalid rules
@@ -7,10 +6,21 @@ raise `RuleError`.
 """
 
 import os
-from collections.abc import Iterator, Sequence
-from typing import final
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, final
 
-__all__ = ["Cleaner", "Diagnostic", "Guard", "Removal", "Result", "RuleError", "__version__"]
+import pyarrow as pa
+
+__all__ = [
+    "Cleaner",
+    "Diagnostic",
+    "Guard",
+    "JsonLinesStats",
+    "Removal",
+    "Result",
+    "RuleError",
+    "__version__",
+]
 __version__: str
 
 _Path = str | os.PathLike[str]
@@ -71,12 +81,44 @@ class Cleaner:
     ) -> list[Result]:
         """Clean many texts in parallel; results come in input order.
 
-        Runs on rayon's global pool (all cores, or `RAYON_NUM_THREADS`) with
-        the GIL released. `threads=1` cleans on the calling thread;
-        `threads=N` on a pool of N threads made for this call. Every result
-        is held in memory at once, so cut a large corpus into batches.
-        `groups`, when given, holds each text's group (or None), as `group`
-        does for `clean`.
+        Runs on a pool of all cores (or `RAYON_NUM_THREADS`) with the GIL
+        released. `threads=1` cleans on the calling thread; `threads=N` on a
+        pool of N threads. Pools are made once per process and again after
+        `fork()`. Every result is held in memory at once, so cut a large
+        corpus into batches. `groups`, when given, holds each text's group
+        (or None), as `group` does for `clean`.
+        """
+
+    def clean_column(
+        self,
+        texts: pa.Array[Any] | pa.ChunkedArray[Any] | Iterable[str | None],
+        *,
+        threads: int | None = None,
+    ) -> pa.RecordBatch:
+        """Clean a column of texts in one call (needs pyarrow).
+
+        `texts` is a pyarrow string (or large string) array or chunked
+        array, or any iterable of `str`/None. Returns a `RecordBatch` of two
+        columns, in input order: `text`, the cleaned texts (the input's
+        string type), and `deboil`, a struct per text with `bytes_in`,
+        `bytes_out`, `bytes_removed` (UTF-8 bytes, as in `deboil clean
+        --jsonl`), `removals` (a count), `rule_counts` (a map of rule id to
+        removals) and `guard` (null unless the safety guard withheld
+        heuristic removals: `would_remove`, `limit`, `removes`). A null text
+        gives a null in both columns. `threads` as for `clean_batch`.
+        """
+
+    def clean_json_lines(
+        self, data: bytes, *, field: str = "text", threads: int | None = None
+    ) -> tuple[bytes, JsonLinesStats]:
+        """Clean a batch of JSON Lines as `deboil clean --jsonl` does.
+
+        Returns the output lines, byte for byte the CLI's: each object with
+        its `field` cleaned, its other fields copied raw and in place, and a
+        `deboil` record added. A line that is not a JSON object with a
+        string `field` is copied unchanged and counted in
+        `JsonLinesStats.passed`. Lines end in `\n` (or `\r\n`); the
+        output's in `\n`. `threads` as for `clean_batch`.
         """
 
     @property
@@ -174,6 +216,38 @@ class Removal:
         """Why a heuristic removed it, when the rule id alone does not say."""
 
     def __hash__(self) -> int: ...
+
+@final
+class JsonLinesStats:
+    """What `Cleaner.clean_json_lines` did to a batch."""
+
+    @property
+    def lines(self) -> int:
+        """Lines read (blank ones included)."""
+
+    @property
+    def documents(self) -> int:
+        """Lines cleaned."""
+
+    @property
+    def passed(self) -> int:
+        """Lines copied unchanged: not a JSON object with a string text field."""
+
+    @property
+    def text_in(self) -> int:
+        """UTF-8 bytes of the text fields before cleaning."""
+
+    @property
+    def text_out(self) -> int:
+        """UTF-8 bytes of the text fields after cleaning."""
+
+    @property
+    def bytes_removed(self) -> int:
+        """Bytes the rules removed."""
+
+    @property
+    def removals(self) -> int:
+        """Number of removals."""
 
 @final
 class Diagnostic:
