@@ -92,7 +92,9 @@ fn clean_all(
     let lines = lines(data);
     let cleaned = crate::pool::map(threads, &lines, |_, line| {
         let mut out = Vec::new();
-        clean_line(engine, line, field, &mut out).map(|s| (out, s))
+        // No group field: rules learned for one group (learn --group-by)
+        // do not apply here; the CLI's clean --jsonl --group-by does that.
+        clean_line(engine, line, field, None, &mut out).map(|s| (out, s))
     })?;
     let mut stats = JsonLinesStats {
         lines: lines.len() as u64,
