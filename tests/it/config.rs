@@ -87,15 +87,28 @@ fn a_flag_wins_over_the_config_file_which_wins_over_the_default() {
     // --ignore given: the file's list is replaced, not added to.
     assert_eq!(clean_page(dir.path(), &["--ignore", "menu-run"]), REMOVED);
 
-    // --guard against `guard` in the file. Unguarded, the content model
-    // takes the one sentence too (the guard's own case).
+    // --guard against `guard` in the file, on a page that is one menu:
+    // menu-run takes all of it unless the guard withholds that.
+    let menu = |extra: &[&str]| {
+        let out = deboil_in(dir.path())
+            .args(["clean", "-"])
+            .args(extra)
+            .write_stdin(MENU)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
     fs::write(dir.path().join("deboil.toml"), "guard = false\n").unwrap();
-    assert_eq!(clean_page(dir.path(), &[]), "");
-    assert_eq!(clean_page(dir.path(), &["--guard", "0.9"]), REMOVED);
+    assert_eq!(menu(&[]), "");
+    assert_eq!(menu(&["--guard", "0.9"]), MENU);
     fs::write(dir.path().join("deboil.toml"), "guard = 0.9\n").unwrap();
-    assert_eq!(clean_page(dir.path(), &[]), REMOVED);
-    assert_eq!(clean_page(dir.path(), &["--no-guard"]), "");
+    assert_eq!(menu(&[]), MENU);
+    assert_eq!(menu(&["--no-guard"]), "");
 }
+
+/// A page that is nothing but a menu.
+const MENU: &str = "World\nBusiness\nSport\nCulture\nWeather\nTravel\n";
 
 #[test]
 fn isolated_ignores_every_config_file() {
