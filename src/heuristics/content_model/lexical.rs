@@ -329,7 +329,12 @@ impl Lexed {
             let t0 = lx.tokens.len() as u32;
             for_each_token(text, |_, _, h| lx.tokens.push(h));
             let s0 = lx.shapes.len() as u32;
-            for_each_shape(text, |_, _, h| lx.shapes.push(h));
+            let claimed = claims.is_claimed(li);
+            // Shapes are read off a row's own line only, and a claimed row
+            // is never scored: skip them.
+            if !claimed {
+                for_each_shape(text, |_, _, h| lx.shapes.push(h));
+            }
             lx.lines.push(li);
             lx.facts.push(LineFacts {
                 tokens: (t0, lx.tokens.len() as u32),
@@ -337,7 +342,7 @@ impl Lexed {
                 start: text.chars().next().map_or(0, char_class),
                 end: text.chars().next_back().map_or(0, char_class),
                 blank_before: prev_blank,
-                claimed: claims.is_claimed(li),
+                claimed,
             });
             prev_blank = false;
         }

@@ -129,10 +129,27 @@ impl Scored {
     pub fn new(model: &Model, doc: &Document, claims: &Claims) -> Scored {
         let lexed = Lexed::new(doc, claims);
         let table = lexical::structural(doc, claims);
-        let first = model.first_pass_all(&lexed, &table);
+        // Claimed rows are neither decided nor read by the second pass
+        // (it sees only that a neighbour was claimed): their scores stay 0,
+        // which saves most of the work on pages the rules already cut.
+        let first: Vec<f32> = (0..lexed.len())
+            .map(|k| {
+                if lexed.claimed(k) {
+                    0.0
+                } else {
+                    model.first_pass(&lexed, &table, k)
+                }
+            })
+            .collect();
         let stats = context::PageStats::new(&lexed, &first);
         let second = (0..lexed.len())
-            .map(|k| model.second_pass(&lexed, &first, &stats, k))
+            .map(|k| {
+                if lexed.claimed(k) {
+                    0.0
+                } else {
+                    model.second_pass(&lexed, &first, &stats, k)
+                }
+            })
             .collect();
         Scored {
             lexed,

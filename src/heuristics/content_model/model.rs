@@ -204,13 +204,6 @@ impl Model {
         z
     }
 
-    /// First-pass logits of every row.
-    pub fn first_pass_all(&self, lx: &Lexed, table: &Table) -> Vec<f32> {
-        (0..lx.len())
-            .map(|k| self.first_pass(lx, table, k))
-            .collect()
-    }
-
     /// Second-pass logit of row `k`.
     #[inline]
     pub fn second_pass(&self, lx: &Lexed, z: &[f32], stats: &PageStats, k: usize) -> f32 {
