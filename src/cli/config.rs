@@ -36,7 +36,7 @@ pub const FILE_NAME: &str = "deboil.toml";
 pub const PYPROJECT: &str = "pyproject.toml";
 
 /// The settings a configuration file may hold (the keys are documented in
-/// README.md, "Configuration file"; keep the two in step).
+/// GUIDE.md, "Configuration file"; keep the two in step).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Settings {

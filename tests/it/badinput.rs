@@ -1,6 +1,6 @@
 //! Bad input through the command line: every case ends in a clear message
 //! naming the file, and nothing lost (no partial output, no input touched,
-//! the other files still cleaned). See README "Bad input" for the list.
+//! the other files still cleaned). See GUIDE.md "Bad input" for the list.
 //!
 //! Two kinds of test depend on the machine:
 //! - permissions: root ignores file modes, so when the tests run as root the

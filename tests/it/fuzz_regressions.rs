@@ -1,6 +1,6 @@
 //! The fuzzers' minimized corpora (`fuzz/corpus/<target>/`), replayed
 //! through the same checks as the fuzz targets on every `cargo test`: CI
-//! runs these inputs, not the fuzzer (see README "Fuzzing").
+//! runs these inputs, not the fuzzer (see DEVELOPERS.md "Property tests and fuzzing").
 
 use deboil::{Engine, RuleSet, Segment};
 use std::path::{Path, PathBuf};

@@ -13,7 +13,7 @@
 //!   min-run, max-line-chars, skip-first-line) mixed with a random subset of
 //!   the built-in rules and heuristics;
 //! - pattern rules alone are idempotent: cleaning the output again removes
-//!   nothing. (Heuristics are not: README "Idempotence" measures how often.)
+//!   nothing. (Heuristics are not: GUIDE.md "Idempotence" measures how often.)
 
 use deboil::{Cleaned, Engine, RuleSet, Segment, Selection};
 use proptest::prelude::*;

@@ -326,8 +326,8 @@ def test_stub_file_describes_the_module() -> None:
     assert "diagnostics" in classes["RuleError"]
 
 
-def test_readme_python_example_runs() -> None:
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Python:", 1)[1]
+def test_guide_python_example_runs() -> None:
+    guide = (REPO_ROOT / "GUIDE.md").read_text(encoding="utf-8")
+    section = guide.split("### Python:", 1)[1]
     example = section.split("```python\n", 1)[1].split("```", 1)[0]
-    exec(compile(example, "README.md", "exec"), {})
+    exec(compile(example, "GUIDE.md", "exec"), {})
