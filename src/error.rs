@@ -53,6 +53,12 @@ enum ErrorKind {
         path: PathBuf,
         reason: String,
     },
+    /// A problem on one line of a file the user wrote (a `--urls` map).
+    Line {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
     /// A setting out of its range (the guard).
     Setting(String),
 }
@@ -78,6 +84,16 @@ impl Error {
         Error {
             kind: ErrorKind::Input {
                 path: path.to_path_buf(),
+                reason: reason.into(),
+            },
+        }
+    }
+
+    pub(crate) fn at_line(path: &Path, line: usize, reason: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Line {
+                path: path.to_path_buf(),
+                line,
                 reason: reason.into(),
             },
         }
@@ -114,7 +130,9 @@ impl Error {
     /// The file this error is about, when it is about one input file.
     pub fn path(&self) -> Option<&Path> {
         match &self.kind {
-            ErrorKind::Io { path, .. } | ErrorKind::Input { path, .. } => Some(path),
+            ErrorKind::Io { path, .. }
+            | ErrorKind::Input { path, .. }
+            | ErrorKind::Line { path, .. } => Some(path),
             ErrorKind::Rules(_) | ErrorKind::Setting(_) => None,
         }
     }
@@ -134,6 +152,9 @@ impl fmt::Display for Error {
             }
             ErrorKind::Io { path, err } => write!(f, "{}: {err}", path.display()),
             ErrorKind::Input { path, reason } => write!(f, "{}: {reason}", path.display()),
+            ErrorKind::Line { path, line, reason } => {
+                write!(f, "{}:{line}: {reason}", path.display())
+            }
             ErrorKind::Setting(reason) => f.write_str(reason),
         }
     }
