@@ -267,6 +267,53 @@ impl LearnOpts {
     }
 }
 
+/// The learning flags of the commands that clean (`clean`, `diff`, `plan`,
+/// `report`): one definition, so that each learns and groups as `clean
+/// --learn` does and shows exactly what it would remove.
+#[derive(Debug, Args)]
+pub struct LearningArgs {
+    /// Learn the inputs' boilerplate first (see `deboil learn`; the inputs
+    /// are read twice) and clean with the learned rules (`learned.*`) too.
+    #[arg(long, help_heading = "Learning")]
+    pub learn: bool,
+
+    /// With --learn, also write the learned rule pack here.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "learn",
+        help_heading = "Learning"
+    )]
+    pub learn_save: Option<PathBuf>,
+
+    /// Each document's group, for learning and for the rules learned per
+    /// group (`deboil learn --group-by`). Files: `dir` (the directory
+    /// holding the file; the default), `host` (the host of the file's URL:
+    /// its first line `URL: ...`, or --urls), `all`. JSON Lines: the field
+    /// naming the group (a URL groups by its host).
+    #[arg(long, value_name = "dir|host|all|FIELD", help_heading = "Learning")]
+    pub group_by: Option<String>,
+
+    /// With --group-by host: a file of `PATH<TAB>URL` lines giving each
+    /// file's URL (else read from a first line `URL: ...`).
+    #[arg(long, value_name = "FILE", help_heading = "Learning")]
+    pub urls: Option<PathBuf>,
+
+    /// With --learn, how files are grouped (older spelling of --group-by dir|all).
+    #[arg(long, value_enum, default_value_t = GroupArg::Dir, value_name = "HOW", requires = "learn", hide = true, conflicts_with = "group_by")]
+    pub group: GroupArg,
+
+    #[command(flatten)]
+    pub opts: LearnOpts,
+}
+
+impl LearningArgs {
+    /// How files are grouped (`--group-by`, `--group`, `--urls`).
+    pub fn grouping(&self) -> anyhow::Result<deboil::learn::Grouping> {
+        super::inputs::grouping(self.group_by.as_deref(), self.group, self.urls.as_deref())
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// Files or directories to plan for.
@@ -276,6 +323,9 @@ pub struct PlanArgs {
     /// The plan file to write.
     #[arg(short, long, value_name = "PLAN", help_heading = "Output")]
     pub output: PathBuf,
+
+    #[command(flatten)]
+    pub learning: LearningArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -397,6 +447,9 @@ pub struct ReportArgs {
     pub context: usize,
 
     #[command(flatten)]
+    pub learning: LearningArgs,
+
+    #[command(flatten)]
     pub common: CommonArgs,
 }
 
@@ -484,31 +537,8 @@ pub struct CleanArgs {
     #[arg(long, conflicts_with = "out", help_heading = "JSON Lines")]
     pub jsonl: bool,
 
-    /// Learn the inputs' boilerplate first (files grouped by directory, see
-    /// `deboil learn`) and clean with the learned rules (`learned.*`) too.
-    #[arg(long, requires = "out", help_heading = "Learning")]
-    pub learn: bool,
-
-    /// With --learn, also write the learned rule pack here.
-    #[arg(
-        long,
-        value_name = "FILE",
-        requires = "learn",
-        help_heading = "Learning"
-    )]
-    pub learn_save: Option<PathBuf>,
-
-    /// With --learn, how files are grouped (older spelling of --group-by dir|all).
-    #[arg(long, value_enum, default_value_t = GroupArg::Dir, value_name = "HOW", requires = "learn", hide = true, conflicts_with = "group_by")]
-    pub group: GroupArg,
-
-    /// With --group-by host: a file of `PATH<TAB>URL` lines giving each
-    /// file's URL (else read from a first line `URL: ...`).
-    #[arg(long, value_name = "FILE", help_heading = "Learning")]
-    pub urls: Option<PathBuf>,
-
     #[command(flatten)]
-    pub learn_opts: LearnOpts,
+    pub learning: LearningArgs,
 
     /// The field holding the text to clean.
     #[arg(
@@ -519,14 +549,6 @@ pub struct CleanArgs {
         help_heading = "JSON Lines"
     )]
     pub field: String,
-
-    /// Each document's group, for learning and for the rules learned per
-    /// group (`deboil learn --group-by`). Files: `dir` (the directory
-    /// holding the file; the default), `host` (the host of the file's URL:
-    /// its first line `URL: ...`, or --urls), `all`. JSON Lines: the field
-    /// naming the group (a URL groups by its host).
-    #[arg(long, value_name = "dir|host|all|FIELD", help_heading = "Learning")]
-    pub group_by: Option<String>,
 
     /// What to do with a line that is not an object with a string text field.
     #[arg(long, value_enum, default_value_t = OnErrorArg::Pass, value_name = "WHAT", requires = "jsonl", help_heading = "JSON Lines")]
@@ -592,6 +614,9 @@ pub struct DiffArgs {
     /// When to color the diff.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub learning: LearningArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,

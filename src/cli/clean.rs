@@ -2,46 +2,50 @@
 //! (in parallel, resumable, with progress), or JSON Lines (see `jsonl`).
 
 use super::args::CleanArgs;
-use super::inputs::{self, Grouping, Item};
+use super::inputs::{self, Item};
 use super::interrupt::{self, Interrupt};
 use super::log::{self, Kind};
 use super::progress::Progress;
 use super::summary::Summary;
-use super::{EXIT_ERROR, EXIT_OK, build_engine, build_engine_with, with_threads};
+use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::{Context, bail};
 use deboil::Engine;
 use deboil::batch::{
     Decoded, EncodingChoice, Manifest, ReadError, ReadOptions, WalkOptions, fingerprint,
     remove_stale_temporaries, write_atomic,
 };
+use deboil::learn::Grouping;
 use deboil::render::json::file_record;
 use std::io::Write;
 use std::time::Instant;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// How files are grouped for learning and for the rules learned per group.
-fn grouping(args: &CleanArgs) -> anyhow::Result<Grouping> {
-    Grouping::of_files(args.group_by.as_deref(), args.group, args.urls.as_deref())
-}
-
 pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
     if args.jsonl {
         anyhow::ensure!(
-            args.urls.is_none(),
+            args.learning.urls.is_none(),
             "--urls maps files to URLs; with --jsonl, name the URL field with --group-by"
         );
         return super::jsonl::run(args);
     }
-    let grouping = grouping(&args)?;
-    let engine = if args.learn {
-        learned_engine(&args)?
+    let grouping = args.learning.grouping()?;
+    // With --learn, the engine is built once the inputs are known (they
+    // are what it learns from).
+    let engine = if args.learning.learn {
+        None
     } else {
-        build_engine(&args.common)?
+        Some(build_engine(&args.common)?)
     };
     let read_opts = super::read_options(&args.common);
     match &args.out {
         None => {
+            let Some(engine) = engine else {
+                bail!(
+                    "--learn learns from many files and cleans them into a tree: give \
+                     --out DIR (to see what it removes first: `deboil diff PATH... --learn`)"
+                );
+            };
             let single = args.paths.len() == 1;
             if !single {
                 bail!("several inputs need --out DIR to write the cleaned files to");
@@ -60,41 +64,9 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
             to_stdout(&engine, item, &grouping, read_opts, args.json)
         }
         Some(out) => with_threads(args.common.threads, || {
-            to_dir(&engine, &args, &grouping, out, read_opts)
+            to_dir(engine, &args, &grouping, out, read_opts)
         })?,
     }
-}
-
-/// `--learn`: learns the inputs' boilerplate (both passes), saves the pack
-/// when asked, and compiles it with the other rules under its `learned.*` ids.
-fn learned_engine(args: &CleanArgs) -> anyhow::Result<Engine> {
-    let opts = args.learn_opts.options()?;
-    let start = std::time::Instant::now();
-    let mut errors = 0;
-    let walk = WalkOptions {
-        globs: args.common.glob.clone(),
-        exclude: args.out.clone(),
-    };
-    let items = inputs::gather(&args.paths, &walk, &mut errors);
-    if items.iter().any(|i| matches!(i, Item::Stdin)) {
-        bail!("--learn reads its inputs twice: name files, not standard input");
-    }
-    let grouping = grouping(args)?;
-    let (mut learned, _) = with_threads(args.common.threads, || {
-        super::learn::learn_files(&items, &grouping, &args.common, opts)
-    })??;
-    let pack = super::learn::finish_pack(&mut learned, &args.common)?;
-    super::learn::report_learned(&learned, start);
-    super::learn::hint(&learned, &grouping);
-    let name = match &args.learn_save {
-        Some(path) => {
-            write_atomic(path, &[pack.as_bytes()])
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            path.display().to_string()
-        }
-        None => super::learn::LEARNED_SOURCE.to_owned(),
-    };
-    build_engine_with(&args.common, Some((&name, &pack)))
 }
 
 fn to_stdout(
@@ -116,7 +88,7 @@ fn to_stdout(
     }
     let cleaned = engine.clean_in(
         &input.text,
-        grouping.clean_group(item, &input.text).as_deref(),
+        grouping.clean_group(item.source(), &input.text).as_deref(),
     );
     super::warn_guard(&item.display(), &cleaned);
     let mut stdout = std::io::stdout().lock();
@@ -154,8 +126,10 @@ enum Outcome {
     Interrupted,
 }
 
+/// Cleans into `out`; `engine` is `None` with `--learn`, which learns from
+/// the files found first.
 fn to_dir(
-    engine: &Engine,
+    engine: Option<Engine>,
     args: &CleanArgs,
     grouping: &Grouping,
     out: &std::path::Path,
@@ -181,6 +155,11 @@ fn to_dir(
         exclude: Some(out.to_path_buf()),
     };
     let items = inputs::gather(&args.paths, &walk, &mut errors);
+    let engine = match engine {
+        Some(e) => e,
+        None => super::learn::learned_engine(&args.common, &args.learning, &items, grouping)?.0,
+    };
+    let engine = &engine;
     // The engine was built from the effective settings (flags over the
     // configuration file), so its fingerprint covers both. A forced
     // encoding changes what is written: outputs made under another choice
@@ -242,7 +221,7 @@ fn to_dir(
                 Err(ReadError::Binary) => return Outcome::Skipped(ReadError::Binary.to_string()),
                 Err(e) => return Outcome::Failed(e.to_string()),
             };
-            let group = grouping.clean_group(item, &input.text);
+            let group = grouping.clean_group(item.source(), &input.text);
             let cleaned = engine.clean_in(&input.text, group.as_deref());
             let output = cleaned.output();
             let bom: &[u8] = if input.bom && !output.is_empty() {

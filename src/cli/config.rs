@@ -18,7 +18,9 @@
 //! explicit settings, so it stays free of search paths and working
 //! directories.
 
-use super::args::{Command, CommonArgs, GroupArg, LearnOpts, ProfileArg, RulesCommand};
+use super::args::{
+    Command, CommonArgs, GroupArg, LearnOpts, LearningArgs, ProfileArg, RulesCommand,
+};
 use anyhow::{Context, bail};
 use clap::ArgMatches;
 use clap::parser::ValueSource;
@@ -58,8 +60,8 @@ pub struct Settings {
     pub learn: Option<LearnSettings>,
 }
 
-/// The `[learn]` table: the learning flags of `learn`, `clean --learn` and
-/// `eval --learn`.
+/// The `[learn]` table: the learning flags of `learn`, of `clean`, `diff`,
+/// `plan` and `report`, and of `eval --learn`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct LearnSettings {
@@ -278,8 +280,7 @@ impl Config {
         match command {
             Command::Clean(a) => {
                 self.common(&mut a.common, m, &mut applied);
-                self.learn(&mut a.learn_opts, m, &mut applied);
-                self.group(&mut a.group, m, &mut applied);
+                self.learning(&mut a.learning, m, &mut applied);
             }
             Command::Learn(a) => {
                 self.common(&mut a.common, m, &mut applied);
@@ -290,9 +291,18 @@ impl Config {
                 self.common(&mut a.common, m, &mut applied);
                 self.learn(&mut a.learn_opts, m, &mut applied);
             }
-            Command::Diff(a) => self.common(&mut a.common, m, &mut applied),
-            Command::Plan(a) => self.common(&mut a.common, m, &mut applied),
-            Command::Report(a) => self.common(&mut a.common, m, &mut applied),
+            Command::Diff(a) => {
+                self.common(&mut a.common, m, &mut applied);
+                self.learning(&mut a.learning, m, &mut applied);
+            }
+            Command::Plan(a) => {
+                self.common(&mut a.common, m, &mut applied);
+                self.learning(&mut a.learning, m, &mut applied);
+            }
+            Command::Report(a) => {
+                self.common(&mut a.common, m, &mut applied);
+                self.learning(&mut a.learning, m, &mut applied);
+            }
             Command::Rules(r) => {
                 let rules = match r {
                     RulesCommand::List(a) => &mut a.rules,
@@ -379,6 +389,12 @@ impl Config {
             l.min_share = v;
             applied.push("learn.min-share");
         }
+    }
+
+    /// The learning flags of `clean`, `diff`, `plan` and `report`.
+    fn learning(&self, l: &mut LearningArgs, m: &ArgMatches, applied: &mut Vec<&'static str>) {
+        self.learn(&mut l.opts, m, applied);
+        self.group(&mut l.group, m, applied);
     }
 
     fn group(&self, g: &mut GroupArg, m: &ArgMatches, applied: &mut Vec<&'static str>) {
@@ -547,7 +563,7 @@ mod tests {
         );
         assert!(a.common.no_guard);
         assert_ne!(a.common.encoding, EncodingChoice::Detect);
-        let l = &a.learn_opts;
+        let l = &a.learning.opts;
         assert_eq!(
             (
                 l.min_docs,
@@ -558,7 +574,7 @@ mod tests {
             ),
             (3, 0.25, 4, 1024, 99)
         );
-        assert_eq!(a.group, GroupArg::All);
+        assert_eq!(a.learning.group, GroupArg::All);
     }
 
     #[test]
@@ -613,7 +629,7 @@ mod tests {
         assert!(!a.common.no_guard);
         assert_eq!(a.common.guard, 0.3);
         assert_eq!(a.common.encoding, EncodingChoice::Detect);
-        let l = &a.learn_opts;
+        let l = &a.learning.opts;
         assert_eq!(
             (
                 l.min_docs,
@@ -624,7 +640,7 @@ mod tests {
             ),
             (7, 0.1, 9, 11, 13)
         );
-        assert_eq!(a.group, GroupArg::Dir);
+        assert_eq!(a.learning.group, GroupArg::Dir);
         // --no-guard overrides a share in the file.
         let (a, _) = clean_with_every_key("0.7", &["deboil", "clean", "x", "--no-guard"]);
         assert!(a.common.no_guard);

@@ -23,7 +23,13 @@ enum Outcome {
 }
 
 pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
-    let engine = build_engine(&args.common)?;
+    let grouping = args.learning.grouping()?;
+    // With --learn, the engine is built from the inputs, once gathered.
+    let engine = if args.learning.learn {
+        None
+    } else {
+        Some(build_engine(&args.common)?)
+    };
     let opts = super::read_options(&args.common);
     let style = DiffStyle {
         context: args.context,
@@ -36,6 +42,12 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
     with_threads(args.common.threads, || {
         let mut errors = 0;
         let items = inputs::gather(&args.paths, &walk, &mut errors);
+        let engine = match engine {
+            Some(e) => e,
+            None => {
+                super::learn::learned_engine(&args.common, &args.learning, &items, &grouping)?.0
+            }
+        };
         let mut changed = false;
         let mut stdout = std::io::stdout().lock();
         inputs::for_each_ordered(
@@ -52,7 +64,8 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
                     }
                     Err(e) => return Outcome::Failed(e.to_string()),
                 };
-                let cleaned = engine.clean_in(&input.text, item.group().as_deref());
+                let group = grouping.clean_group(item.source(), &input.text);
+                let cleaned = engine.clean_in(&input.text, group.as_deref());
                 let name = item.display();
                 let mut buf = Vec::new();
                 if args.json {

@@ -5,6 +5,7 @@ use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::{Context, bail};
 use deboil::Engine;
 use deboil::eval::{self, Aggregate, Tpfpfn};
+use deboil::learn::{Corpus, Doc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -262,10 +263,10 @@ fn learn_engine(
         .context("--learn learns from INPUT_DIR; give it")?;
     let opts = args.learn_opts.options()?;
     let start = std::time::Instant::now();
-    let docs: Vec<super::learn::Doc> = with_threads(args.common.threads, || {
+    let docs: Vec<Doc> = with_threads(args.common.threads, || {
         ids.par_iter()
             .map(|id| {
-                Ok(super::learn::Doc {
+                Ok(Doc {
                     group: if one_group {
                         deboil::learn::ALL.into()
                     } else {
@@ -277,34 +278,13 @@ fn learn_engine(
             })
             .collect::<anyhow::Result<Vec<_>>>()
     })??;
-    let (mut learned, _) = with_threads(args.common.threads, || {
-        super::learn::two_passes(opts, |_, sink| {
-            // In memory already: both passes see the same documents.
-            for chunk in docs.chunks(512) {
-                sink(
-                    chunk
-                        .iter()
-                        .map(|d| super::learn::Doc {
-                            group: d.group.clone(),
-                            name: d.name.clone(),
-                            text: d.text.clone(),
-                        })
-                        .collect(),
-                );
-            }
-            Ok(0)
-        })
+    // In memory already: both passes see the same documents.
+    let pack = with_threads(args.common.threads, || {
+        deboil::learn::learn(&Corpus::Docs(&docs), opts, &args.common.rules, &mut |_| {})
     })??;
-    let pack = super::learn::finish_pack(&mut learned, &args.common)?;
-    super::learn::report_learned(&learned, start);
-    let name = match &args.learn_save {
-        Some(path) => {
-            deboil::batch::write_atomic(path, &[pack.as_bytes()])
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            path.display().to_string()
-        }
-        None => super::learn::LEARNED_SOURCE.to_owned(),
-    };
+    super::learn::report_learned(&pack.learned, start);
+    let name = super::learn::save(args.learn_save.as_deref(), &pack.toml)?;
+    let pack = pack.toml;
     super::build_engine_with(&args.common, Some((&name, &pack)))
 }
 

@@ -5,8 +5,8 @@ use super::args::GroupArg;
 use deboil::batch::{
     Input, ReadError, ReadOptions, Source, WalkOptions, collect_sources, read_input,
 };
+use deboil::learn::Grouping;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -47,158 +47,38 @@ pub fn gather(paths: &[PathBuf], opts: &WalkOptions, errors: &mut usize) -> Vec<
     items
 }
 
-/// The group of a file: the directory holding it, relative to the path it
-/// was found under (that path's own name for files directly inside it).
-pub fn file_group(src: &Source) -> String {
-    match src.relative.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
-        _ => {
-            let root = src
-                .path
-                .ancestors()
-                .nth(src.relative.components().count())
-                .unwrap_or(Path::new(""));
-            root.canonicalize()
-                .ok()
-                .and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| deboil::learn::ALL.to_owned())
-        }
-    }
-}
-
 impl Item {
-    /// The group a document belongs to for group-restricted (learned)
-    /// rules: its directory, as `deboil learn` groups files by default.
-    pub fn group(&self) -> Option<String> {
+    /// The file, or `None` for standard input.
+    pub fn source(&self) -> Option<&Source> {
         match self {
             Item::Stdin => None,
-            Item::File(s) => Some(file_group(s)),
+            Item::File(s) => Some(s),
         }
     }
 }
 
 /// How files are grouped, for learning and for the rules learned per
-/// group: `--group-by dir|host|all`.
-#[derive(Clone, Debug)]
-pub enum Grouping {
-    /// By the directory holding the file (the default).
-    Dir,
-    /// By the host of each file's URL: from the `--urls` map, else from a
-    /// first line `URL: ...`; a file with neither goes by its directory.
-    Host(HashMap<PathBuf, String>),
-    /// One group: learned rules apply to every document.
-    All,
-}
-
-impl Grouping {
-    /// The grouping of files that `--group-by` (or the older `--group
-    /// dir|all`) and `--urls` ask for.
-    pub fn of_files(
-        group_by: Option<&str>,
-        group: GroupArg,
-        urls: Option<&Path>,
-    ) -> anyhow::Result<Grouping> {
-        let g = match (group_by, group) {
-            (Some("dir"), _) | (None, GroupArg::Dir) => Grouping::Dir,
-            (Some("all"), _) | (None, GroupArg::All) => Grouping::All,
-            (Some("host"), _) => Grouping::Host(match urls {
-                Some(p) => read_urls(p)?,
-                None => HashMap::new(),
-            }),
-            (Some(other), _) => anyhow::bail!(
-                "--group-by {other:?}: files are grouped by `dir`, `host` or `all` \
-                 (a field name groups JSON Lines, with --jsonl)"
-            ),
-        };
-        if urls.is_some() && !matches!(g, Grouping::Host(_)) {
-            anyhow::bail!("--urls gives the URLs that --group-by host groups by: add it");
-        }
-        Ok(g)
-    }
-
-    /// The group a document is learned in (`text`: its content).
-    pub fn learn_group(&self, item: &Item, text: &str) -> String {
-        match self {
-            Grouping::All => deboil::learn::ALL.to_owned(),
-            _ => self
-                .clean_group(item, text)
-                .unwrap_or_else(|| deboil::learn::ALL.to_owned()),
-        }
-    }
-
-    /// Bytes at the start of `text` that learning skips: with `--group-by
-    /// host`, a `URL: ...` first line is the page's address, not its
-    /// content, and would break the first line's context (a menu that
-    /// opens every page).
-    pub fn header_len(&self, text: &str) -> usize {
-        match self {
-            Grouping::Host(_) if url_header(text).is_some() => {
-                text.find('\n').map_or(text.len(), |i| i + 1)
-            }
-            _ => 0,
-        }
-    }
-
-    /// The group a document is cleaned in: the rules learned for that
-    /// group apply to it.
-    pub fn clean_group(&self, item: &Item, text: &str) -> Option<String> {
-        match self {
-            Grouping::Host(urls) => {
-                let mapped = match item {
-                    Item::File(s) => urls.get(&s.path).or_else(|| urls.get(&s.relative)),
-                    Item::Stdin => None,
-                };
-                mapped
-                    .map(String::as_str)
-                    .or_else(|| url_header(text))
-                    .and_then(deboil::learn::url_host)
-                    .or_else(|| item.group())
-            }
-            // Rules learned in one group carry no group and apply anyway;
-            // rules from other packs keep applying by directory.
-            Grouping::Dir | Grouping::All => item.group(),
-        }
-    }
-}
-
-/// The URL of a first line `URL: https://...` (the key in any case).
-pub fn url_header(text: &str) -> Option<&str> {
-    let first = text.lines().next()?;
-    let key = first.get(..4)?;
-    key.eq_ignore_ascii_case("url:")
-        .then(|| first[4..].trim())
-        .filter(|u| !u.is_empty())
-}
-
-/// Reads a `--urls` map: one `PATH<TAB>URL` per line (blank lines and `#`
-/// comments skipped). A path is matched as the file is found (`pages/a.txt`)
-/// or relative to the directory given (`a.txt`).
-fn read_urls(path: &Path) -> anyhow::Result<HashMap<PathBuf, String>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("--urls {}: {e}", path.display()))?;
-    let mut map = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let Some((file, url)) = line.split_once('\t') else {
-            anyhow::bail!(
-                "{}:{}: expected PATH<TAB>URL, found no tab",
-                path.display(),
-                i + 1
-            );
-        };
-        if deboil::learn::url_host(url.trim()).is_none() {
-            anyhow::bail!(
-                "{}:{}: {:?} is not an absolute URL (scheme://host/...)",
-                path.display(),
-                i + 1,
-                url.trim()
-            );
-        }
-        map.insert(PathBuf::from(file), url.trim().to_owned());
-    }
-    Ok(map)
+/// group: `--group-by dir|host|all` (or the older `--group dir|all`), with
+/// the `--urls` map read here.
+pub fn grouping(
+    group_by: Option<&str>,
+    group: GroupArg,
+    urls: Option<&Path>,
+) -> anyhow::Result<Grouping> {
+    let group_by = group_by.or(match group {
+        GroupArg::Dir => None,
+        GroupArg::All => Some("all"),
+    });
+    // Read only where it is used: otherwise the grouping refuses it.
+    let text = match urls {
+        Some(p) if group_by == Some("host") => std::fs::read_to_string(p)
+            .map_err(|e| anyhow::anyhow!("--urls {}: {e}", p.display()))?,
+        _ => String::new(),
+    };
+    Ok(Grouping::of_files(
+        group_by,
+        urls.map(|p| (p, text.as_str())),
+    )?)
 }
 
 impl Item {

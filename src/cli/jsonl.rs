@@ -32,10 +32,14 @@ const BLOCK: usize = 1 << 20;
 const DEPTH: usize = 2;
 
 pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
-    let engine = build_engine(&args.common)?;
+    let engine = if args.learning.learn {
+        None
+    } else {
+        Some(build_engine(&args.common)?)
+    };
     let opts = StreamOptions {
         field: args.field.clone(),
-        group_by: args.group_by.clone(),
+        group_by: args.learning.group_by.clone(),
         on_error: args.on_error.into(),
         max_line: args.common.max_size,
         ..StreamOptions::default()
@@ -63,8 +67,26 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
         }
     }
     with_threads(args.common.threads, || {
+        let engine = match engine {
+            Some(e) => e,
+            None => learned_engine(&args, &inputs)?,
+        };
         stream_all(&engine, &args, &inputs, &opts)
     })?
+}
+
+/// `--learn`: learns from the JSON Lines files first (both passes read them
+/// again, so standard input cannot be learned from).
+fn learned_engine(args: &CleanArgs, inputs: &[PathBuf]) -> anyhow::Result<Engine> {
+    if inputs.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!(
+            "--learn reads its input twice, and standard input can be read only once: \
+             name the JSON Lines files (`deboil clean --jsonl --learn dump.jsonl`), or learn \
+             first with `deboil learn --jsonl FILE -o pack.toml`, then clean with \
+             `deboil clean --jsonl --rules pack.toml`"
+        );
+    }
+    super::learn::learned_engine_jsonl(&args.common, &args.learning, inputs, &args.field)
 }
 
 fn stream_all(

@@ -1,33 +1,21 @@
-//! `deboil learn`, and the learning step of `clean --learn` and `eval --learn`:
-//! reading the documents twice (files in parallel chunks, or JSON Lines
-//! streamed in chunks), feeding the two passes of [`deboil::learn`], and
-//! writing the rule pack.
+//! `deboil learn`, and the `--learn` step of `clean`, `diff`, `plan` and
+//! `report`: what the binary adds to the library's run
+//! ([`deboil::learn::learn`]): the inputs named on the command line, the
+//! messages, writing the pack, and the engine built with it.
 
-use super::args::{CommonArgs, LearnArgs};
-use super::inputs::{self, Grouping, Item};
+use super::args::{CommonArgs, LearnArgs, LearningArgs};
+use super::inputs::{self, Item};
 use super::log;
-use super::{EXIT_ERROR, EXIT_OK, with_threads};
+use super::{EXIT_ERROR, EXIT_OK, build_engine_with, with_threads};
 use anyhow::{Context, bail};
 use deboil::Engine;
-use deboil::batch::jsonl::{self, LineError, RawLine};
-use deboil::batch::{ReadOptions, WalkOptions};
-use deboil::learn::{LearnOptions, Learned, Learner};
-use rayon::prelude::*;
-use std::io::Write;
-use std::path::PathBuf;
+use deboil::batch::{Source, WalkOptions};
+use deboil::learn::{Corpus, Grouping, Learned, Pack};
+use std::io::{BufRead, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
-
-/// One document to learn from.
-pub(super) struct Doc {
-    pub group: String,
-    pub name: String,
-    pub text: String,
-}
-
-/// Input bytes per chunk handed to the workers.
-const CHUNK_BYTES: usize = 8 << 20;
 
 pub fn run(args: LearnArgs) -> anyhow::Result<u8> {
     let opts = args.learn.options()?;
@@ -43,59 +31,159 @@ pub fn run(args: LearnArgs) -> anyhow::Result<u8> {
         );
         Grouping::Dir
     } else {
-        Grouping::of_files(args.group_by.as_deref(), args.group, args.urls.as_deref())?
+        inputs::grouping(args.group_by.as_deref(), args.group, args.urls.as_deref())?
     };
     let start = Instant::now();
     let mut errors = 0usize;
-    let mut learned = with_threads(args.common.threads, || -> anyhow::Result<Learned> {
+    let mut on_unread = |u: deboil::learn::Unread| log::error(u);
+    let pack = with_threads(args.common.threads, || -> anyhow::Result<Pack> {
         if args.jsonl {
             for p in &args.paths {
                 if p.is_dir() {
                     bail!("{}: is a directory; --jsonl reads files", p.display());
                 }
             }
-            let field = args.field.as_str();
-            let group_by = args.group_by.as_deref();
-            two_passes(opts, |first, sink| {
-                read_jsonl(
-                    &args.paths,
-                    field,
-                    group_by,
-                    args.common.max_size,
-                    first,
-                    sink,
-                )
-            })
-            .map(|(l, e)| {
-                errors += e;
-                l
-            })
+            let corpus = Corpus::JsonLines {
+                paths: &args.paths,
+                open: &open_jsonl,
+                field: &args.field,
+                group_by: args.group_by.as_deref(),
+                max_line: args.common.max_size,
+            };
+            Ok(deboil::learn::learn(
+                &corpus,
+                opts,
+                &args.common.rules,
+                &mut on_unread,
+            )?)
         } else {
             let walk = WalkOptions {
                 globs: args.common.glob.clone(),
                 exclude: None,
             };
             let items = inputs::gather(&args.paths, &walk, &mut errors);
-            learn_files(&items, &grouping, &args.common, opts).map(|(l, e)| {
-                errors += e;
-                l
-            })
+            let sources = files(&items)?;
+            let corpus = Corpus::Files {
+                sources: &sources,
+                grouping: &grouping,
+                read: super::read_options(&args.common),
+            };
+            Ok(deboil::learn::learn(
+                &corpus,
+                opts,
+                &args.common.rules,
+                &mut on_unread,
+            )?)
         }
     })??;
-    let pack = finish_pack(&mut learned, &args.common)?;
+    errors += pack.unread;
     if args.output.as_os_str() == "-" {
         let mut out = std::io::stdout().lock();
-        out.write_all(pack.as_bytes())?;
+        out.write_all(pack.toml.as_bytes())?;
         out.flush()?;
     } else {
-        deboil::batch::write_atomic(&args.output, &[pack.as_bytes()])
+        deboil::batch::write_atomic(&args.output, &[pack.toml.as_bytes()])
             .with_context(|| format!("cannot write {}", args.output.display()))?;
     }
-    report_learned(&learned, start);
+    report_learned(&pack.learned, start);
     if !args.jsonl {
-        hint(&learned, &grouping);
+        hint(&pack.learned, &grouping);
     }
     Ok(if errors > 0 { EXIT_ERROR } else { EXIT_OK })
+}
+
+/// The files among `items`; learning reads its inputs twice, so standard
+/// input is refused.
+fn files(items: &[Item]) -> anyhow::Result<Vec<Source>> {
+    items
+        .iter()
+        .map(|i| match i {
+            Item::File(s) => Ok(s.clone()),
+            Item::Stdin => {
+                bail!("--learn reads its inputs twice: name files, not standard input")
+            }
+        })
+        .collect()
+}
+
+/// Opens a JSON Lines file for a pass, decompressed as `clean --jsonl`
+/// does it.
+fn open_jsonl(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
+    super::jsonl::open_input(path, Arc::new(AtomicU64::new(0)))
+        .map(|r| Box::new(r) as Box<dyn BufRead>)
+}
+
+/// The `--learn` step of the commands that clean: learns from the files
+/// `items` (grouped by `grouping`), says what was learned, writes the pack
+/// with `--learn-save`, and builds the engine with the learned rules.
+/// Returns the engine and the name the pack was loaded under (for a plan's
+/// rule packs). Files that cannot be read are left for the command's own
+/// pass to report, so each is reported once.
+pub(super) fn learned_engine(
+    common: &CommonArgs,
+    learning: &LearningArgs,
+    items: &[Item],
+    grouping: &Grouping,
+) -> anyhow::Result<(Engine, String)> {
+    let sources = files(items)?;
+    let corpus = Corpus::Files {
+        sources: &sources,
+        grouping,
+        read: super::read_options(common),
+    };
+    learned_engine_of(common, learning, &corpus, Some(grouping))
+}
+
+/// [`learned_engine`] for `clean --jsonl --learn`: JSON Lines files, read
+/// twice, their lines read as cleaning reads them.
+pub(super) fn learned_engine_jsonl(
+    common: &CommonArgs,
+    learning: &LearningArgs,
+    paths: &[std::path::PathBuf],
+    field: &str,
+) -> anyhow::Result<Engine> {
+    let corpus = Corpus::JsonLines {
+        paths,
+        open: &open_jsonl,
+        field,
+        group_by: learning.group_by.as_deref(),
+        max_line: common.max_size,
+    };
+    Ok(learned_engine_of(common, learning, &corpus, None)?.0)
+}
+
+/// Learns from `corpus` on the current pool, says what was learned (with
+/// the hint about `grouping` of files), saves the pack and builds the
+/// engine; returns it and the pack's name.
+fn learned_engine_of(
+    common: &CommonArgs,
+    learning: &LearningArgs,
+    corpus: &Corpus<'_>,
+    grouping: Option<&Grouping>,
+) -> anyhow::Result<(Engine, String)> {
+    let opts = learning.opts.options()?;
+    let start = Instant::now();
+    let pack = deboil::learn::learn(corpus, opts, &common.rules, &mut |_| {})?;
+    report_learned(&pack.learned, start);
+    if let Some(g) = grouping {
+        hint(&pack.learned, g);
+    }
+    let name = save(learning.learn_save.as_deref(), &pack.toml)?;
+    let engine = build_engine_with(common, Some((&name, &pack.toml)))?;
+    Ok((engine, name))
+}
+
+/// Writes the pack to `path` (atomically) when asked; returns the name the
+/// pack is loaded under: the file's, else [`LEARNED_SOURCE`].
+pub(super) fn save(path: Option<&Path>, pack: &str) -> anyhow::Result<String> {
+    match path {
+        Some(path) => {
+            deboil::batch::write_atomic(path, &[pack.as_bytes()])
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(path.display().to_string())
+        }
+        None => Ok(LEARNED_SOURCE.to_owned()),
+    }
 }
 
 /// The closing note on standard error, and a warning when the pass-2
@@ -133,174 +221,10 @@ pub(super) fn report_learned(l: &Learned, start: Instant) {
 
 /// Says how to group a directory of many sites when grouping by directory
 /// learned nothing.
-pub(super) fn hint(l: &Learned, grouping: &Grouping) {
-    if l.nothing_learned().is_some() && matches!(grouping, Grouping::Dir) {
-        log::note(format_args!(
-            "hint: files are grouped by the directory holding them; pages of many \
-             sites in one directory are grouped by site with --group-by host (each page's \
-             URL from a first line `URL: ...`, or --urls FILE)"
-        ));
+fn hint(l: &Learned, grouping: &Grouping) {
+    if let Some(h) = deboil::learn::hint(l, grouping) {
+        log::note(h);
     }
-}
-
-/// Runs both passes; `read(first_pass, sink)` hands every document to
-/// `sink` in chunks and returns how many inputs failed (first pass only).
-pub(super) fn two_passes(
-    opts: LearnOptions,
-    mut read: impl FnMut(bool, &mut dyn FnMut(Vec<Doc>)) -> anyhow::Result<usize>,
-) -> anyhow::Result<(Learned, usize)> {
-    let mut learner = Learner::new(opts);
-    let errors = read(true, &mut |docs| {
-        let l = &learner;
-        let keys: Vec<_> = docs.par_iter().map(|d| l.keys(&d.group, &d.text)).collect();
-        for k in keys {
-            learner.count(k);
-        }
-    })?;
-    read(false, &mut |docs| {
-        let l = &learner;
-        let scans: Vec<_> = docs
-            .par_iter()
-            .map(|d| l.scan(&d.group, &d.name, &d.text))
-            .collect();
-        for s in scans {
-            learner.confirm(s);
-        }
-    })?;
-    Ok((learner.finish(), errors))
-}
-
-/// Learns from files (read twice, in parallel chunks), each in the group
-/// `grouping` gives it.
-pub(super) fn learn_files(
-    items: &[Item],
-    grouping: &Grouping,
-    common: &CommonArgs,
-    opts: LearnOptions,
-) -> anyhow::Result<(Learned, usize)> {
-    let read_opts: ReadOptions = super::read_options(common);
-    two_passes(opts, |first, sink| {
-        let mut errors = 0;
-        let chunk = (rayon::current_num_threads() * 64).max(64);
-        for items in items.chunks(chunk) {
-            let docs: Vec<Result<Doc, String>> = items
-                .par_iter()
-                .map(|item| match item {
-                    Item::Stdin => Err("standard input cannot be read twice".to_owned()),
-                    Item::File(s) => inputs::read(item, read_opts)
-                        .map(|i| {
-                            let group = grouping.learn_group(item, &i.text);
-                            let mut text = i.text;
-                            text.drain(..grouping.header_len(&text));
-                            Doc {
-                                group,
-                                name: s.relative.display().to_string(),
-                                text,
-                            }
-                        })
-                        .map_err(|e| e.to_string()),
-                })
-                .collect();
-            let mut ok = Vec::with_capacity(docs.len());
-            for (item, d) in items.iter().zip(docs) {
-                match d {
-                    Ok(d) => ok.push(d),
-                    Err(e) if first => {
-                        errors += 1;
-                        log::error(format_args!("{}: {e}", item.display()));
-                    }
-                    Err(_) => {}
-                }
-            }
-            sink(ok);
-        }
-        Ok(errors)
-    })
-}
-
-/// Reads JSON Lines files in chunks, each line a document, through the
-/// same line reader and object reading as `clean --jsonl`
-/// ([`jsonl::read_chunk`], [`jsonl::document`]), so that a group learned
-/// here is the group cleaning finds.
-fn read_jsonl(
-    paths: &[PathBuf],
-    field: &str,
-    group_by: Option<&str>,
-    max_line: u64,
-    first: bool,
-    sink: &mut dyn FnMut(Vec<Doc>),
-) -> anyhow::Result<usize> {
-    let mut errors = 0;
-    for path in paths {
-        let name = path.display().to_string();
-        let mut input = super::jsonl::open_input(path, Arc::new(AtomicU64::new(0)))
-            .with_context(|| format!("cannot read {name}"))?;
-        let mut line_no = 0u64;
-        loop {
-            let (lines, _) = jsonl::read_chunk(&mut input, max_line, CHUNK_BYTES)
-                .with_context(|| format!("cannot read {name}"))?;
-            if lines.is_empty() {
-                break;
-            }
-            let base = line_no + 1;
-            line_no += lines.len() as u64;
-            let docs: Vec<Result<Doc, (u64, LineError)>> = lines
-                .into_par_iter()
-                .enumerate()
-                .map(|(i, line)| {
-                    let n = base + i as u64;
-                    let line = match line {
-                        RawLine::Line(l) => l,
-                        RawLine::TooLong(len) => {
-                            return Err((
-                                n,
-                                LineError::TooLong {
-                                    len,
-                                    limit: max_line,
-                                },
-                            ));
-                        }
-                    };
-                    jsonl::document(&line, field, group_by)
-                        .map(|d| Doc {
-                            group: d.group.unwrap_or_else(|| deboil::learn::ALL.to_owned()),
-                            name: format!("{name}:{n}"),
-                            text: d.text.into_owned(),
-                        })
-                        .map_err(|e| (n, e))
-                })
-                .collect();
-            let mut ok = Vec::with_capacity(docs.len());
-            for d in docs {
-                match d {
-                    Ok(d) => ok.push(d),
-                    Err((n, e)) if first => {
-                        errors += 1;
-                        log::error(format_args!("{name}:{n}: {e}"));
-                    }
-                    Err(_) => {}
-                }
-            }
-            sink(ok);
-        }
-    }
-    Ok(errors)
-}
-
-/// Keeps the `keep` examples every rule leaves alone (as `deboil rules
-/// test` will check them), then renders the pack.
-pub(super) fn finish_pack(learned: &mut Learned, common: &CommonArgs) -> anyhow::Result<String> {
-    // Every rule of every profile, unguarded: the examples are checked
-    // the same way by `rules test`. The user's packs' own examples are
-    // checked when the pack is used.
-    let all = Engine::builder()
-        .rules_paths(&common.rules)
-        .every_rule()
-        .guard(None)
-        .check_examples(false)
-        .build()?;
-    learned.retain_keep(|group, k| all.clean_in(k, group).removals().is_empty());
-    Ok(learned.to_toml())
 }
 
 /// The name under which a learned pack is loaded when it was not saved.

@@ -16,7 +16,13 @@ enum Outcome {
 }
 
 pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
-    let engine = build_engine(&args.common)?;
+    let grouping = args.learning.grouping()?;
+    // With --learn, the engine is built from the inputs, once gathered.
+    let mut engine = if args.learning.learn {
+        None
+    } else {
+        Some(build_engine(&args.common)?)
+    };
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         bail!("standard input cannot be planned: a plan names the files `apply` writes");
     }
@@ -27,7 +33,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
             cwd.display()
         );
     };
-    let selection = PlanSelection {
+    let mut selection = PlanSelection {
         profile: deboil::Profile::from(args.common.profile)
             .as_str()
             .to_owned(),
@@ -40,7 +46,6 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
             .map(|p| p.display().to_string())
             .collect(),
     };
-    let mut plan = Plan::new(base.to_owned(), selection, engine.rules());
     // A plan hashes each file's bytes and `apply` rewrites them through the
     // same spans, so plans take UTF-8 only (not decoded text).
     let utf8 =
@@ -66,8 +71,20 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
     };
     let mut errors = 0;
     let mut skipped = 0;
-    with_threads(args.common.threads, || {
+    let plan = with_threads(args.common.threads, || -> anyhow::Result<Plan> {
         let items = inputs::gather(&args.paths, &walk, &mut errors);
+        let engine = match engine.take() {
+            Some(e) => e,
+            None => {
+                let (engine, pack) =
+                    super::learn::learned_engine(&args.common, &args.learning, &items, &grouping)?;
+                // The plan records the removals themselves: `apply` needs
+                // no pack, the name only says where the rules came from.
+                selection.rule_packs.push(pack);
+                engine
+            }
+        };
+        let mut plan = Plan::new(base.to_owned(), selection, engine.rules());
         inputs::for_each_ordered(
             &items,
             |item| {
@@ -85,7 +102,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
                     }
                     Err(e) => return Outcome::Failed(e.to_string()),
                 };
-                let cleaned = engine.clean_in(&input.text, item.group().as_deref());
+                let group = grouping.clean_group(item.source(), &input.text);
+                let cleaned = engine.clean_in(&input.text, group.as_deref());
                 Outcome::Planned(PlanFile::new(
                     path.to_owned(),
                     relative.to_owned(),
@@ -107,7 +125,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
                 }
                 Ok(())
             },
-        )
+        )?;
+        Ok(plan)
     })??;
     plan.save(&args.output)?;
     // A new plan starts a new history: the journal of an in-place apply of

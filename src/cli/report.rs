@@ -5,7 +5,7 @@ use super::args::ReportArgs;
 use super::inputs::{self, Item};
 use super::log;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
-use anyhow::Context;
+use anyhow::{Context, bail};
 use deboil::batch::read::decode;
 use deboil::batch::{ReadError, WalkOptions, write_atomic};
 use deboil::plan::{self, Decision, Plan};
@@ -14,6 +14,13 @@ use std::path::Path;
 
 pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     let (report, errors) = match plan_argument(&args.paths) {
+        Some(path) if args.learning.learn => bail!(
+            "{} is a plan: its report shows the removals the plan recorded, so --learn \
+             has nothing to learn from; to see what learning removes, report the files \
+             (`deboil report PATH... --learn --html FILE`), or make the plan with \
+             `deboil plan PATH... --learn`",
+            path.display()
+        ),
         Some(path) => from_plan(path, &args)?,
         None => from_inputs(&args)?,
     };
@@ -92,7 +99,13 @@ fn from_plan(path: &Path, args: &ReportArgs) -> anyhow::Result<(Report, usize)> 
 }
 
 fn from_inputs(args: &ReportArgs) -> anyhow::Result<(Report, usize)> {
-    let engine = build_engine(&args.common)?;
+    let grouping = args.learning.grouping()?;
+    // With --learn, the engine is built from the inputs, once gathered.
+    let engine = if args.learning.learn {
+        None
+    } else {
+        Some(build_engine(&args.common)?)
+    };
     let opts = super::read_options(&args.common);
     let walk = WalkOptions {
         globs: args.common.glob.clone(),
@@ -113,13 +126,20 @@ fn from_inputs(args: &ReportArgs) -> anyhow::Result<(Report, usize)> {
     let mut errors = 0;
     with_threads(args.common.threads, || {
         let items = inputs::gather(&args.paths, &walk, &mut errors);
+        let engine = match engine {
+            Some(e) => e,
+            None => {
+                super::learn::learned_engine(&args.common, &args.learning, &items, &grouping)?.0
+            }
+        };
         // Each worker renders its file's part of the report; the parts are
         // added in input order.
         inputs::for_each_ordered(
             &items,
             |item: &Item| match inputs::read(item, opts) {
                 Ok(input) => {
-                    let cleaned = engine.clean_in(&input.text, item.group().as_deref());
+                    let group = grouping.clean_group(item.source(), &input.text);
+                    let cleaned = engine.clean_in(&input.text, group.as_deref());
                     let mut part = Report::new("", "", false, args.context);
                     part.add_file(&item.display(), &cleaned, None);
                     Ok(part)

@@ -392,3 +392,302 @@ fn a_flat_directory_of_many_sites_groups_by_host() {
             "urls.tsv:1: expected PATH<TAB>URL",
         ));
 }
+
+/// The JSON records of a `--json` run (`clean --out --json`, `diff
+/// --json`), by file, without `clean`'s closing summary record.
+fn records(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v.get("path").is_some())
+        .collect()
+}
+
+/// How many times `needle` occurs in a command's standard error.
+fn count_in(stderr: &[u8], needle: &str) -> usize {
+    String::from_utf8_lossy(stderr).matches(needle).count()
+}
+
+// Issue 18: only `clean` took --learn, so what it would remove could not
+// be seen first. `diff`, `plan` and `report` take the same flags and show
+// exactly the removals `clean --learn` makes; a plan made with --learn
+// needs no pack at apply time.
+#[test]
+fn diff_plan_and_report_learn_and_group_as_clean_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    three_sites_flat(&pages, true);
+    let learning = ["--learn", "--group-by", "host", "--select", "learned"];
+    let clean = deboil()
+        .arg("clean")
+        .arg(&pages)
+        .arg("--out")
+        .arg(dir.path().join("cleaned"))
+        .arg("--json")
+        .args(learning)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let cleaned = records(&clean.stdout);
+    assert_eq!(cleaned.len(), 6);
+    assert!(
+        cleaned
+            .iter()
+            .all(|r| r["removals"].as_array().unwrap().len() == 2),
+        "{cleaned:?}"
+    );
+
+    let diff = deboil()
+        .arg("diff")
+        .arg(&pages)
+        .arg("--json")
+        .args(learning)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(records(&diff.stdout), cleaned);
+    assert_eq!(count_in(&diff.stderr, "learned 3 rules"), 1);
+    // The unified diff names the learned rules.
+    deboil()
+        .arg("diff")
+        .arg(&pages)
+        .args(learning)
+        .args(["--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("learned.news-example"));
+
+    let plan = dir.path().join("plan.json");
+    let saved = dir.path().join("learned.toml");
+    deboil()
+        .arg("plan")
+        .arg(&pages)
+        .arg("-o")
+        .arg(&plan)
+        .args(learning)
+        .arg("--learn-save")
+        .arg(&saved)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "planned 12 removals in 6 of 6 files",
+        ));
+    let p: serde_json::Value = serde_json::from_str(&fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(
+        p["selection"]["rule_packs"],
+        serde_json::json!([saved.display().to_string()])
+    );
+    for (file, record) in p["files"].as_array().unwrap().iter().zip(&cleaned) {
+        let spans = |rs: &serde_json::Value| -> Vec<(String, u64, u64)> {
+            rs.as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r["rule"].as_str().unwrap().to_owned(),
+                        r["start"].as_u64().unwrap(),
+                        r["end"].as_u64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(spans(&file["removals"]), spans(&record["removals"]));
+    }
+    // `apply` replays the recorded removals: the pack may be gone.
+    fs::remove_file(&saved).unwrap();
+    let applied = dir.path().join("applied");
+    deboil()
+        .arg("apply")
+        .arg(&plan)
+        .arg("--out")
+        .arg(&applied)
+        .arg("--accept-undecided")
+        .assert()
+        .success();
+    for e in fs::read_dir(dir.path().join("cleaned")).unwrap() {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "txt") {
+            assert_eq!(
+                fs::read_to_string(applied.join(e.file_name())).unwrap(),
+                fs::read_to_string(e.path()).unwrap(),
+                "{:?}",
+                e.file_name()
+            );
+        }
+    }
+
+    let html = dir.path().join("report.html");
+    deboil()
+        .arg("report")
+        .arg(&pages)
+        .arg("--html")
+        .arg(&html)
+        .args(learning)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("learned 3 rules"));
+    let page = fs::read_to_string(&html).unwrap();
+    assert!(page.contains("learned.shop-example"));
+}
+
+// Issue 18: learning flags where they cannot do what they say stop the
+// run with a sentence saying what to do, instead of being ignored.
+#[test]
+fn learning_flags_are_refused_where_they_cannot_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    three_sites_flat(&pages, true);
+    let plan = dir.path().join("plan.json");
+    deboil()
+        .arg("plan")
+        .arg(&pages)
+        .arg("-o")
+        .arg(&plan)
+        .assert()
+        .success();
+    // A report from a plan shows what the plan recorded.
+    deboil()
+        .arg("report")
+        .arg(&plan)
+        .args(["--learn", "--html"])
+        .arg(dir.path().join("r.html"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is a plan: its report shows the removals the plan recorded, so --learn has nothing to learn from",
+        ));
+    assert!(!dir.path().join("r.html").exists());
+    // Standard input cannot be read twice.
+    deboil()
+        .args(["clean", "--jsonl", "--learn"])
+        .write_stdin(sites_jsonl(1, 3))
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "then clean with `deboil clean --jsonl --rules pack.toml`",
+        ));
+    deboil()
+        .args(["diff", "-", "--learn"])
+        .write_stdin("Some text\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--learn reads its inputs twice: name files, not standard input",
+        ));
+    // `clean --learn` cleans a tree.
+    deboil()
+        .arg("clean")
+        .arg(pages.join("news-example-a-0.txt"))
+        .arg("--learn")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("give --out DIR"));
+    // --learn-save needs --learn, wherever it is given.
+    for cmd in ["diff", "report"] {
+        deboil()
+            .arg(cmd)
+            .arg(&pages)
+            .args(["--learn-save", "x.toml"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--learn"));
+    }
+}
+
+// Issue 18: `clean --jsonl --learn` ignored --learn and exited 0. Named
+// files are read twice, as `learn --jsonl` reads them, and cleaned with
+// what was learned.
+#[test]
+fn clean_jsonl_learn_learns_from_the_files_it_cleans() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, pack) = (
+        dir.path().join("pages.jsonl"),
+        dir.path().join("learned.toml"),
+    );
+    fs::write(&input, sites_jsonl(2, 3)).unwrap();
+    let at_once = deboil()
+        .args(["clean", "--jsonl", "--select", "learned"])
+        .args(["--learn", "--group-by", "url", "--learn-save"])
+        .arg(&pack)
+        .arg(&input)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("learned 2 rules"))
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        fs::read_to_string(&pack)
+            .unwrap()
+            .contains("group = \"shop.example\"")
+    );
+    let texts: Vec<String> = String::from_utf8_lossy(&at_once)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["text"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(texts.len(), 6);
+    assert!(
+        texts
+            .iter()
+            .all(|t| !t.contains("Basket") && !t.contains("Weather") && !t.contains("VAT")),
+        "{texts:?}"
+    );
+    // The same as learning first, then cleaning with the pack.
+    let two_steps = deboil()
+        .args(["clean", "--jsonl", "--select", "learned"])
+        .args(["--group-by", "url", "--rules"])
+        .arg(&pack)
+        .arg(&input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(at_once, two_steps);
+}
+
+// Issue 18: with --learn, a file that could not be read was reported by
+// the learning pass and again by the cleaning pass.
+#[test]
+fn an_unreadable_file_is_reported_once_with_learn() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    three_sites_flat(&pages, true);
+    let missing = dir.path().join("missing.txt");
+    let clean = deboil()
+        .arg("clean")
+        .arg(&missing)
+        .arg(&pages)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .args(["--learn", "--group-by", "host"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert_eq!(count_in(&clean.stderr, "missing.txt"), 1);
+    for cmd in ["diff", "learn"] {
+        let out = deboil()
+            .arg(cmd)
+            .arg(&missing)
+            .arg(&pages)
+            .args(["--group-by", "host"])
+            .args(if cmd == "learn" {
+                &["-o", "-"][..]
+            } else {
+                &["--learn"][..]
+            })
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        assert_eq!(count_in(&out.stderr, "missing.txt"), 1, "{cmd}");
+    }
+}
