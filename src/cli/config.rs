@@ -61,7 +61,9 @@ pub struct Settings {
 }
 
 /// The `[learn]` table: the learning flags of `learn`, of `clean`, `diff`,
-/// `plan` and `report`, and of `eval --learn`.
+/// `plan` and `report` (with or without `--learn`: `group-by` also says
+/// which documents the rules learned per group apply to) and of `eval
+/// --learn` (which takes the thresholds, not the grouping).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct LearnSettings {
@@ -77,8 +79,11 @@ pub struct LearnSettings {
     pub sketch_width: Option<usize>,
     /// `--max-candidates`.
     pub max_candidates: Option<usize>,
-    /// `--group` (`dir` or `all`).
+    /// `--group` (`dir` or `all`; the older spelling of `group-by`).
     pub group: Option<GroupArg>,
+    /// `--group-by`: `dir`, `host` or `all` for files, a field name for
+    /// JSON Lines.
+    pub group_by: Option<Spanned<String>>,
 }
 
 /// The safety guard as the file sets it.
@@ -221,6 +226,20 @@ pub fn read(path: &Path) -> anyhow::Result<Option<Config>> {
     } else {
         toml::from_str(&text).map_err(|e| located(path, &text, &e))?
     };
+    if let Some(l) = &settings.learn {
+        if let (Some(_), Some(by)) = (&l.group, &l.group_by) {
+            bail!(
+                "{}: set one of `group` and `group-by` (`group` is the older spelling)",
+                position(path, &text, by.span())
+            );
+        }
+        if let Some(by) = l.group_by.as_ref().filter(|b| b.get_ref().is_empty()) {
+            bail!(
+                "{}: group-by names `dir`, `host`, `all` or a JSON Lines field, not nothing",
+                position(path, &text, by.span())
+            );
+        }
+    }
     let dir = path.parent().unwrap_or(Path::new(""));
     let mut packs = Vec::new();
     for p in settings.rules.iter().flatten() {
@@ -285,7 +304,7 @@ impl Config {
             Command::Learn(a) => {
                 self.common(&mut a.common, m, &mut applied);
                 self.learn(&mut a.learn, m, &mut applied);
-                self.group(&mut a.group, m, &mut applied);
+                self.group(&mut a.group, &mut a.group_by, m, &mut applied);
             }
             Command::Eval(a) => {
                 self.common(&mut a.common, m, &mut applied);
@@ -394,14 +413,31 @@ impl Config {
     /// The learning flags of `clean`, `diff`, `plan` and `report`.
     fn learning(&self, l: &mut LearningArgs, m: &ArgMatches, applied: &mut Vec<&'static str>) {
         self.learn(&mut l.opts, m, applied);
-        self.group(&mut l.group, m, applied);
+        self.group(&mut l.group, &mut l.group_by, m, applied);
     }
 
-    fn group(&self, g: &mut GroupArg, m: &ArgMatches, applied: &mut Vec<&'static str>) {
-        let v = self.settings.learn.as_ref().and_then(|l| l.group);
-        if let Some(v) = v.filter(|_| !given(m, "group")) {
+    /// `group-by` and its older spelling `group`: one setting, so either
+    /// flag overrides either key (`read` refuses a file with both).
+    fn group(
+        &self,
+        g: &mut GroupArg,
+        group_by: &mut Option<String>,
+        m: &ArgMatches,
+        applied: &mut Vec<&'static str>,
+    ) {
+        let Some(l) = &self.settings.learn else {
+            return;
+        };
+        if given(m, "group") || given(m, "group_by") {
+            return;
+        }
+        if let Some(v) = l.group {
             *g = v;
             applied.push("learn.group");
+        }
+        if let Some(v) = &l.group_by {
+            *group_by = Some(v.get_ref().clone());
+            applied.push("learn.group-by");
         }
     }
 }
@@ -647,6 +683,99 @@ mod tests {
         let (a, _) = clean_with_every_key("0.7", &["deboil", "clean", "x"]);
         assert!(!a.common.no_guard);
         assert_eq!(a.common.guard, 0.7);
+    }
+
+    /// `command` (diff, plan, report or clean on `x`) parsed from `argv`
+    /// after it, with a file of `learn` (the `[learn]` table's body)
+    /// applied: its `--group-by` and `--group`, and the keys applied.
+    fn grouping_with(
+        learn: &str,
+        command: &str,
+        argv: &[&str],
+    ) -> (Option<String>, GroupArg, Vec<&'static str>) {
+        use clap::{CommandFactory, FromArgMatches};
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), FILE_NAME, &format!("[learn]\n{learn}"));
+        let config = read(&path).unwrap().unwrap();
+        let mut full = vec!["deboil", command, "x"];
+        if command == "plan" {
+            full.extend(["-o", "p.json"]);
+        }
+        if command == "report" {
+            full.extend(["--html", "r.html"]);
+        }
+        full.extend(argv);
+        let matches = super::super::args::Cli::command()
+            .try_get_matches_from(full)
+            .unwrap();
+        let mut cli = super::super::args::Cli::from_arg_matches(&matches).unwrap();
+        let applied = config.apply(&mut cli.command, &matches);
+        let l = match cli.command {
+            Command::Clean(a) => a.learning,
+            Command::Diff(a) => a.learning,
+            Command::Plan(a) => a.learning,
+            Command::Report(a) => a.learning,
+            other => panic!("no learning flags: {other:?}"),
+        };
+        (l.group_by, l.group, applied)
+    }
+
+    // Issue 18: `[learn]` had no `group-by`, so grouping by host could not
+    // be set in the file.
+    #[test]
+    fn group_by_comes_from_the_file_and_either_flag_beats_it() {
+        for command in ["clean", "diff", "plan", "report"] {
+            let (by, _, applied) = grouping_with("group-by = \"host\"\n", command, &[]);
+            assert_eq!(by.as_deref(), Some("host"), "{command}");
+            assert_eq!(applied, ["learn.group-by"], "{command}");
+            let (by, _, applied) =
+                grouping_with("group-by = \"host\"\n", command, &["--group-by", "all"]);
+            assert_eq!(by.as_deref(), Some("all"), "{command}");
+            assert!(applied.is_empty(), "{command}");
+        }
+        // --group (the older flag) is the same setting: it beats the key too.
+        let (by, group, _) = grouping_with(
+            "group-by = \"host\"\n",
+            "clean",
+            &["--learn", "--group", "all"],
+        );
+        assert_eq!((by, group), (None, GroupArg::All));
+        // `deboil learn` reads it as well.
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), FILE_NAME, "[learn]\ngroup-by = \"url\"\n");
+        let config = read(&path).unwrap().unwrap();
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = super::super::args::Cli::command()
+            .try_get_matches_from(["deboil", "learn", "--jsonl", "d.jsonl", "-o", "p.toml"])
+            .unwrap();
+        let mut cli = super::super::args::Cli::from_arg_matches(&matches).unwrap();
+        config.apply(&mut cli.command, &matches);
+        let Command::Learn(a) = cli.command else {
+            panic!("not learn")
+        };
+        assert_eq!(a.group_by.as_deref(), Some("url"));
+    }
+
+    #[test]
+    fn group_and_group_by_together_are_an_error_at_their_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE_NAME).display().to_string();
+        let e = error_of(
+            dir.path(),
+            FILE_NAME,
+            "[learn]\ngroup = \"all\"\ngroup-by = \"host\"\n",
+        );
+        assert!(
+            e.starts_with(&format!("{p}:3:12: set one of `group` and `group-by`")),
+            "{e}"
+        );
+        let e = error_of(dir.path(), FILE_NAME, "[learn]\ngroup-by = \"\"\n");
+        assert!(e.starts_with(&format!("{p}:2:12: group-by names")), "{e}");
+        let e = error_of(dir.path(), FILE_NAME, "[learn]\ngroup-bye = \"host\"\n");
+        assert!(
+            e.starts_with(&format!("{p}:2:1: unknown field `group-bye`")),
+            "{e}"
+        );
     }
 
     #[test]

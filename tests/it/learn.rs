@@ -691,3 +691,31 @@ fn an_unreadable_file_is_reported_once_with_learn() {
         assert_eq!(count_in(&out.stderr, "missing.txt"), 1, "{cmd}");
     }
 }
+
+// Issue 18: `[learn] group-by` sets the grouping in the configuration
+// file; a flag still wins.
+#[test]
+fn group_by_from_the_configuration_file_and_the_flag_beats_it() {
+    let dir = tempfile::tempdir().unwrap();
+    three_sites_flat(&dir.path().join("pages"), true);
+    fs::write(
+        dir.path().join("deboil.toml"),
+        "[learn]\ngroup-by = \"host\"\n",
+    )
+    .unwrap();
+    let diff = |extra: &[&str]| {
+        let mut cmd = deboil();
+        cmd.current_dir(dir.path())
+            .args(["diff", "pages", "--json", "--learn"])
+            .args(extra);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        out
+    };
+    let by_host = diff(&[]);
+    assert_eq!(count_in(&by_host.stderr, "learned 3 rules"), 1);
+    assert!(count_in(&by_host.stdout, "\"learned.shop-example\"") > 0);
+    let by_dir = diff(&["--group-by", "dir"]);
+    assert_eq!(count_in(&by_dir.stderr, "nothing learned"), 1);
+    assert_eq!(count_in(&by_dir.stdout, "\"learned."), 0);
+}
