@@ -50,6 +50,8 @@ pub struct LearnStats {
     pub groups: u64,
     /// Groups with enough documents to learn from.
     pub eligible_groups: u64,
+    /// Documents of those groups.
+    pub eligible_documents: u64,
     /// Lines counted exactly in pass 2.
     pub candidates: u64,
     /// Candidate lines not counted because the pass-2 table was full.
@@ -255,6 +257,11 @@ impl Learner {
                 .values()
                 .filter(|&&n| n >= self.opts.min_group_docs as u64)
                 .count() as u64,
+            eligible_documents: self
+                .groups
+                .values()
+                .filter(|&&n| n >= self.opts.min_group_docs as u64)
+                .sum(),
             candidates: self.candidates.len() as u64,
             dropped: self.dropped,
             duplicates: self.duplicates,

@@ -138,22 +138,59 @@ impl Learned {
         } else if !self.groups.is_empty() {
             "the repeated lines sit among unique lines (like a quotation), not beside each other"
                 .to_owned()
-        } else if s.groups == 1 {
-            format!(
-                "one group of {}, no line in {} or more of them",
-                docs(s.documents),
-                o.threshold(s.documents)
-            )
+        } else if s.duplicates > 0 && s.duplicates >= s.eligible_documents {
+            // Lines did repeat, but only inside documents that are no
+            // evidence: saying "no line repeats" would send the user after
+            // the wrong setting.
+            let near = format!(
+                "their repeated lines hold more than {:.0}% of their text (the same page \
+                 under several names, or pages of furniture alone), and near-duplicates \
+                 are no evidence",
+                100.0 * o.duplicate_share
+            );
+            if s.groups == 1 {
+                format!(
+                    "one group of {}, all near-duplicates of each other: {near}",
+                    docs(s.documents)
+                )
+            } else {
+                format!(
+                    "{} groups ({} with at least {} documents), every document of those a \
+                     near-duplicate of another: {near}",
+                    s.groups, s.eligible_groups, o.min_group_docs
+                )
+            }
         } else {
-            format!(
-                "{} groups ({} with at least {} documents), no line in enough of its group's \
-                 documents (the largest, of {}, needs {})",
-                s.groups,
-                s.eligible_groups,
-                o.min_group_docs,
-                s.largest_group,
-                o.threshold(s.largest_group)
-            )
+            let mut why = if s.groups == 1 {
+                format!(
+                    "one group of {}, no line in {} or more of them",
+                    docs(s.documents),
+                    o.threshold(s.documents)
+                )
+            } else {
+                format!(
+                    "{} groups ({} with at least {} documents), no line in enough of its group's \
+                     documents (the largest, of {}, needs {})",
+                    s.groups,
+                    s.eligible_groups,
+                    o.min_group_docs,
+                    s.largest_group,
+                    o.threshold(s.largest_group)
+                )
+            };
+            if s.duplicates > 0 {
+                let n = match s.duplicates {
+                    1 => "1 of them is a near-duplicate".to_owned(),
+                    n => format!("{n} of them are near-duplicates"),
+                };
+                let _ = write!(
+                    why,
+                    "; {n}, left out as no evidence (their repeated lines hold more \
+                     than {:.0}% of their text)",
+                    100.0 * o.duplicate_share
+                );
+            }
+            why
         })
     }
 
@@ -315,6 +352,35 @@ mod tests {
         // Another site's pages, and documents of no group, are left alone.
         assert_eq!(engine.clean_in(page, Some("other.org")).output(), page);
         assert_eq!(engine.clean(page).output(), page);
+    }
+
+    // Issue 18: pages that were all near-duplicates learned nothing, and
+    // the note said no line repeated.
+    #[test]
+    fn nothing_learned_from_near_duplicates_says_so() {
+        let article = "Menu\nThe same long article, published twice under two addresses, says this.\nAnd it goes on, at some length, about the very same things.\n";
+        let other = "Menu\nA different article with its own sentences and nothing else shared.\n";
+        let all = learn(LearnOptions::default(), &[("s", article), ("s", article)]);
+        assert_eq!(
+            all.nothing_learned().as_deref(),
+            Some(
+                "one group of 2 documents, all near-duplicates of each other: their repeated \
+                 lines hold more than 70% of their text (the same page under several names, \
+                 or pages of furniture alone), and near-duplicates are no evidence"
+            )
+        );
+        let some = learn(
+            LearnOptions::default(),
+            &[("s", article), ("s", article), ("s", other)],
+        );
+        assert_eq!(
+            some.nothing_learned().as_deref(),
+            Some(
+                "one group of 3 documents, no line in 2 or more of them; 2 of them are \
+                 near-duplicates, left out as no evidence (their repeated lines hold more \
+                 than 70% of their text)"
+            )
+        );
     }
 
     #[test]

@@ -719,3 +719,31 @@ fn group_by_from_the_configuration_file_and_the_flag_beats_it() {
     assert_eq!(count_in(&by_dir.stderr, "nothing learned"), 1);
     assert_eq!(count_in(&by_dir.stdout, "\"learned."), 0);
 }
+
+// Issue 18: pages that were all near-duplicates learned nothing, and the
+// note said that no line repeated.
+#[test]
+fn nothing_learned_from_near_duplicates_says_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    fs::create_dir_all(&pages).unwrap();
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        fs::write(
+            pages.join(name),
+            "Home | News\nThe same article, saved three times under three names.\n",
+        )
+        .unwrap();
+    }
+    deboil()
+        .arg("learn")
+        .arg(&pages)
+        .args(["-o", "-"])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains(
+                "nothing learned: one group of 3 documents, all near-duplicates of each other",
+            )
+            .and(predicate::str::contains("no line in").not()),
+        );
+}
