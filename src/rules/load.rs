@@ -4,6 +4,7 @@
 //! and column, and attached to the rule it belongs to. Regexes are compiled
 //! here, once, and the compiled form travels with the rule into the engine.
 
+use super::keys::{self, Shape};
 use super::schema::{RawExample, RawFile, RawRule};
 use super::{
     Example, MatchMode, Origin, Pattern, PatternRule, Profile, Profiles, Rule, RuleKind, RuleSet,
@@ -393,39 +394,7 @@ fn validate(
 
     let kind = match &raw.heuristic {
         Some(h) => {
-            let stray: [(&str, Option<Range<usize>>); 11] = [
-                ("group", raw.group.as_ref().map(Spanned::span)),
-                ("scope", raw.scope.as_ref().map(Spanned::span)),
-                ("match", raw.match_mode.as_ref().map(Spanned::span)),
-                ("literals", raw.literals.as_ref().map(Spanned::span)),
-                ("regex", raw.regex.as_ref().map(Spanned::span)),
-                ("min-run", raw.min_run.as_ref().map(Spanned::span)),
-                (
-                    "max-line-chars",
-                    raw.max_line_chars.as_ref().map(Spanned::span),
-                ),
-                ("tail-after", raw.tail_after.as_ref().map(Spanned::span)),
-                (
-                    "content-line-chars",
-                    raw.content_line_chars.as_ref().map(Spanned::span),
-                ),
-                (
-                    "tail-max-line-chars",
-                    raw.tail_max_line_chars.as_ref().map(Spanned::span),
-                ),
-                (
-                    "tail-max-prose-after",
-                    raw.tail_max_prose_after.as_ref().map(Spanned::span),
-                ),
-            ];
-            for (key, span) in stray {
-                if let Some(span) = span {
-                    err(
-                        span,
-                        &format!("`{key}` has no meaning for a heuristic rule"),
-                    );
-                }
-            }
+            keys::check(&raw, Shape::Heuristic, &mut err);
             match Heuristic::parse(h.get_ref(), raw.params.as_ref().map(Spanned::get_ref)) {
                 Ok(h) => Some(RuleKind::Heuristic(h)),
                 Err(msg) => {
@@ -570,11 +539,15 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
             return None;
         }
     };
-    if raw.params.is_some() {
-        if let Some(p) = &raw.params {
-            err(p.span(), "`params` only applies to heuristic rules");
-        }
-    }
+    // Regex-only rules aside, whether the literals are matched whole-line.
+    let regex_only = raw.regex.is_some() && raw.literals.is_none();
+    keys::check(
+        raw,
+        Shape::pattern(scope, mode == MatchMode::WholeLine && !regex_only),
+        err,
+    );
+    let case_insensitive = RawRule::flag(&raw.case_insensitive);
+    let fold = RawRule::flag(&raw.fold);
     let pattern = match (&raw.literals, &raw.regex) {
         (Some(_), Some(r)) => {
             err(
@@ -621,7 +594,7 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
         }
         (None, Some(re)) => {
             let source = re.get_ref().clone();
-            let full = search_regex(&source, mode, raw.case_insensitive);
+            let full = search_regex(&source, mode, case_insensitive);
             match regex::RegexBuilder::new(&full)
                 .size_limit(REGEX_SIZE_LIMIT)
                 .build()
@@ -677,72 +650,24 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
         Some(m) => Some(*m.get_ref()),
         None => None,
     };
-    if scope != Scope::Tail {
-        if let Some(a) = &raw.tail_after {
-            err(a.span(), "`tail-after` only applies to tail rules");
-        }
-        if raw.tail_back_to_content {
-            err(
-                id_span.clone(),
-                "`tail-back-to-content` only applies to tail rules",
-            );
-        }
-        if raw.tail_last_marker {
-            err(
-                id_span.clone(),
-                "`tail-last-marker` only applies to tail rules",
-            );
-        }
-        if raw.tail_thread {
-            err(id_span.clone(), "`tail-thread` only applies to tail rules");
-        }
-        if let Some(m) = &raw.tail_max_prose_after {
-            err(
-                m.span(),
-                "`tail-max-prose-after` only applies to tail rules",
-            );
-        }
-    }
-    if raw.tail_thread
-        && (raw.tail_last_marker
-            || raw.tail_back_to_content
-            || raw.tail_max_line_chars.is_some()
-            || raw.tail_max_prose_after.is_some())
-    {
-        err(
-            id_span.clone(),
-            "`tail-thread` has its own bounds: it cannot be combined with `tail-last-marker`, `tail-back-to-content`, `tail-max-line-chars` or `tail-max-prose-after`",
-        );
-    }
-    if scope != Scope::Line {
-        if let Some(m) = &raw.min_run {
-            err(m.span(), "`min-run` only applies to line rules");
-        }
-    }
-    if raw.fold && !(matches!(pattern, Pattern::Literals(_)) && mode == MatchMode::WholeLine) {
-        err(
-            id_span.clone(),
-            "`fold` only applies to `literals` with `match = \"whole-line\"`",
-        );
-    }
     Some(PatternRule {
         scope,
         mode,
         pattern,
-        case_insensitive: raw.case_insensitive || raw.fold,
-        fold: raw.fold,
+        case_insensitive: case_insensitive || fold,
+        fold,
         group: raw.group.as_ref().map(|g| g.get_ref().clone()),
         min_run,
         max_line_chars,
-        skip_first_line: raw.skip_first_line,
+        skip_first_line: RawRule::flag(&raw.skip_first_line),
         tail: TailBounds {
             after,
-            back_to_content: raw.tail_back_to_content,
+            back_to_content: RawRule::flag(&raw.tail_back_to_content),
             content_line_chars,
             max_line_chars: tail_max_line_chars,
             max_prose_after,
-            last_marker: raw.tail_last_marker,
-            thread: raw.tail_thread,
+            last_marker: RawRule::flag(&raw.tail_last_marker),
+            thread: RawRule::flag(&raw.tail_thread),
         },
     })
 }
@@ -873,6 +798,27 @@ keep = ["y"]
             &variant("tail", "tail-thread = true"),
             "tail-thread"
         ));
+    }
+
+    #[test]
+    fn a_key_where_it_does_not_apply_is_located_at_the_key() {
+        let msgs = messages(&variant("line", "tail-last-marker = true"));
+        assert_eq!(
+            msgs,
+            ["t.toml:7:20: rule \"share-line\": `tail-last-marker` only applies to tail rules"]
+        );
+        // A flag set to its default says nothing.
+        assert!(messages(&variant("line", "tail-last-marker = false")).is_empty());
+        let msgs = messages(&variant(
+            "tail",
+            "tail-thread = true\ntail-max-line-chars = 200",
+        ));
+        assert_eq!(
+            msgs,
+            [
+                "t.toml:7:15: rule \"share-line\": `tail-thread` has its own bounds: it cannot be combined with `tail-max-line-chars`"
+            ]
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod builtin;
 pub mod examples;
+mod keys;
 mod load;
 mod schema;
 
