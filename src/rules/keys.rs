@@ -12,6 +12,7 @@
 //! "has no meaning for a heuristic rule"; otherwise the key "only applies
 //! to" the kinds of its row ("tail rules", "line rules", "heuristic rules"),
 //! or to what it needs (`fold`: "`literals` with `match = "whole-line"`").
+//! A flag written with its default (`tail-thread = false`) is not an error.
 
 use super::Scope;
 use super::schema::RawRule;
@@ -28,9 +29,7 @@ impl Kinds {
     const SPAN: Kinds = Kinds(4);
     const TAIL: Kinds = Kinds(8);
     /// Pattern rules of every scope.
-    const PATTERN: Kinds = Kinds(2 | 4 | 8);
-    /// Every rule.
-    const ANY: Kinds = Kinds(1 | 2 | 4 | 8);
+    const PATTERN: Kinds = Kinds::LINE.or(Kinds::SPAN).or(Kinds::TAIL);
 
     const fn or(self, other: Kinds) -> Kinds {
         Kinds(self.0 | other.0)
@@ -149,10 +148,14 @@ pub(super) const KEYS: &[Key] = &[
     key("literals", |r| given(&r.literals), Kinds::PATTERN),
     key("regex", |r| given(&r.regex), Kinds::PATTERN),
     key("params", |r| given(&r.params), Kinds::HEURISTIC),
-    key("case-insensitive", |r| on(&r.case_insensitive), Kinds::ANY),
+    key(
+        "case-insensitive",
+        |r| on(&r.case_insensitive),
+        Kinds::PATTERN,
+    ),
     Key {
         needs: Needs::WholeLineLiterals,
-        ..key("fold", |r| on(&r.fold), Kinds::ANY)
+        ..key("fold", |r| on(&r.fold), Kinds::PATTERN)
     },
     key("group", |r| given(&r.group), Kinds::PATTERN),
     key("min-run", |r| given(&r.min_run), Kinds::LINE),
@@ -161,33 +164,33 @@ pub(super) const KEYS: &[Key] = &[
         |r| given(&r.max_line_chars),
         Kinds::PATTERN,
     ),
-    key("skip-first-line", |r| on(&r.skip_first_line), Kinds::ANY),
+    key(
+        "skip-first-line",
+        |r| on(&r.skip_first_line),
+        Kinds::PATTERN,
+    ),
     key("tail-after", |r| given(&r.tail_after), Kinds::TAIL),
     key(
         "tail-back-to-content",
         |r| on(&r.tail_back_to_content),
-        Kinds::TAIL.or(Kinds::HEURISTIC),
+        Kinds::TAIL,
     ),
     key(
         "content-line-chars",
         |r| given(&r.content_line_chars),
-        Kinds::PATTERN,
+        Kinds::TAIL,
     ),
     key(
         "tail-max-line-chars",
         |r| given(&r.tail_max_line_chars),
-        Kinds::PATTERN,
+        Kinds::TAIL,
     ),
     key(
         "tail-max-prose-after",
         |r| given(&r.tail_max_prose_after),
         Kinds::TAIL,
     ),
-    key(
-        "tail-last-marker",
-        |r| on(&r.tail_last_marker),
-        Kinds::TAIL.or(Kinds::HEURISTIC),
-    ),
+    key("tail-last-marker", |r| on(&r.tail_last_marker), Kinds::TAIL),
     Key {
         // A thread starts at its first post: it has its own bounds.
         excludes: &[
@@ -196,11 +199,7 @@ pub(super) const KEYS: &[Key] = &[
             "tail-max-line-chars",
             "tail-max-prose-after",
         ],
-        ..key(
-            "tail-thread",
-            |r| on(&r.tail_thread),
-            Kinds::TAIL.or(Kinds::HEURISTIC),
-        )
+        ..key("tail-thread", |r| on(&r.tail_thread), Kinds::TAIL)
     },
 ];
 

@@ -822,6 +822,37 @@ keep = ["y"]
     }
 
     #[test]
+    fn keys_of_other_kinds_are_errors_not_silently_ignored() {
+        assert!(reports(
+            &variant("line", "tail-max-line-chars = 200"),
+            "`tail-max-line-chars` only applies to tail rules"
+        ));
+        assert!(reports(
+            &variant("span", "content-line-chars = 100"),
+            "`content-line-chars` only applies to tail rules"
+        ));
+        let heuristic = r#"
+[[rule]]
+id = "dup"
+category = "duplicate"
+summary = "s"
+heuristic = "repeated-line"
+case-insensitive = true
+tail-thread = true
+remove = ["x"]
+keep = ["y"]
+"#;
+        let msgs = messages(heuristic);
+        assert_eq!(
+            msgs,
+            [
+                "t.toml:7:20: rule \"dup\": `case-insensitive` has no meaning for a heuristic rule",
+                "t.toml:8:15: rule \"dup\": `tail-thread` has no meaning for a heuristic rule",
+            ]
+        );
+    }
+
+    #[test]
     fn tail_max_prose_after_is_a_share_for_tail_rules() {
         let key = "tail-max-prose-after";
         assert!(reports(
