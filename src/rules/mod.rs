@@ -12,6 +12,7 @@ pub mod examples;
 mod keys;
 mod load;
 mod schema;
+mod validate;
 
 use crate::heuristics::Heuristic;
 use regex::Regex;
