@@ -7,8 +7,8 @@ use super::keys::{self, Shape};
 use super::load::Locator;
 use super::schema::{RawExample, RawRule};
 use super::{
-    Example, MatchMode, Origin, Pattern, PatternRule, Profile, Profiles, Rule, RuleKind, Scope,
-    TailBounds,
+    Example, Marker, MatchMode, Origin, Pattern, PatternRule, Profile, Profiles, Rule, RuleKind,
+    Scope, TailBounds, TailStart,
 };
 use crate::error::Diagnostic;
 use crate::heuristics::Heuristic;
@@ -363,12 +363,22 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
         skip_first_line: RawRule::flag(&raw.skip_first_line),
         tail: TailBounds {
             after,
-            back_to_content: RawRule::flag(&raw.tail_back_to_content),
-            content_line_chars,
-            max_line_chars: tail_max_line_chars,
-            max_prose_after,
-            last_marker: RawRule::flag(&raw.tail_last_marker),
-            thread: RawRule::flag(&raw.tail_thread),
+            // The keys table has rejected a thread with marker bounds.
+            start: if RawRule::flag(&raw.tail_thread) {
+                TailStart::Thread
+            } else {
+                TailStart::Marker {
+                    which: if RawRule::flag(&raw.tail_last_marker) {
+                        Marker::Last
+                    } else {
+                        Marker::First
+                    },
+                    back_to_content: RawRule::flag(&raw.tail_back_to_content)
+                        .then_some(content_line_chars),
+                    max_line_chars: tail_max_line_chars,
+                    max_prose_after,
+                }
+            },
         },
     })
 }
