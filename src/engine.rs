@@ -18,7 +18,7 @@
 use crate::builder::EngineBuilder;
 use crate::claims::Claims;
 use crate::document::Document;
-use crate::heuristics::ProseIndex;
+use crate::heuristics::prose::ProseIndex;
 use crate::matcher::{Hit, Matcher};
 use crate::removal::{Cleaned, Guard};
 use crate::rules::{

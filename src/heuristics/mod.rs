@@ -10,6 +10,7 @@ pub mod content_model;
 mod dedup;
 pub mod features;
 pub mod lang;
+pub(crate) mod prose;
 mod runs;
 
 use crate::claims::Claims;
@@ -111,55 +112,6 @@ impl Heuristic {
             Heuristic::MenuRun(h) => h.apply(doc, claims, rule),
             Heuristic::ContentClassifier(h) => h.apply(doc, claims, rule),
             Heuristic::ContentModel(h) => h.apply(doc, claims, rule),
-        }
-    }
-}
-
-/// Fewest words in a prose line.
-const PROSE_WORDS: usize = 8;
-
-/// A line of running text: several words ending a sentence, or long.
-fn is_prose(s: &str) -> bool {
-    word_count_upto(s, PROSE_WORDS) >= PROSE_WORDS
-        && (s.len() >= 100 || s.ends_with(['.', '!', '?', '"', '”', ')']))
-}
-
-/// Where a document's prose is: bytes of unclaimed prose lines before each
-/// line, so a stage can tell a list inside the text from furniture around it.
-pub(crate) struct ProseIndex {
-    before: Vec<usize>,
-}
-
-impl ProseIndex {
-    pub(crate) fn new(doc: &Document, claims: &Claims) -> ProseIndex {
-        let mut before = Vec::with_capacity(doc.lines().len() + 1);
-        let mut total = 0;
-        before.push(0);
-        for (i, line) in doc.lines().iter().enumerate() {
-            if !line.blank && !claims.is_claimed(i) {
-                let s = doc.line_trimmed(i);
-                if is_prose(s) {
-                    total += s.len();
-                }
-            }
-            before.push(total);
-        }
-        ProseIndex { before }
-    }
-
-    /// The share of the page's prose on lines before `line` (`None` on a
-    /// page without prose).
-    pub(crate) fn share_before(&self, line: usize) -> Option<f64> {
-        let total = *self.before.last().unwrap_or(&0) as f64;
-        (total > 0.0).then(|| self.before[line] as f64 / total)
-    }
-
-    /// Whether lines `first..=last` have at least `share` of the page's
-    /// prose on each side (never on a page without prose).
-    pub(crate) fn embeds(&self, first: usize, last: usize, share: f64) -> bool {
-        match (self.share_before(first), self.share_before(last + 1)) {
-            (Some(before), Some(through)) => before >= share && 1.0 - through >= share,
-            _ => false,
         }
     }
 }
