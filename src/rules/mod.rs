@@ -9,16 +9,17 @@
 
 mod builtin;
 pub mod examples;
+pub(crate) mod heuristic;
 mod keys;
 mod load;
 mod schema;
 mod validate;
 
-use crate::heuristics::Heuristic;
 use regex::Regex;
 use std::fmt;
 use std::path::Path;
 
+pub use heuristic::Heuristic;
 pub use load::RuleSetBuilder;
 
 /// Index of a rule inside its [`RuleSet`]; cheap to copy and store per line.
@@ -446,8 +447,7 @@ impl RuleSet {
             }])
         })?;
         for r in &mut self.rules {
-            if let RuleKind::Heuristic(crate::heuristics::Heuristic::ContentModel(c)) = &mut r.kind
-            {
+            if let RuleKind::Heuristic(Heuristic::ContentModel(c)) = &mut r.kind {
                 c.model = model.to_owned();
             }
         }

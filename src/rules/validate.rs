@@ -7,11 +7,10 @@ use super::keys::{self, Shape};
 use super::load::Locator;
 use super::schema::{RawExample, RawRule};
 use super::{
-    Example, Marker, MatchMode, Origin, Pattern, PatternRule, Profile, Profiles, Rule, RuleKind,
-    Scope, TailBounds, TailStart,
+    Example, Heuristic, Marker, MatchMode, Origin, Pattern, PatternRule, Profile, Profiles, Rule,
+    RuleKind, Scope, TailBounds, TailStart,
 };
 use crate::error::Diagnostic;
-use crate::heuristics::Heuristic;
 use std::ops::Range;
 use toml::Spanned;
 
