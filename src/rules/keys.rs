@@ -4,7 +4,7 @@
 //! what else it needs, and the keys it cannot be combined with. [`check`]
 //! reports every key set where it does not apply, at the key's own line
 //! and column. Adding a key to the rule format is a field in
-//! [`RawRule`](super::schema::RawRule) and a row here; the keys every rule
+//! [`RawRule`] and a row here; the keys every rule
 //! has (`id`, `category`, `summary`, `profiles`, `remove`, `keep`) and the
 //! one that decides the kind (`heuristic`) are not listed.
 //!
