@@ -18,10 +18,12 @@
 use crate::builder::EngineBuilder;
 use crate::claims::Claims;
 use crate::document::Document;
-use crate::heuristics::ProseIndex;
+use crate::heuristics::prose::ProseIndex;
 use crate::matcher::{Hit, Matcher};
 use crate::removal::{Cleaned, Guard};
-use crate::rules::{PatternRule, RuleIndex, RuleKind, RuleSet, Scope, Selection};
+use crate::rules::{
+    Marker, PatternRule, RuleIndex, RuleKind, RuleSet, Scope, Selection, TailStart,
+};
 use std::sync::Arc;
 
 /// A compiled rule set, ready to clean documents.
@@ -243,16 +245,23 @@ fn claim_tail(
         return;
     }
     let share = |line: usize| prefix[line] as f64 / total as f64;
-    if p.tail.thread {
-        let category = &rules.get(rule).category;
-        let heading = |r: RuleIndex| rules.get(r).category == *category;
-        claim_thread(doc, claims, rule, markers, p.tail.after, share, heading);
-        return;
-    }
-    let found = if p.tail.last_marker {
-        markers.iter().rev().find(|&&m| share(m) >= p.tail.after)
-    } else {
-        markers.iter().find(|&&m| share(m) >= p.tail.after)
+    let (which, back_to_content, max_line_chars, max_prose_after) = match p.tail.start {
+        TailStart::Thread => {
+            let category = &rules.get(rule).category;
+            let heading = |r: RuleIndex| rules.get(r).category == *category;
+            claim_thread(doc, claims, rule, markers, p.tail.after, share, heading);
+            return;
+        }
+        TailStart::Marker {
+            which,
+            back_to_content,
+            max_line_chars,
+            max_prose_after,
+        } => (which, back_to_content, max_line_chars, max_prose_after),
+    };
+    let found = match which {
+        Marker::Last => markers.iter().rev().find(|&&m| share(m) >= p.tail.after),
+        Marker::First => markers.iter().find(|&&m| share(m) >= p.tail.after),
     };
     let Some(&marker) = found else {
         return;
@@ -272,7 +281,7 @@ fn claim_tail(
             .is_some_and(|before| 1.0 - before > most)
     };
     // The line scan first: it is cheaper, and often settles it.
-    let goes_on = match (p.tail.max_line_chars, p.tail.max_prose_after) {
+    let goes_on = match (max_line_chars, max_prose_after) {
         (Some(max), Some(most)) => long_line(max) && much_prose(most),
         (Some(max), None) => long_line(max),
         (None, Some(most)) => much_prose(most),
@@ -282,7 +291,7 @@ fn claim_tail(
         return;
     }
     let mut start = marker;
-    if p.tail.back_to_content {
+    if let Some(content_line_chars) = back_to_content {
         // Walk back over the short lines and blocks before the marker, up to
         // (not into) the last one holding a content-length line, and never
         // past the rule's position bound.
@@ -290,9 +299,7 @@ fn claim_tail(
         let mut i = marker;
         while i > 0 {
             let prev = i - 1;
-            if !lines[prev].blank
-                && doc.line_trimmed(prev).chars().count() >= p.tail.content_line_chars
-            {
+            if !lines[prev].blank && doc.line_trimmed(prev).chars().count() >= content_line_chars {
                 break;
             }
             if share(prev) < p.tail.after {

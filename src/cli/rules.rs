@@ -116,35 +116,35 @@ fn explain(set: &RuleSet, id: &str) -> anyhow::Result<u8> {
                     "tail-after: {} (the marker must follow this share of the text)",
                     p.tail.after
                 )?;
-                if p.tail.last_marker {
+                if p.tail.last_marker() {
                     writeln!(
                         out,
                         "tail-last-marker: true (the tail starts at the last eligible marker)"
                     )?;
                 }
-                if let Some(max) = p.tail.max_line_chars {
+                if let Some(max) = p.tail.max_line_chars() {
                     writeln!(
                         out,
                         "tail-max-line-chars: {max} (a longer line after the marker keeps the tail)"
                     )?;
                 }
-                if let Some(most) = p.tail.max_prose_after {
+                if let Some(most) = p.tail.max_prose_after() {
                     writeln!(
                         out,
                         "tail-max-prose-after: {most} (more of the page's prose after the marker keeps the tail; with tail-max-line-chars, both must)"
                     )?;
                 }
-                if p.tail.thread {
+                if p.tail.thread() {
                     writeln!(
                         out,
                         "tail-thread: true (the marker ends each post of a thread: at least two, the tail starts at the first post)"
                     )?;
                 }
-                if p.tail.back_to_content {
+                if let Some(chars) = p.tail.back_to_content() {
                     writeln!(
                         out,
                         "tail-back-to-content: true (short blocks before the marker go too, back to a line of {}+ chars)",
-                        p.tail.content_line_chars
+                        chars
                     )?;
                 }
             }

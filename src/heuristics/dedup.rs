@@ -5,7 +5,8 @@
 //! debris (a table of contents before the headings it lists, a teaser before
 //! the story) and the right copy to drop cannot be told from text alone.
 
-use super::{ProseIndex, word_count_upto};
+use super::prose::ProseIndex;
+use super::word_count_upto;
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;

@@ -10,99 +10,22 @@ pub mod content_model;
 mod dedup;
 pub mod features;
 pub mod lang;
+pub(crate) mod prose;
 mod runs;
 
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
-use serde::de::DeserializeOwned;
 
+pub use crate::rules::heuristic::{Heuristic, NAMES};
 pub use classify::ContentClassifier;
 pub use content_model::ContentModel;
 pub use dedup::{RepeatedBlock, RepeatedLine};
 pub use runs::MenuRun;
 
-/// A configured heuristic stage.
-#[derive(Clone, Debug)]
-pub enum Heuristic {
-    /// A non-trivial line identical to a kept line just before it.
-    RepeatedLine(RepeatedLine),
-    /// A block of several lines identical to an earlier kept block.
-    RepeatedBlock(RepeatedBlock),
-    /// A run of short, title-cased lines without sentence punctuation.
-    MenuRun(MenuRun),
-    /// Lines whose text features and neighbours say they are not content.
-    ContentClassifier(ContentClassifier),
-    /// Lines whose words, and their neighbours' words, say they are not
-    /// content.
-    ContentModel(ContentModel),
-}
-
-/// Names of the available heuristics, for error messages and docs.
-pub const NAMES: &[&str] = &[
-    "repeated-line",
-    "repeated-block",
-    "menu-run",
-    "content-classifier",
-    "content-model",
-];
-
-fn params<T: DeserializeOwned + Default>(table: Option<&toml::Table>) -> Result<T, String> {
-    match table {
-        None => Ok(T::default()),
-        Some(t) => toml::Value::Table(t.clone())
-            .try_into()
-            .map_err(|e: toml::de::Error| format!("params: {}", e.message())),
-    }
-}
-
+/// Running a configured stage: the rule data ([`Heuristic`], in `rules/`)
+/// dispatched to the stage's code here.
 impl Heuristic {
-    /// Builds the heuristic `name` with its parameter table.
-    pub fn parse(name: &str, table: Option<&toml::Table>) -> Result<Heuristic, String> {
-        match name {
-            "repeated-line" => Ok(Heuristic::RepeatedLine(params(table)?)),
-            "repeated-block" => Ok(Heuristic::RepeatedBlock(params(table)?)),
-            "menu-run" => Ok(Heuristic::MenuRun(params(table)?)),
-            "content-classifier" => {
-                let c: ContentClassifier = params(table)?;
-                c.validate()?;
-                Ok(Heuristic::ContentClassifier(c))
-            }
-            "content-model" => {
-                let c: ContentModel = params(table)?;
-                c.validate()?;
-                Ok(Heuristic::ContentModel(c))
-            }
-            other => Err(format!(
-                "unknown heuristic {other:?}; known heuristics: {}",
-                NAMES.join(", ")
-            )),
-        }
-    }
-
-    /// The heuristic's name as written in rule files.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Heuristic::RepeatedLine(_) => "repeated-line",
-            Heuristic::RepeatedBlock(_) => "repeated-block",
-            Heuristic::MenuRun(_) => "menu-run",
-            Heuristic::ContentClassifier(_) => "content-classifier",
-            Heuristic::ContentModel(_) => "content-model",
-        }
-    }
-
-    /// The effective parameters, as TOML (for `deboil rules explain`).
-    pub fn params_toml(&self) -> String {
-        let s = match self {
-            Heuristic::RepeatedLine(p) => toml::to_string(p),
-            Heuristic::RepeatedBlock(p) => toml::to_string(p),
-            Heuristic::MenuRun(p) => toml::to_string(p),
-            Heuristic::ContentClassifier(p) => toml::to_string(p),
-            Heuristic::ContentModel(p) => toml::to_string(p),
-        };
-        s.unwrap_or_default()
-    }
-
     /// Runs the stage, claiming debris lines for `rule`.
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
         match self {
@@ -111,55 +34,6 @@ impl Heuristic {
             Heuristic::MenuRun(h) => h.apply(doc, claims, rule),
             Heuristic::ContentClassifier(h) => h.apply(doc, claims, rule),
             Heuristic::ContentModel(h) => h.apply(doc, claims, rule),
-        }
-    }
-}
-
-/// Fewest words in a prose line.
-const PROSE_WORDS: usize = 8;
-
-/// A line of running text: several words ending a sentence, or long.
-fn is_prose(s: &str) -> bool {
-    word_count_upto(s, PROSE_WORDS) >= PROSE_WORDS
-        && (s.len() >= 100 || s.ends_with(['.', '!', '?', '"', '”', ')']))
-}
-
-/// Where a document's prose is: bytes of unclaimed prose lines before each
-/// line, so a stage can tell a list inside the text from furniture around it.
-pub(crate) struct ProseIndex {
-    before: Vec<usize>,
-}
-
-impl ProseIndex {
-    pub(crate) fn new(doc: &Document, claims: &Claims) -> ProseIndex {
-        let mut before = Vec::with_capacity(doc.lines().len() + 1);
-        let mut total = 0;
-        before.push(0);
-        for (i, line) in doc.lines().iter().enumerate() {
-            if !line.blank && !claims.is_claimed(i) {
-                let s = doc.line_trimmed(i);
-                if is_prose(s) {
-                    total += s.len();
-                }
-            }
-            before.push(total);
-        }
-        ProseIndex { before }
-    }
-
-    /// The share of the page's prose on lines before `line` (`None` on a
-    /// page without prose).
-    pub(crate) fn share_before(&self, line: usize) -> Option<f64> {
-        let total = *self.before.last().unwrap_or(&0) as f64;
-        (total > 0.0).then(|| self.before[line] as f64 / total)
-    }
-
-    /// Whether lines `first..=last` have at least `share` of the page's
-    /// prose on each side (never on a page without prose).
-    pub(crate) fn embeds(&self, first: usize, last: usize, share: f64) -> bool {
-        match (self.share_before(first), self.share_before(last + 1)) {
-            (Some(before), Some(through)) => before >= share && 1.0 - through >= share,
-            _ => false,
         }
     }
 }

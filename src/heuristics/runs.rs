@@ -1,7 +1,8 @@
 //! Menu runs: navigation printed as one short item per line ("Home",
 //! "World", "Business", "Sport"...).
 
-use super::{ProseIndex, word_count_upto};
+use super::prose::ProseIndex;
+use super::word_count_upto;
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;

@@ -1,28 +1,22 @@
-//! Reading and validating rule files.
+//! Reading rule files: sources, `[[rule]]` sections, duplicate ids, and
+//! the locations every diagnostic carries.
 //!
 //! Every problem is collected (not just the first), located by file, line
-//! and column, and attached to the rule it belongs to. Regexes are compiled
-//! here, once, and the compiled form travels with the rule into the engine.
+//! and column, and attached to the rule it belongs to. Each rule is then
+//! validated on its own ([`super::validate`]), in parallel; its regex is
+//! compiled there, once, and the compiled form travels with the rule into
+//! the engine.
 
-use super::schema::{RawExample, RawFile, RawRule};
-use super::{
-    Example, MatchMode, Origin, Pattern, PatternRule, Profile, Profiles, Rule, RuleKind, RuleSet,
-    Scope, TailBounds,
-};
+use super::schema::{RawFile, RawRule};
+use super::validate::validate;
+use super::{Origin, Rule, RuleSet};
 use crate::error::{Diagnostic, Error, Result};
-use crate::heuristics::Heuristic;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fs;
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
-
-/// Horizontal whitespace as the engine counts it (no line terminators).
-pub(crate) const HSPACE: &str = r"[[\s\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}]&&[^\r\n]]";
-
-/// Largest compiled size allowed for one rule's regex.
-const REGEX_SIZE_LIMIT: usize = 1 << 22;
 
 struct Source {
     name: String,
@@ -247,7 +241,7 @@ fn rule_sections(text: &str) -> Result<Option<Vec<Range<usize>>>, toml::de::Erro
 
 /// Maps byte offsets of one source to line and column. Offsets given to it
 /// are relative to `base` (the start of the section being validated).
-struct Locator<'s> {
+pub(super) struct Locator<'s> {
     name: &'s str,
     text: &'s str,
     base: usize,
@@ -294,7 +288,7 @@ impl<'s> Locator<'s> {
         (line, col)
     }
 
-    fn origin(&self, offset: usize) -> Origin {
+    pub(super) fn origin(&self, offset: usize) -> Origin {
         let (line, col) = self.line_col(offset);
         Origin {
             file: self.name.to_owned(),
@@ -303,7 +297,7 @@ impl<'s> Locator<'s> {
         }
     }
 
-    fn diag(&self, span: Range<usize>, rule: Option<&str>, message: &str) -> Diagnostic {
+    pub(super) fn diag(&self, span: Range<usize>, rule: Option<&str>, message: &str) -> Diagnostic {
         let (line, col) = if span.is_empty() && span.start == 0 {
             (0, 0)
         } else {
@@ -319,437 +313,10 @@ impl<'s> Locator<'s> {
     }
 }
 
-fn is_kebab_case(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-        && s.as_bytes()[0].is_ascii_lowercase()
-}
-
-/// Ids of user rules may carry a namespace (`learned.example-com`), so dots
-/// separate kebab-case parts.
-fn is_valid_id(s: &str) -> bool {
-    s.split('.').all(is_kebab_case)
-}
-
-/// The line-anchored, multi-line regex the engine searches documents with.
-pub(crate) fn search_regex(source: &str, mode: MatchMode, case_insensitive: bool) -> String {
-    let flags = if case_insensitive { "(?mRi)" } else { "(?mR)" };
-    match mode {
-        MatchMode::WholeLine => format!("{flags}^{HSPACE}*(?:{source}){HSPACE}*$"),
-        MatchMode::Prefix => format!("{flags}^{HSPACE}*(?:{source})"),
-        MatchMode::Contains => format!("{flags}(?:{source})"),
-    }
-}
-
-fn validate(
-    raw: RawRule,
-    whole: Range<usize>,
-    origin: Origin,
-    loc: &Locator,
-) -> std::result::Result<Rule, Vec<Diagnostic>> {
-    let id = raw.id.get_ref().clone();
-    let mut diags = Vec::new();
-    let mut err = |span: Range<usize>, msg: &str| diags.push(loc.diag(span, Some(&id), msg));
-
-    if !is_valid_id(&id) {
-        err(
-            raw.id.span(),
-            "id must be kebab-case (lowercase letters, digits and '-')",
-        );
-    }
-    if raw.category.get_ref().trim().is_empty() {
-        err(raw.category.span(), "category must not be empty");
-    }
-    if raw.summary.get_ref().trim().is_empty() || raw.summary.get_ref().contains('\n') {
-        err(raw.summary.span(), "summary must be one non-empty line");
-    }
-
-    let profiles = match &raw.profiles {
-        None => Profiles::DEFAULT,
-        Some(list) => {
-            let mut parsed = Vec::new();
-            for name in list.get_ref() {
-                match Profile::parse(name) {
-                    Some(p) => parsed.push(p),
-                    None => err(
-                        list.span(),
-                        &format!(
-                            "unknown profile {name:?} (expected safe, balanced or aggressive)"
-                        ),
-                    ),
-                }
-            }
-            if list.get_ref().is_empty() {
-                err(list.span(), "profiles must not be empty");
-            }
-            Profiles::from_list(&parsed)
-        }
-    };
-
-    let kind = match &raw.heuristic {
-        Some(h) => {
-            let stray: [(&str, Option<Range<usize>>); 11] = [
-                ("group", raw.group.as_ref().map(Spanned::span)),
-                ("scope", raw.scope.as_ref().map(Spanned::span)),
-                ("match", raw.match_mode.as_ref().map(Spanned::span)),
-                ("literals", raw.literals.as_ref().map(Spanned::span)),
-                ("regex", raw.regex.as_ref().map(Spanned::span)),
-                ("min-run", raw.min_run.as_ref().map(Spanned::span)),
-                (
-                    "max-line-chars",
-                    raw.max_line_chars.as_ref().map(Spanned::span),
-                ),
-                ("tail-after", raw.tail_after.as_ref().map(Spanned::span)),
-                (
-                    "content-line-chars",
-                    raw.content_line_chars.as_ref().map(Spanned::span),
-                ),
-                (
-                    "tail-max-line-chars",
-                    raw.tail_max_line_chars.as_ref().map(Spanned::span),
-                ),
-                (
-                    "tail-max-prose-after",
-                    raw.tail_max_prose_after.as_ref().map(Spanned::span),
-                ),
-            ];
-            for (key, span) in stray {
-                if let Some(span) = span {
-                    err(
-                        span,
-                        &format!("`{key}` has no meaning for a heuristic rule"),
-                    );
-                }
-            }
-            match Heuristic::parse(h.get_ref(), raw.params.as_ref().map(Spanned::get_ref)) {
-                Ok(h) => Some(RuleKind::Heuristic(h)),
-                Err(msg) => {
-                    let span = match &raw.params {
-                        Some(p) if msg.starts_with("params") => p.span(),
-                        _ => h.span(),
-                    };
-                    err(span, &msg);
-                    None
-                }
-            }
-        }
-        None => pattern_rule(&raw, &mut err).map(RuleKind::Pattern),
-    };
-
-    let remove: Vec<Example> = raw
-        .remove
-        .iter()
-        .map(|e| {
-            let RawExample { text, output } = e.get_ref().clone();
-            Example {
-                text,
-                output,
-                origin: loc.origin(e.span().start),
-            }
-        })
-        .collect();
-    let keep: Vec<Example> = raw
-        .keep
-        .iter()
-        .map(|e| Example {
-            text: e.get_ref().clone(),
-            output: None,
-            origin: loc.origin(e.span().start),
-        })
-        .collect();
-    if keep.is_empty() {
-        err(
-            whole.clone(),
-            "a rule needs `keep` examples: real article text it must leave alone",
-        );
-    }
-    if remove.is_empty() {
-        err(
-            whole,
-            "a rule needs `remove` examples: debris it must remove",
-        );
-    }
-    for e in raw.keep.iter().filter(|e| e.get_ref().trim().is_empty()) {
-        err(e.span(), "an example must not be blank");
-    }
-    for e in raw
-        .remove
-        .iter()
-        .filter(|e| e.get_ref().text.trim().is_empty())
-    {
-        err(e.span(), "an example must not be blank");
-    }
-
-    match kind {
-        Some(kind) if diags.is_empty() => Ok(Rule {
-            id,
-            category: raw.category.into_inner(),
-            summary: raw.summary.into_inner(),
-            kind,
-            profiles,
-            remove,
-            keep,
-            origin,
-        }),
-        _ => Err(diags),
-    }
-}
-
-/// The regex crate explains syntax errors over several lines (pattern,
-/// caret, message); diagnostics are one line each, so keep the message and
-/// the caret's column.
-fn one_line_regex_error(msg: &str) -> String {
-    let lines: Vec<&str> = msg.lines().collect();
-    let Some(last) = lines.iter().rev().find_map(|l| l.strip_prefix("error: ")) else {
-        return msg.replace('\n', " ");
-    };
-    match lines.iter().find(|l| l.trim_start().starts_with('^')) {
-        // The pattern and caret lines are indented by four spaces.
-        Some(caret) => format!(
-            "{last} (pattern column {})",
-            caret.find('^').unwrap_or(4).saturating_sub(3)
-        ),
-        None => last.to_owned(),
-    }
-}
-
-fn positive(
-    v: &Option<Spanned<i64>>,
-    key: &str,
-    err: &mut impl FnMut(Range<usize>, &str),
-) -> Option<usize> {
-    let v = v.as_ref()?;
-    match usize::try_from(*v.get_ref()) {
-        Ok(n) if n >= 1 => Some(n),
-        _ => {
-            err(v.span(), &format!("`{key}` must be a positive integer"));
-            None
-        }
-    }
-}
-
-fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Option<PatternRule> {
-    let id_span = raw.id.span();
-    let scope = match raw.scope.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
-        Some(("line", _)) => Scope::Line,
-        Some(("span", _)) => Scope::Span,
-        Some(("tail", _)) => Scope::Tail,
-        Some((other, span)) => {
-            err(
-                span,
-                &format!("unknown scope {other:?} (expected line, span or tail)"),
-            );
-            return None;
-        }
-        None => {
-            err(
-                id_span,
-                "a pattern rule needs `scope` (line, span or tail), or `heuristic` for a heuristic rule",
-            );
-            return None;
-        }
-    };
-    let mode = match raw
-        .match_mode
-        .as_ref()
-        .map(|s| (s.get_ref().as_str(), s.span()))
-    {
-        None | Some(("whole-line", _)) => MatchMode::WholeLine,
-        Some(("prefix", _)) => MatchMode::Prefix,
-        Some(("contains", _)) => MatchMode::Contains,
-        Some((other, span)) => {
-            err(
-                span,
-                &format!("unknown match {other:?} (expected whole-line, prefix or contains)"),
-            );
-            return None;
-        }
-    };
-    if raw.params.is_some() {
-        if let Some(p) = &raw.params {
-            err(p.span(), "`params` only applies to heuristic rules");
-        }
-    }
-    let pattern = match (&raw.literals, &raw.regex) {
-        (Some(_), Some(r)) => {
-            err(
-                r.span(),
-                "a rule has either `literals` or `regex`, not both",
-            );
-            return None;
-        }
-        (None, None) => {
-            err(id_span, "a pattern rule needs `literals` or `regex`");
-            return None;
-        }
-        (Some(lits), None) => {
-            let mut ok = true;
-            if lits.get_ref().is_empty() {
-                err(lits.span(), "`literals` must not be empty");
-                ok = false;
-            }
-            for l in lits.get_ref() {
-                if l.is_empty() {
-                    err(lits.span(), "a literal must not be empty");
-                    ok = false;
-                } else if l.contains(['\n', '\r']) {
-                    err(
-                        lits.span(),
-                        &format!("literal {l:?} spans lines; rules match within one line"),
-                    );
-                    ok = false;
-                } else if mode != MatchMode::Contains && l.trim() != l {
-                    err(
-                        lits.span(),
-                        &format!(
-                            "literal {l:?} has surrounding whitespace, which a {} match ignores",
-                            mode.as_str()
-                        ),
-                    );
-                    ok = false;
-                }
-            }
-            if !ok {
-                return None;
-            }
-            Pattern::Literals(lits.get_ref().clone())
-        }
-        (None, Some(re)) => {
-            let source = re.get_ref().clone();
-            let full = search_regex(&source, mode, raw.case_insensitive);
-            match regex::RegexBuilder::new(&full)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
-            {
-                Ok(compiled) => {
-                    if compiled.is_match("") && scope != Scope::Tail && mode == MatchMode::Contains
-                    {
-                        err(
-                            re.span(),
-                            "regex matches the empty string, so it would match every line",
-                        );
-                        return None;
-                    }
-                    Pattern::Regex { source, compiled }
-                }
-                Err(e) => {
-                    // Re-compile the bare pattern so the message points into
-                    // what the user wrote, not into our wrapper.
-                    let msg = match regex::Regex::new(&source) {
-                        Err(inner) => one_line_regex_error(&inner.to_string()),
-                        Ok(_) => one_line_regex_error(&e.to_string()),
-                    };
-                    err(re.span(), &format!("regex failed to compile: {msg}"));
-                    return None;
-                }
-            }
-        }
-    };
-    let min_run = positive(&raw.min_run, "min-run", err).unwrap_or(1);
-    let max_line_chars = positive(&raw.max_line_chars, "max-line-chars", err);
-    let content_line_chars =
-        positive(&raw.content_line_chars, "content-line-chars", err).unwrap_or(150);
-    let tail_max_line_chars = positive(&raw.tail_max_line_chars, "tail-max-line-chars", err);
-    let after = match &raw.tail_after {
-        Some(a) if !(0.0..1.0).contains(a.get_ref()) => {
-            err(
-                a.span(),
-                "`tail-after` must be a share of the document in 0.0..1.0",
-            );
-            return None;
-        }
-        Some(a) => *a.get_ref(),
-        None => 0.5,
-    };
-    let max_prose_after = match &raw.tail_max_prose_after {
-        Some(m) if !(0.0..1.0).contains(m.get_ref()) => {
-            err(
-                m.span(),
-                "`tail-max-prose-after` must be a share of the prose in 0.0..1.0",
-            );
-            None
-        }
-        Some(m) => Some(*m.get_ref()),
-        None => None,
-    };
-    if scope != Scope::Tail {
-        if let Some(a) = &raw.tail_after {
-            err(a.span(), "`tail-after` only applies to tail rules");
-        }
-        if raw.tail_back_to_content {
-            err(
-                id_span.clone(),
-                "`tail-back-to-content` only applies to tail rules",
-            );
-        }
-        if raw.tail_last_marker {
-            err(
-                id_span.clone(),
-                "`tail-last-marker` only applies to tail rules",
-            );
-        }
-        if raw.tail_thread {
-            err(id_span.clone(), "`tail-thread` only applies to tail rules");
-        }
-        if let Some(m) = &raw.tail_max_prose_after {
-            err(
-                m.span(),
-                "`tail-max-prose-after` only applies to tail rules",
-            );
-        }
-    }
-    if raw.tail_thread
-        && (raw.tail_last_marker
-            || raw.tail_back_to_content
-            || raw.tail_max_line_chars.is_some()
-            || raw.tail_max_prose_after.is_some())
-    {
-        err(
-            id_span.clone(),
-            "`tail-thread` has its own bounds: it cannot be combined with `tail-last-marker`, `tail-back-to-content`, `tail-max-line-chars` or `tail-max-prose-after`",
-        );
-    }
-    if scope != Scope::Line {
-        if let Some(m) = &raw.min_run {
-            err(m.span(), "`min-run` only applies to line rules");
-        }
-    }
-    if raw.fold && !(matches!(pattern, Pattern::Literals(_)) && mode == MatchMode::WholeLine) {
-        err(
-            id_span.clone(),
-            "`fold` only applies to `literals` with `match = \"whole-line\"`",
-        );
-    }
-    Some(PatternRule {
-        scope,
-        mode,
-        pattern,
-        case_insensitive: raw.case_insensitive || raw.fold,
-        fold: raw.fold,
-        group: raw.group.as_ref().map(|g| g.get_ref().clone()),
-        min_run,
-        max_line_chars,
-        skip_first_line: raw.skip_first_line,
-        tail: TailBounds {
-            after,
-            back_to_content: raw.tail_back_to_content,
-            content_line_chars,
-            max_line_chars: tail_max_line_chars,
-            max_prose_after,
-            last_marker: raw.tail_last_marker,
-            thread: raw.tail_thread,
-        },
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Profile;
 
     fn build(text: &str) -> Result<RuleSet> {
         RuleSet::builder().source("t.toml", text).build()
@@ -876,6 +443,58 @@ keep = ["y"]
     }
 
     #[test]
+    fn a_key_where_it_does_not_apply_is_located_at_the_key() {
+        let msgs = messages(&variant("line", "tail-last-marker = true"));
+        assert_eq!(
+            msgs,
+            ["t.toml:7:20: rule \"share-line\": `tail-last-marker` only applies to tail rules"]
+        );
+        // A flag set to its default says nothing.
+        assert!(messages(&variant("line", "tail-last-marker = false")).is_empty());
+        let msgs = messages(&variant(
+            "tail",
+            "tail-thread = true\ntail-max-line-chars = 200",
+        ));
+        assert_eq!(
+            msgs,
+            [
+                "t.toml:7:15: rule \"share-line\": `tail-thread` has its own bounds: it cannot be combined with `tail-max-line-chars`"
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_of_other_kinds_are_errors_not_silently_ignored() {
+        assert!(reports(
+            &variant("line", "tail-max-line-chars = 200"),
+            "`tail-max-line-chars` only applies to tail rules"
+        ));
+        assert!(reports(
+            &variant("span", "content-line-chars = 100"),
+            "`content-line-chars` only applies to tail rules"
+        ));
+        let heuristic = r#"
+[[rule]]
+id = "dup"
+category = "duplicate"
+summary = "s"
+heuristic = "repeated-line"
+case-insensitive = true
+tail-thread = true
+remove = ["x"]
+keep = ["y"]
+"#;
+        let msgs = messages(heuristic);
+        assert_eq!(
+            msgs,
+            [
+                "t.toml:7:20: rule \"dup\": `case-insensitive` has no meaning for a heuristic rule",
+                "t.toml:8:15: rule \"dup\": `tail-thread` has no meaning for a heuristic rule",
+            ]
+        );
+    }
+
+    #[test]
     fn tail_max_prose_after_is_a_share_for_tail_rules() {
         let key = "tail-max-prose-after";
         assert!(reports(
@@ -938,15 +557,5 @@ keep = ["y"]
             msgs.iter().any(|m| m.contains("unknown field `bogus`")),
             "{msgs:?}"
         );
-    }
-
-    #[test]
-    fn ids_are_kebab_case_with_optional_namespace() {
-        assert!(is_valid_id("share-buttons"));
-        assert!(is_valid_id("learned.example-com"));
-        assert!(!is_valid_id("Share"));
-        assert!(!is_valid_id("a--b"));
-        assert!(!is_valid_id("-a"));
-        assert!(!is_valid_id("1abc"));
     }
 }

@@ -9,14 +9,17 @@
 
 mod builtin;
 pub mod examples;
+pub(crate) mod heuristic;
+mod keys;
 mod load;
 mod schema;
+mod validate;
 
-use crate::heuristics::Heuristic;
 use regex::Regex;
 use std::fmt;
 use std::path::Path;
 
+pub use heuristic::Heuristic;
 pub use load::RuleSetBuilder;
 
 /// Index of a rule inside its [`RuleSet`]; cheap to copy and store per line.
@@ -145,31 +148,99 @@ pub struct TailBounds {
     /// The marker only counts when at least this share (0..1) of the
     /// document's non-blank text comes before it.
     pub after: f64,
-    /// Also remove the run of short blocks right before the marker, back to
-    /// the last block holding a line of at least `content_line_chars`
-    /// characters (for trailers such as "Forum List" that close a comment thread).
-    pub back_to_content: bool,
-    /// The line length, in characters, that makes a block count as content.
-    pub content_line_chars: usize,
-    /// When set, the tail is not removed if any line after the marker is
-    /// longer than this many characters: a related-links section holds
-    /// headlines and teasers, and a full paragraph means the text goes on.
-    pub max_line_chars: Option<usize>,
-    /// When set, the tail is not removed if more than this share (0..1) of
-    /// the page's prose follows the marker. With `max_line_chars` as well,
-    /// it is kept only when both say so: long teasers under a related
-    /// heading are not the article going on.
-    pub max_prose_after: Option<f64>,
-    /// Start at the last eligible marker instead of the first: a marker that
-    /// recurs ("Add a comment" under every post of a Q&A thread) belongs to
-    /// each post, and only its last occurrence opens the closing section.
-    pub last_marker: bool,
+    /// Where the tail starts: at a marker (within its own bounds), or at the
+    /// first post of a thread whose posts each end with a marker.
+    pub start: TailStart,
+}
+
+/// Where a tail starts. A thread has its own bounds, so it takes none of
+/// the marker's (the rule loader rejects them together).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TailStart {
+    /// One eligible marker opens the closing section.
+    Marker {
+        /// Which eligible marker: the first, or the last.
+        which: Marker,
+        /// When set, also remove the run of short blocks right before the
+        /// marker, back to the last block holding a line of at least this
+        /// many characters (for trailers such as "Forum List" that close a
+        /// comment thread).
+        back_to_content: Option<usize>,
+        /// When set, the tail is not removed if any line after the marker
+        /// is longer than this many characters: a related-links section
+        /// holds headlines and teasers, and a full paragraph means the text
+        /// goes on.
+        max_line_chars: Option<usize>,
+        /// When set, the tail is not removed if more than this share (0..1)
+        /// of the page's prose follows the marker. With `max_line_chars` as
+        /// well, it is kept only when both say so: long teasers under a
+        /// related heading are not the article going on.
+        max_prose_after: Option<f64>,
+    },
     /// The marker closes every post of a thread (a "Reply" button under
     /// each comment): it counts only when it occurs at least twice and its
     /// first occurrence is past the `after` bound, and the tail starts at
     /// the first post, as many lines before the first marker as the
     /// shortest post between two markers holds.
-    pub thread: bool,
+    Thread,
+}
+
+/// Which of a tail rule's eligible markers opens the tail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// The first.
+    First,
+    /// The last: a marker that recurs ("Add a comment" under every post of
+    /// a Q&A thread) belongs to each post, and only its last occurrence
+    /// opens the closing section.
+    Last,
+}
+
+impl TailBounds {
+    /// True when the tail starts at the last eligible marker
+    /// (`tail-last-marker`).
+    pub fn last_marker(&self) -> bool {
+        matches!(
+            self.start,
+            TailStart::Marker {
+                which: Marker::Last,
+                ..
+            }
+        )
+    }
+
+    /// True for a thread (`tail-thread`).
+    pub fn thread(&self) -> bool {
+        self.start == TailStart::Thread
+    }
+
+    /// The content line length of `tail-back-to-content`, when set.
+    pub fn back_to_content(&self) -> Option<usize> {
+        match self.start {
+            TailStart::Marker {
+                back_to_content, ..
+            } => back_to_content,
+            TailStart::Thread => None,
+        }
+    }
+
+    /// `tail-max-line-chars`, when set.
+    pub fn max_line_chars(&self) -> Option<usize> {
+        match self.start {
+            TailStart::Marker { max_line_chars, .. } => max_line_chars,
+            TailStart::Thread => None,
+        }
+    }
+
+    /// `tail-max-prose-after`, when set.
+    pub fn max_prose_after(&self) -> Option<f64> {
+        match self.start {
+            TailStart::Marker {
+                max_prose_after, ..
+            } => max_prose_after,
+            TailStart::Thread => None,
+        }
+    }
 }
 
 /// A pattern rule: what it matches and how the match is applied.
@@ -376,8 +447,7 @@ impl RuleSet {
             }])
         })?;
         for r in &mut self.rules {
-            if let RuleKind::Heuristic(crate::heuristics::Heuristic::ContentModel(c)) = &mut r.kind
-            {
+            if let RuleKind::Heuristic(Heuristic::ContentModel(c)) = &mut r.kind {
                 c.model = model.to_owned();
             }
         }

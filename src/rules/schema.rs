@@ -31,30 +31,31 @@ pub(crate) struct RawRule {
     pub regex: Option<Spanned<String>>,
     pub heuristic: Option<Spanned<String>>,
     pub params: Option<Spanned<toml::Table>>,
-    #[serde(default)]
-    pub case_insensitive: bool,
-    #[serde(default)]
-    pub fold: bool,
+    pub case_insensitive: Option<Spanned<bool>>,
+    pub fold: Option<Spanned<bool>>,
     pub group: Option<Spanned<String>>,
     pub min_run: Option<Spanned<i64>>,
     pub max_line_chars: Option<Spanned<i64>>,
-    #[serde(default)]
-    pub skip_first_line: bool,
+    pub skip_first_line: Option<Spanned<bool>>,
     pub tail_after: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub tail_back_to_content: bool,
+    pub tail_back_to_content: Option<Spanned<bool>>,
     pub content_line_chars: Option<Spanned<i64>>,
     pub tail_max_line_chars: Option<Spanned<i64>>,
     pub tail_max_prose_after: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub tail_last_marker: bool,
-    #[serde(default)]
-    pub tail_thread: bool,
+    pub tail_last_marker: Option<Spanned<bool>>,
+    pub tail_thread: Option<Spanned<bool>>,
     pub profiles: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub remove: Vec<Spanned<RawExample>>,
     #[serde(default)]
     pub keep: Vec<Spanned<String>>,
+}
+
+impl RawRule {
+    /// Whether a flag is set (flags default to `false`).
+    pub fn flag(v: &Option<Spanned<bool>>) -> bool {
+        v.as_ref().is_some_and(|b| *b.get_ref())
+    }
 }
 
 /// A `remove` example: either a text the rule must remove entirely, or a

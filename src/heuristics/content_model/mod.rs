@@ -16,7 +16,8 @@ pub mod fit;
 pub mod lexical;
 pub mod model;
 
-use super::classify::{is_sentence, rescue_headings, smooth};
+use super::classify::{rescue_headings, smooth};
+use super::prose::{ends_sentence, is_sentence};
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::heuristics::features::Table;
@@ -158,12 +159,6 @@ impl Scored {
             second,
         }
     }
-}
-
-/// A line of two words or more that ends like a sentence.
-fn ends_sentence(text: &str) -> bool {
-    let end = text.trim_end_matches(['"', '\'', '”', '’', ')', '»']);
-    end.ends_with(['.', '!', '?', '。']) && text.split_whitespace().nth(1).is_some()
 }
 
 #[inline]

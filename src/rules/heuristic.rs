@@ -1,0 +1,96 @@
+//! Heuristic rules as data: which stage a rule names and its parameters.
+//!
+//! A heuristic rule (`heuristic = "repeated-line"`, parameters in
+//! `[rule.params]`) becomes a [`Heuristic`]: the stage's name and its
+//! checked parameters. Running it is the engine's business:
+//! `Heuristic::apply` lives with the stages, in `crate::heuristics`.
+//!
+//! The parameter types are still defined next to their stages' code (in
+//! `crate::heuristics`), and two of them check themselves when a rule
+//! loads (the classifier's table, the content model's file), so this module
+//! imports them from there: the edge left of the rules → heuristics cycle.
+
+use crate::heuristics::{ContentClassifier, ContentModel, MenuRun, RepeatedBlock, RepeatedLine};
+use serde::de::DeserializeOwned;
+
+/// A configured heuristic stage.
+#[derive(Clone, Debug)]
+pub enum Heuristic {
+    /// A non-trivial line identical to a kept line just before it.
+    RepeatedLine(RepeatedLine),
+    /// A block of several lines identical to an earlier kept block.
+    RepeatedBlock(RepeatedBlock),
+    /// A run of short, title-cased lines without sentence punctuation.
+    MenuRun(MenuRun),
+    /// Lines whose text features and neighbours say they are not content.
+    ContentClassifier(ContentClassifier),
+    /// Lines whose words, and their neighbours' words, say they are not
+    /// content.
+    ContentModel(ContentModel),
+}
+
+/// Names of the available heuristics, for error messages and docs.
+pub const NAMES: &[&str] = &[
+    "repeated-line",
+    "repeated-block",
+    "menu-run",
+    "content-classifier",
+    "content-model",
+];
+
+fn params<T: DeserializeOwned + Default>(table: Option<&toml::Table>) -> Result<T, String> {
+    match table {
+        None => Ok(T::default()),
+        Some(t) => toml::Value::Table(t.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| format!("params: {}", e.message())),
+    }
+}
+
+impl Heuristic {
+    /// Builds the heuristic `name` with its parameter table.
+    pub fn parse(name: &str, table: Option<&toml::Table>) -> Result<Heuristic, String> {
+        match name {
+            "repeated-line" => Ok(Heuristic::RepeatedLine(params(table)?)),
+            "repeated-block" => Ok(Heuristic::RepeatedBlock(params(table)?)),
+            "menu-run" => Ok(Heuristic::MenuRun(params(table)?)),
+            "content-classifier" => {
+                let c: ContentClassifier = params(table)?;
+                c.validate()?;
+                Ok(Heuristic::ContentClassifier(c))
+            }
+            "content-model" => {
+                let c: ContentModel = params(table)?;
+                c.validate()?;
+                Ok(Heuristic::ContentModel(c))
+            }
+            other => Err(format!(
+                "unknown heuristic {other:?}; known heuristics: {}",
+                NAMES.join(", ")
+            )),
+        }
+    }
+
+    /// The heuristic's name as written in rule files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Heuristic::RepeatedLine(_) => "repeated-line",
+            Heuristic::RepeatedBlock(_) => "repeated-block",
+            Heuristic::MenuRun(_) => "menu-run",
+            Heuristic::ContentClassifier(_) => "content-classifier",
+            Heuristic::ContentModel(_) => "content-model",
+        }
+    }
+
+    /// The effective parameters, as TOML (for `deboil rules explain`).
+    pub fn params_toml(&self) -> String {
+        let s = match self {
+            Heuristic::RepeatedLine(p) => toml::to_string(p),
+            Heuristic::RepeatedBlock(p) => toml::to_string(p),
+            Heuristic::MenuRun(p) => toml::to_string(p),
+            Heuristic::ContentClassifier(p) => toml::to_string(p),
+            Heuristic::ContentModel(p) => toml::to_string(p),
+        };
+        s.unwrap_or_default()
+    }
+}
