@@ -28,7 +28,11 @@ trap 'rm -rf "$TMP"' EXIT
 digest() { sha256sum | cut -c1-16; }
 for p in $PROFILES; do
     "$BIN" --isolated clean --profile "$p" --quiet "$CORPUS" --out "$TMP/out-$p" >/dev/null 2>&1 || true
-    echo "clean $p $(cd "$TMP/out-$p" && find . -type f -print0 | sort -z | xargs -0 sha256sum | digest)"
+    # The output manifest records a fingerprint of the rules (of their
+    # Debug form, stable within one version only): digested on its own line.
+    echo "clean $p $(cd "$TMP/out-$p" && find . -type f -not -name .deboil-manifest.json -print0 |
+        sort -z | xargs -0 sha256sum | digest)"
+    echo "manifest $p $(digest <"$TMP/out-$p/.deboil-manifest.json")"
     # diff exits 1 when it finds something to remove.
     { "$BIN" --isolated diff --profile "$p" --json "$CORPUS" 2>/dev/null || [ $? -eq 1 ]; } | digest | sed "s/^/diff-json $p /"
     "$BIN" --isolated plan --profile "$p" --quiet "$CORPUS" -o "$TMP/plan-$p.json" >/dev/null 2>&1 || true
