@@ -62,8 +62,9 @@ const PROSE_WORDS: usize = 8;
 
 /// A line of running text: several words ending a sentence, or long.
 pub(crate) fn is_prose(s: &str) -> bool {
-    word_count_upto(s, PROSE_WORDS) >= PROSE_WORDS
-        && (s.len() >= 100 || s.ends_with(['.', '!', '?', '"', '”', ')']))
+    // The cheap test first: most lines of a page are not prose.
+    (s.len() >= 100 || s.ends_with(['.', '!', '?', '"', '”', ')']))
+        && word_count_upto(s, PROSE_WORDS) >= PROSE_WORDS
 }
 
 /// A line of two words or more that ends like a sentence.

@@ -540,28 +540,15 @@ impl Lexed {
     pub fn describe(&self, doc: &Document, s: Source) -> String {
         let k = s.row as usize;
         let text = doc.line_trimmed(self.lines[k]);
+        // The same tokens and chunks as `for_each_token` and
+        // `for_each_shape` read, found without hashing them.
         let token = |i: u32| {
-            let mut out = None;
-            let mut n = 0;
-            for_each_token(text, |a, b, _| {
-                if n == i {
-                    out = Some(&text[a..b]);
-                }
-                n += 1;
-            });
-            out.unwrap_or("")
+            text.split(|c: char| !is_word(c))
+                .filter(|t| !t.is_empty())
+                .nth(i as usize)
+                .unwrap_or("")
         };
-        let chunk = |i: u32| {
-            let mut out = None;
-            let mut n = 0;
-            for_each_shape(text, |a, b, _| {
-                if n == i {
-                    out = Some(&text[a..b]);
-                }
-                n += 1;
-            });
-            out.unwrap_or("")
-        };
+        let chunk = |i: u32| text.split_whitespace().nth(i as usize).unwrap_or("");
         let lower = |s: &str| s.to_lowercase();
         let f = &self.facts[k];
         match s.ns {

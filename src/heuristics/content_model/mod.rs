@@ -23,7 +23,7 @@ use crate::document::Document;
 use crate::heuristics::features::Table;
 use crate::rules::RuleIndex;
 use lexical::Lexed;
-use model::Model;
+use model::{Compiled, Model};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 use std::sync::{Mutex, OnceLock};
@@ -82,10 +82,15 @@ impl Default for ContentModel {
 /// resolved against the current directory: models fitted by
 /// `examples/fit_model.rs`, such as the per-fold models `deboil eval
 /// --cv-models` uses). Each is read and checked once per process.
-pub fn builtin(name: &str) -> Result<&'static Model, String> {
-    static LOADED: OnceLock<Vec<(&'static str, Result<Model, String>)>> = OnceLock::new();
-    static FILES: Mutex<Vec<(String, &'static Model)>> = Mutex::new(Vec::new());
-    let loaded = LOADED.get_or_init(|| MODELS.iter().map(|(n, b)| (*n, Model::parse(b))).collect());
+pub fn builtin(name: &str) -> Result<&'static Compiled, String> {
+    static LOADED: OnceLock<Vec<(&'static str, Result<Compiled, String>)>> = OnceLock::new();
+    static FILES: Mutex<Vec<(String, &'static Compiled)>> = Mutex::new(Vec::new());
+    let loaded = LOADED.get_or_init(|| {
+        MODELS
+            .iter()
+            .map(|(n, b)| (*n, Model::parse(b).map(Compiled::new)))
+            .collect()
+    });
     match loaded.iter().find(|(n, _)| *n == name) {
         Some((_, Ok(m))) => return Ok(m),
         Some((_, Err(e))) => return Err(format!("model {name:?} is broken: {e}")),
@@ -107,7 +112,7 @@ pub fn builtin(name: &str) -> Result<&'static Model, String> {
     let model = Model::parse(&bytes).map_err(|e| format!("model file {name}: {e}"))?;
     // Kept for the life of the process, like the shipped models: a run
     // loads a handful at most.
-    let model: &'static Model = Box::leak(Box::new(model));
+    let model: &'static Compiled = Box::leak(Box::new(Compiled::new(model)));
     files.push((name.to_owned(), model));
     Ok(model)
 }
@@ -127,28 +132,20 @@ pub struct Scored {
 impl Scored {
     /// Scores every non-blank line of `doc` with `model`, given what earlier
     /// stages claimed.
-    pub fn new(model: &Model, doc: &Document, claims: &Claims) -> Scored {
+    pub fn new(model: &Compiled, doc: &Document, claims: &Claims) -> Scored {
         let lexed = Lexed::new(doc, claims);
         let table = lexical::structural(doc, claims);
         // Claimed rows are neither decided nor read by the second pass
         // (it sees only that a neighbour was claimed): their scores stay 0,
         // which saves most of the work on pages the rules already cut.
-        let first: Vec<f32> = (0..lexed.len())
-            .map(|k| {
-                if lexed.claimed(k) {
-                    0.0
-                } else {
-                    model.first_pass(&lexed, &table, k)
-                }
-            })
-            .collect();
+        let first = model.first_pass(&lexed, &table);
         let stats = context::PageStats::new(&lexed, &first);
         let second = (0..lexed.len())
             .map(|k| {
                 if lexed.claimed(k) {
                     0.0
                 } else {
-                    model.second_pass(&lexed, &first, &stats, k)
+                    model.model.second_pass(&lexed, &first, &stats, k)
                 }
             })
             .collect();
