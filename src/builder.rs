@@ -118,7 +118,7 @@ impl EngineBuilder {
         }
         let set = b.build()?;
         if self.check_examples {
-            crate::rules::examples::check_added(&set)?;
+            crate::engine::examples::check_added(&set)?;
         }
         let set = match &self.selection {
             Some(s) => set.select(s)?,

@@ -15,6 +15,8 @@
 //!
 //! The claims become the document's removals, rendered by [`Cleaned`].
 
+pub mod examples;
+
 use crate::builder::EngineBuilder;
 use crate::claims::Claims;
 use crate::document::Document;

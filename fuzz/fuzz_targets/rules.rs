@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
             let engine = Engine::new(rules).expect("a validated rule set compiles");
             let cleaned = engine.clean(SAMPLE);
             let _ = cleaned.output();
-            let _ = deboil::rules::examples::check_all(engine.rules());
+            let _ = deboil::engine::examples::check_all(engine.rules());
         }
         Err(e) => {
             // Every diagnostic renders (file:line:col: ...).

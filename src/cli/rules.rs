@@ -3,7 +3,8 @@
 use super::args::RulesCommand;
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
 use deboil::RuleSet;
-use deboil::rules::{Pattern, RuleKind, examples};
+use deboil::engine::examples;
+use deboil::rules::{Pattern, RuleKind};
 use std::io::Write;
 
 pub fn run(cmd: RulesCommand) -> anyhow::Result<u8> {

@@ -11,7 +11,8 @@ use super::features::{self, Lexicon, NAMES, Table};
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
-use serde::{Deserialize, Serialize};
+pub use crate::rules::params::ContentClassifier;
+use serde::Deserialize;
 use std::fmt::Write;
 use std::sync::OnceLock;
 
@@ -21,40 +22,6 @@ const MODELS: &[(&str, &str, &str)] = &[(
     include_str!("../../data/classifier/content-v1.toml"),
     include_str!("../../data/classifier/lexicon-v1.tsv"),
 )];
-
-/// Parameters of the `content-classifier` heuristic.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct ContentClassifier {
-    /// Which shipped model scores the lines.
-    pub model: String,
-    /// Added to every line's log-odds of being content: higher keeps more.
-    pub bias: f32,
-    /// Cost of switching between content and debris along the document, in
-    /// log-odds units weighted by line size: higher smooths more.
-    pub switch_penalty: f32,
-    /// Keep a heading-like line (a few words, no menu separators) that
-    /// directly precedes a content run: a title or subheading scores like
-    /// a menu item on its own, but its position says otherwise.
-    pub keep_headings: bool,
-    /// A line that reads as a full sentence (ten words or more, ending in
-    /// sentence punctuation) is removed only when its own probability of
-    /// being content is below this, whatever the smoothing says: debris
-    /// around a sentence is weak evidence against it.
-    pub prose_floor: f32,
-}
-
-impl Default for ContentClassifier {
-    fn default() -> ContentClassifier {
-        ContentClassifier {
-            model: "content-v1".into(),
-            bias: 0.0,
-            switch_penalty: 1.0,
-            keep_headings: true,
-            prose_floor: 0.0,
-        }
-    }
-}
 
 /// One feature's part of the model: a linear term on the standardized value
 /// plus a weight per quantile bin.
@@ -311,11 +278,6 @@ fn most_negative(values: &[f32]) -> [Option<usize>; 3] {
 }
 
 impl ContentClassifier {
-    /// Checks the parameters (the model must exist) when the rule loads.
-    pub(crate) fn validate(&self) -> Result<(), String> {
-        Model::builtin(&self.model).map(|_| ())
-    }
-
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
         let Ok(model) = Model::builtin(&self.model) else {
             return;

@@ -10,31 +10,8 @@ use super::word_count_upto;
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
+use crate::rules::params::{RepeatedBlock, RepeatedLine};
 use foldhash::{HashMap, HashMapExt};
-use serde::{Deserialize, Serialize};
-
-/// Parameters of the `repeated-line` heuristic.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct RepeatedLine {
-    /// Lines shorter than this (in characters, trimmed) are never duplicates:
-    /// short lines such as "Yes." or "* * *" legitimately repeat.
-    pub min_chars: usize,
-    /// Lines with fewer words are never duplicates.
-    pub min_words: usize,
-    /// The earlier copy must be at most this many non-blank lines before.
-    pub max_distance: usize,
-}
-
-impl Default for RepeatedLine {
-    fn default() -> RepeatedLine {
-        RepeatedLine {
-            min_chars: 25,
-            min_words: 4,
-            max_distance: 5,
-        }
-    }
-}
 
 impl RepeatedLine {
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
@@ -67,35 +44,6 @@ impl RepeatedLine {
                     seen.insert(line, (i, ordinal));
                 }
             }
-        }
-    }
-}
-
-/// Parameters of the `repeated-block` heuristic.
-///
-/// Pages print whole blocks twice — a menu for mobile and for desktop, a
-/// footer column, sometimes the article itself. A block of several lines
-/// repeated verbatim is never new text, wherever its first copy is.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct RepeatedBlock {
-    /// Fewest non-blank lines in the block.
-    pub min_lines: usize,
-    /// Fewest characters in the block (trimmed lines).
-    pub min_chars: usize,
-    /// A repeat whose copies both have at least this share of the page's
-    /// prose on each side is kept: repeated furniture (a menu, a footer)
-    /// has a copy outside the text, while a block printed twice inside it
-    /// (the same step in two tabs of a how-to) is content. 0 turns it off.
-    pub embedded_share: f64,
-}
-
-impl Default for RepeatedBlock {
-    fn default() -> RepeatedBlock {
-        RepeatedBlock {
-            min_lines: 2,
-            min_chars: 40,
-            embedded_share: 0.0,
         }
     }
 }

@@ -18,10 +18,11 @@ use crate::document::Document;
 use crate::rules::RuleIndex;
 
 pub use crate::rules::heuristic::{Heuristic, NAMES};
-pub use classify::ContentClassifier;
-pub use content_model::ContentModel;
-pub use dedup::{RepeatedBlock, RepeatedLine};
-pub use runs::MenuRun;
+/// The stages' parameters are rule data, defined in `rules/`; their code
+/// is here, as `impl` blocks on them.
+pub use crate::rules::params::{
+    ContentClassifier, ContentModel, MenuRun, RepeatedBlock, RepeatedLine,
+};
 
 /// Running a configured stage: the rule data ([`Heuristic`], in `rules/`)
 /// dispatched to the stage's code here.
@@ -35,6 +36,18 @@ impl Heuristic {
             Heuristic::ContentClassifier(h) => h.apply(doc, claims, rule),
             Heuristic::ContentModel(h) => h.apply(doc, claims, rule),
         }
+    }
+}
+
+/// Checks that the model a `content-classifier` or `content-model` rule
+/// names exists and loads (other stages have nothing to check). `rules/`
+/// calls this when a rule loads, through its one hook into the stages'
+/// code, [`crate::rules::heuristic::CHECK_MODEL`].
+pub(crate) fn check_model(heuristic: &Heuristic) -> Result<(), String> {
+    match heuristic {
+        Heuristic::ContentClassifier(c) => classify::Model::builtin(&c.model).map(|_| ()),
+        Heuristic::ContentModel(c) => content_model::builtin(&c.model).map(|_| ()),
+        Heuristic::RepeatedLine(_) | Heuristic::RepeatedBlock(_) | Heuristic::MenuRun(_) => Ok(()),
     }
 }
 

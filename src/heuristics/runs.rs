@@ -6,37 +6,7 @@ use super::word_count_upto;
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
-use serde::{Deserialize, Serialize};
-
-/// Parameters of the `menu-run` heuristic.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct MenuRun {
-    /// Fewest consecutive menu-like lines (blank lines between them allowed)
-    /// that make a run. Short lists inside articles are shorter than menus.
-    pub min_lines: usize,
-    /// Most words in a menu item.
-    pub max_words: usize,
-    /// Most characters in a menu item (trimmed).
-    pub max_chars: usize,
-    /// A run with at least this share of the page's prose on each side of
-    /// it, and no line another rule claimed, is a list inside the content
-    /// (product options, the items a paragraph introduces), not a menu.
-    /// Menus sit before or after the prose, or carry known navigation items.
-    /// 0 turns the test off.
-    pub embedded_share: f64,
-}
-
-impl Default for MenuRun {
-    fn default() -> MenuRun {
-        MenuRun {
-            min_lines: 6,
-            max_words: 3,
-            max_chars: 30,
-            embedded_share: 0.0,
-        }
-    }
-}
+use crate::rules::params::MenuRun;
 
 impl MenuRun {
     /// A menu item: short, starts with an uppercase letter, no digits (list

@@ -340,7 +340,7 @@ mod tests {
         let (idx, rule) = set.find("learned.www-example-com").unwrap();
         assert_eq!(rule.category, "learned");
         assert!(
-            crate::rules::examples::check_rule(&set, idx)
+            crate::engine::examples::check_rule(&set, idx)
                 .unwrap()
                 .is_empty()
         );

@@ -2,16 +2,26 @@
 //!
 //! A heuristic rule (`heuristic = "repeated-line"`, parameters in
 //! `[rule.params]`) becomes a [`Heuristic`]: the stage's name and its
-//! checked parameters. Running it is the engine's business:
-//! `Heuristic::apply` lives with the stages, in `crate::heuristics`.
+//! checked parameters (their types are in [`super::params`]). Running it is
+//! the engine's business: `Heuristic::apply` and the stages' code live in
+//! `crate::heuristics`, as `impl` blocks on these types.
 //!
-//! The parameter types are still defined next to their stages' code (in
-//! `crate::heuristics`), and two of them check themselves when a rule
-//! loads (the classifier's table, the content model's file), so this module
-//! imports them from there: the edge left of the rules → heuristics cycle.
+//! One edge goes the other way, on purpose: a rule that names a model
+//! (`content-classifier`, `content-model`) is checked when it loads, so a
+//! missing model is an error at the rule's `file:line:col`, and only the
+//! stages know how to find and read a model. That check is one function
+//! pointer, `CHECK_MODEL`; nothing else in `rules/` reaches outside it.
 
-use crate::heuristics::{ContentClassifier, ContentModel, MenuRun, RepeatedBlock, RepeatedLine};
+use super::params::{ContentClassifier, ContentModel, MenuRun, RepeatedBlock, RepeatedLine};
 use serde::de::DeserializeOwned;
+
+/// The one hook from `rules/` into the stages' code: whether the model a
+/// `content-classifier` or `content-model` rule names exists and loads (a
+/// shipped model by name, or a model file by path); `Ok` for the other
+/// stages. Called by [`Heuristic::parse`] and
+/// [`RuleSet::with_content_model`](super::RuleSet::with_content_model); the
+/// error is the message shown for the rule.
+pub(crate) const CHECK_MODEL: fn(&Heuristic) -> Result<(), String> = crate::heuristics::check_model;
 
 /// A configured heuristic stage.
 #[derive(Clone, Debug)]
@@ -54,21 +64,14 @@ impl Heuristic {
             "repeated-line" => Ok(Heuristic::RepeatedLine(params(table)?)),
             "repeated-block" => Ok(Heuristic::RepeatedBlock(params(table)?)),
             "menu-run" => Ok(Heuristic::MenuRun(params(table)?)),
-            "content-classifier" => {
-                let c: ContentClassifier = params(table)?;
-                c.validate()?;
-                Ok(Heuristic::ContentClassifier(c))
-            }
-            "content-model" => {
-                let c: ContentModel = params(table)?;
-                c.validate()?;
-                Ok(Heuristic::ContentModel(c))
-            }
+            "content-classifier" => Ok(Heuristic::ContentClassifier(params(table)?)),
+            "content-model" => Ok(Heuristic::ContentModel(params(table)?)),
             other => Err(format!(
                 "unknown heuristic {other:?}; known heuristics: {}",
                 NAMES.join(", ")
             )),
         }
+        .and_then(|h| CHECK_MODEL(&h).map(|()| h))
     }
 
     /// The heuristic's name as written in rule files.

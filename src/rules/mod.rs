@@ -7,11 +7,11 @@
 //! heuristic with parameters. Loading checks everything it can, and reports
 //! every problem with its file, line and column.
 
-mod builtin;
-pub mod examples;
+pub(crate) mod builtin;
 pub(crate) mod heuristic;
 mod keys;
 mod load;
+pub(crate) mod params;
 mod schema;
 mod validate;
 
@@ -437,7 +437,11 @@ impl RuleSet {
     /// `deboil eval --cv-models` cleans each page with the model fitted
     /// without it.
     pub fn with_content_model(mut self, model: &str) -> crate::Result<RuleSet> {
-        crate::heuristics::content_model::builtin(model).map_err(|message| {
+        let named = Heuristic::ContentModel(params::ContentModel {
+            model: model.to_owned(),
+            ..Default::default()
+        });
+        heuristic::CHECK_MODEL(&named).map_err(|message| {
             crate::Error::rules(vec![crate::Diagnostic {
                 file: model.into(),
                 line: 0,

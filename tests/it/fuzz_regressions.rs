@@ -84,7 +84,7 @@ fn rules_corpus_replays() {
                     panic!("{}: validated rules must compile: {e}", f.display())
                 });
                 let _ = engine.clean(SAMPLE).output();
-                let _ = deboil::rules::examples::check_all(engine.rules());
+                let _ = deboil::engine::examples::check_all(engine.rules());
             }
             Err(e) => {
                 refused += 1;

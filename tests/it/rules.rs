@@ -1,7 +1,7 @@
 //! Every rule's own examples, and the diagnostics of broken rule packs.
 
 use deboil::RuleSet;
-use deboil::rules::examples;
+use deboil::engine::examples;
 
 #[test]
 fn every_builtin_rule_passes_its_examples() {

@@ -22,9 +22,9 @@ use crate::claims::Claims;
 use crate::document::Document;
 use crate::heuristics::features::Table;
 use crate::rules::RuleIndex;
+pub use crate::rules::params::ContentModel;
 use lexical::Lexed;
 use model::{Compiled, Model};
-use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 use std::sync::{Mutex, OnceLock};
 
@@ -33,50 +33,6 @@ const MODELS: &[(&str, &[u8])] = &[(
     "content-v2",
     include_bytes!("../../../data/model/content-v2.bin"),
 )];
-
-/// Parameters of the `content-model` heuristic.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct ContentModel {
-    /// Which shipped model scores the lines.
-    pub model: String,
-    /// Added to every line's log-odds of being content: higher keeps more.
-    pub bias: f32,
-    /// Cost of switching between content and debris along the document, in
-    /// log-odds units weighted by line size (0: no smoothing).
-    pub switch_penalty: f32,
-    /// Keep a heading-like line right before a content run.
-    pub keep_headings: bool,
-    /// A full sentence (ten words or more, sentence punctuation at the end)
-    /// is removed only when its probability of being content is below this.
-    pub prose_floor: f32,
-    /// A document is "mostly prose" when at least this share of the words
-    /// the earlier stages left sits in full sentences: text an extractor
-    /// already cleaned, or an article with little furniture. There the
-    /// model has little to find and much to lose.
-    pub prose_share: f32,
-    /// Added to `bias` in a mostly-prose document.
-    pub prose_bias: f32,
-    /// A document with at most this many lines left by the earlier stages
-    /// is short: every line of it that ends a sentence stays. A few lines
-    /// give the model too little page to read them against.
-    pub short_rows: usize,
-}
-
-impl Default for ContentModel {
-    fn default() -> ContentModel {
-        ContentModel {
-            model: "content-v2".into(),
-            bias: 0.0,
-            switch_penalty: 0.0,
-            keep_headings: true,
-            prose_floor: 0.0,
-            prose_share: 0.9,
-            prose_bias: 0.0,
-            short_rows: 8,
-        }
-    }
-}
 
 /// A model by name: one shipped with deboil, or else a model file (a path,
 /// resolved against the current directory: models fitted by
@@ -164,11 +120,6 @@ fn probability(z: f32) -> f32 {
 }
 
 impl ContentModel {
-    /// Checks the parameters (the model must exist) when the rule loads.
-    pub(crate) fn validate(&self) -> Result<(), String> {
-        builtin(&self.model).map(|_| ())
-    }
-
     /// Which rows to keep: the second pass's verdict, shifted by `bias`,
     /// smoothed along the unclaimed rows, with sentences and headings
     /// rescued. Claimed rows come out `false`.

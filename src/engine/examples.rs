@@ -2,8 +2,8 @@
 //! stated when the rule runs alone, and every `keep` example must come out
 //! untouched, both by its own rule and by the whole set.
 
-use super::{Example, RuleIndex, RuleSet};
-use crate::engine::Engine;
+use super::Engine;
+use crate::rules::{Example, RuleIndex, RuleSet};
 use std::fmt;
 
 /// One example that did not behave as its rule says.
@@ -134,7 +134,7 @@ pub fn check_all(rules: &RuleSet) -> crate::Result<Vec<Failure>> {
 pub fn check_added(rules: &RuleSet) -> crate::Result<()> {
     let mut diags = Vec::new();
     for (idx, rule) in rules.iter() {
-        if super::builtin::BUILTIN
+        if crate::rules::builtin::BUILTIN
             .iter()
             .any(|(name, _)| *name == rule.origin.file)
         {
