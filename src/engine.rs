@@ -5,8 +5,8 @@
 //! runs the stages in a fixed order, each claiming lines the earlier ones
 //! left alone:
 //!
-//! 1. line and span pattern rules, in rule order;
-//! 2. tail rules, in rule order;
+//! 1. line and span pattern rules, in rule order (the pattern stage);
+//! 2. tail rules, in rule order (the tail stage);
 //! 3. heuristic rules, in rule order;
 //! 4. the safety guard: when everything claimed would remove more than the
 //!    engine's limit of the document's text, the heuristic claims are
@@ -14,18 +14,17 @@
 //!    reports it.
 //!
 //! The claims become the document's removals, rendered by [`Cleaned`].
+//! The stages' code is in [`crate::stages`]; this module only runs them.
 
 pub mod examples;
 
 use crate::builder::EngineBuilder;
 use crate::claims::Claims;
 use crate::document::Document;
-use crate::heuristics::prose::ProseIndex;
-use crate::matcher::{Hit, Matcher};
+use crate::matcher::Matcher;
 use crate::removal::{Cleaned, Guard};
-use crate::rules::{
-    Marker, PatternRule, RuleIndex, RuleKind, RuleSet, Scope, Selection, TailStart,
-};
+use crate::rules::{RuleKind, RuleSet, Selection};
+use crate::stages::{self, pattern, tail};
 use std::sync::Arc;
 
 /// A compiled rule set, ready to clean documents.
@@ -110,71 +109,9 @@ impl Engine {
         let mut claims = Claims::new(doc.lines().len());
         let mut hits = Vec::new();
         self.inner.matcher.find(&doc, &mut hits);
-        hits.sort_unstable_by_key(|h| (h.rule, h.span.start, h.span.end));
-
-        let first_line = doc.blocks().first().map(|b| b.first);
-        let by_rule = hits.chunk_by(|a, b| a.rule == b.rule);
-        let mut tails: Vec<(RuleIndex, &PatternRule, Vec<usize>)> = Vec::new();
-        for group in by_rule {
-            let rule = group[0].rule;
-            let RuleKind::Pattern(p) = &rules.get(rule).kind else {
-                continue;
-            };
-            if p.group.is_some() && p.group.as_deref() != doc_group {
-                continue;
-            }
-            let eligible = |h: &&Hit| {
-                let line = doc.line_of(h.span.start);
-                if p.skip_first_line && Some(line) == first_line {
-                    return false;
-                }
-                match p.max_line_chars {
-                    Some(max) => {
-                        let t = doc.line_trimmed(line);
-                        t.len() <= max || t.chars().count() <= max
-                    }
-                    None => true,
-                }
-            };
-            match p.scope {
-                Scope::Span => {
-                    for h in group.iter().filter(eligible) {
-                        claims.claim_span(h.span, rule);
-                    }
-                }
-                Scope::Line => {
-                    let mut lines: Vec<usize> = group
-                        .iter()
-                        .filter(eligible)
-                        .map(|h| doc.line_of(h.span.start))
-                        .collect();
-                    lines.dedup();
-                    claim_runs(&doc, &mut claims, rule, &lines, p.min_run);
-                }
-                Scope::Tail => {
-                    let mut lines: Vec<usize> = group
-                        .iter()
-                        .filter(eligible)
-                        .map(|h| doc.line_of(h.span.start))
-                        .collect();
-                    lines.dedup();
-                    tails.push((rule, p, lines));
-                }
-            }
-        }
-        if !tails.is_empty() {
-            let prefix = doc.content_prefix();
-            for (rule, p, markers) in tails {
-                claim_tail(&doc, &prefix, &mut claims, rules, rule, p, &markers);
-            }
-        }
-        let mut any_heuristic = false;
-        for (idx, rule) in rules.iter() {
-            if let RuleKind::Heuristic(h) = &rule.kind {
-                h.apply(&doc, &mut claims, idx);
-                any_heuristic = true;
-            }
-        }
+        let tails = pattern::claim(&doc, rules, &mut hits, doc_group, &mut claims);
+        tail::claim(&doc, &mut claims, rules, tails);
+        let any_heuristic = stages::claim_heuristics(&doc, &mut claims, rules);
         let mut guard = None;
         if let (Some(limit), true) = (self.guard, any_heuristic) {
             let would_remove = claims.claimed_share(&doc);
@@ -194,199 +131,6 @@ impl Engine {
         }
         let removals = claims.into_removals(&doc);
         Cleaned::new(doc, rules, removals).with_guard(guard)
-    }
-}
-
-/// Claims the matched lines that form runs of at least `min_run` lines.
-/// Blank lines inside a run neither break it nor count.
-fn claim_runs(
-    doc: &Document,
-    claims: &mut Claims,
-    rule: RuleIndex,
-    lines: &[usize],
-    min_run: usize,
-) {
-    if min_run <= 1 {
-        for &l in lines {
-            claims.claim_line(l, rule);
-        }
-        return;
-    }
-    let mut start = 0;
-    while start < lines.len() {
-        let mut end = start + 1;
-        while end < lines.len()
-            && doc.lines()[lines[end - 1] + 1..lines[end]]
-                .iter()
-                .all(|l| l.blank)
-        {
-            end += 1;
-        }
-        if end - start >= min_run {
-            for &l in &lines[start..end] {
-                claims.claim_line(l, rule);
-            }
-        }
-        start = end;
-    }
-}
-
-/// Claims the tail that a tail rule's markers open, within the rule's
-/// `TailBounds`.
-fn claim_tail(
-    doc: &Document,
-    prefix: &[usize],
-    claims: &mut Claims,
-    rules: &RuleSet,
-    rule: RuleIndex,
-    p: &PatternRule,
-    markers: &[usize],
-) {
-    let total = *prefix.last().unwrap_or(&0);
-    if total == 0 {
-        return;
-    }
-    let share = |line: usize| prefix[line] as f64 / total as f64;
-    let (which, back_to_content, max_line_chars, max_prose_after) = match p.tail.start {
-        TailStart::Thread => {
-            let category = &rules.get(rule).category;
-            let heading = |r: RuleIndex| rules.get(r).category == *category;
-            claim_thread(doc, claims, rule, markers, p.tail.after, share, heading);
-            return;
-        }
-        TailStart::Marker {
-            which,
-            back_to_content,
-            max_line_chars,
-            max_prose_after,
-        } => (which, back_to_content, max_line_chars, max_prose_after),
-    };
-    let found = match which {
-        Marker::Last => markers.iter().rev().find(|&&m| share(m) >= p.tail.after),
-        Marker::First => markers.iter().find(|&&m| share(m) >= p.tail.after),
-    };
-    let Some(&marker) = found else {
-        return;
-    };
-    // Either bound can say the text goes on after the marker; with both,
-    // both must (teasers are long lines too: only the bulk of the page's
-    // prose after the marker says the article continues).
-    let long_line = |max: usize| {
-        (marker + 1..doc.lines().len()).any(|i| {
-            let t = doc.line_trimmed(i);
-            t.len() > max && t.chars().count() > max
-        })
-    };
-    let much_prose = |most: f64| {
-        ProseIndex::new(doc, claims)
-            .share_before(marker)
-            .is_some_and(|before| 1.0 - before > most)
-    };
-    // The line scan first: it is cheaper, and often settles it.
-    let goes_on = match (max_line_chars, max_prose_after) {
-        (Some(max), Some(most)) => long_line(max) && much_prose(most),
-        (Some(max), None) => long_line(max),
-        (None, Some(most)) => much_prose(most),
-        (None, None) => false,
-    };
-    if goes_on {
-        return;
-    }
-    let mut start = marker;
-    if let Some(content_line_chars) = back_to_content {
-        // Walk back over the short lines and blocks before the marker, up to
-        // (not into) the last one holding a content-length line, and never
-        // past the rule's position bound.
-        let lines = doc.lines();
-        let mut i = marker;
-        while i > 0 {
-            let prev = i - 1;
-            if !lines[prev].blank && doc.line_trimmed(prev).chars().count() >= content_line_chars {
-                break;
-            }
-            if share(prev) < p.tail.after {
-                break;
-            }
-            i = prev;
-        }
-        // Start at a block boundary: a short line glued to the content
-        // block above it (a caption, a sign-off) stays with that block.
-        while i < marker && !lines[i].blank && i > 0 && !lines[i - 1].blank {
-            i += 1;
-        }
-        start = i;
-    }
-    // Blank lines stay unclaimed: between two removals of one rule they are
-    // absorbed into it, at the end they go with the layout normalization.
-    for line in start..doc.lines().len() {
-        if !doc.lines()[line].blank {
-            claims.claim_line(line, rule);
-        }
-    }
-}
-
-/// Claims a thread whose posts each end with a marker line, from its first
-/// post to the end of the document, when the thread starts after `after`
-/// of the document's text (`share`) and of its prose. `heading` says which
-/// rules' claims mark the thread's heading.
-///
-/// Only the markers say where posts end, so the first post's start is
-/// estimated from the others: the thread starts as many lines (not counting
-/// blank, claimed and marker lines) before the first marker as the shortest
-/// later post holds. The shortest, so that a long first comment is cut short
-/// rather than the article's last paragraph taken with it.
-fn claim_thread(
-    doc: &Document,
-    claims: &mut Claims,
-    rule: RuleIndex,
-    markers: &[usize],
-    after: f64,
-    share: impl Fn(usize) -> f64,
-    heading: impl Fn(RuleIndex) -> bool,
-) {
-    let in_bounds = |line: usize| share(line) >= after;
-    let lines = doc.lines();
-    // The whole thread must lie late: posts that start early in the page
-    // are the page's own (a forum thread), whatever follows them.
-    let (Some(&first), true) = (markers.first(), markers.len() >= 2) else {
-        return;
-    };
-    if !in_bounds(first) {
-        return;
-    }
-    // And the text before it must be the page's main text, not an opening
-    // post that the replies outweigh.
-    let prose = ProseIndex::new(doc, claims);
-    if prose.share_before(first).is_none_or(|s| s < after) {
-        return;
-    }
-    let counts = |a: usize, b: usize| {
-        (a..b)
-            .filter(|&i| !lines[i].blank && !claims.is_claimed(i))
-            .count()
-    };
-    let post = markers
-        .windows(2)
-        .map(|w| counts(w[0] + 1, w[1]))
-        .min()
-        .unwrap_or(0);
-    let mut start = first;
-    let mut taken = 0;
-    while taken < post && start > 0 && in_bounds(start - 1) {
-        // The thread's heading ("3 Comments"), when a rule of the thread
-        // rule's own category claimed it, is where the first post begins.
-        if claims.owner(start - 1).is_some_and(&heading) {
-            break;
-        }
-        start -= 1;
-        if !lines[start].blank && !claims.is_claimed(start) {
-            taken += 1;
-        }
-    }
-    for (i, line) in lines.iter().enumerate().skip(start) {
-        if !line.blank {
-            claims.claim_line(i, rule);
-        }
     }
 }
 

@@ -28,7 +28,6 @@ pub mod engine;
 mod error;
 pub mod eval;
 pub mod fold;
-pub mod heuristics;
 pub mod learn;
 mod matcher;
 pub mod plan;
@@ -36,6 +35,16 @@ pub mod removal;
 pub mod render;
 pub mod rules;
 pub mod span;
+pub mod stages;
+
+/// The stages' old home, kept so that existing paths
+/// (`deboil::heuristics::classify::Model`,
+/// `deboil::heuristics::content_model`, `deboil::heuristics::Heuristic`, ...)
+/// still work: everything public in [`stages`], under its old name. New code
+/// should name [`stages`].
+pub mod heuristics {
+    pub use crate::stages::*;
+}
 
 pub use builder::EngineBuilder;
 pub use claims::Claims;

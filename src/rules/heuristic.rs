@@ -4,7 +4,7 @@
 //! `[rule.params]`) becomes a [`Heuristic`]: the stage's name and its
 //! checked parameters (their types are in [`super::params`]). Running it is
 //! the engine's business: `Heuristic::apply` and the stages' code live in
-//! `crate::heuristics`, as `impl` blocks on these types.
+//! `crate::stages`, as `impl` blocks on these types.
 //!
 //! One edge goes the other way, on purpose: a rule that names a model
 //! (`content-classifier`, `content-model`) is checked when it loads, so a
@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 /// stages. Called by [`Heuristic::parse`] and
 /// [`RuleSet::with_content_model`](super::RuleSet::with_content_model); the
 /// error is the message shown for the rule.
-pub(crate) const CHECK_MODEL: fn(&Heuristic) -> Result<(), String> = crate::heuristics::check_model;
+pub(crate) const CHECK_MODEL: fn(&Heuristic) -> Result<(), String> = crate::stages::check_model;
 
 /// A configured heuristic stage.
 #[derive(Clone, Debug)]

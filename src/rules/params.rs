@@ -2,8 +2,8 @@
 //! for each stage, with its defaults.
 //!
 //! Only the data is here. The stages' code (`apply`, scoring, `decide`) is
-//! in `crate::heuristics`, as `impl` blocks on these types, and their public
-//! paths are there too (`deboil::heuristics::RepeatedLine`, ...).
+//! in `crate::stages`, as `impl` blocks on these types, and their public
+//! paths are there too (`deboil::stages::RepeatedLine`, ...).
 
 use serde::{Deserialize, Serialize};
 

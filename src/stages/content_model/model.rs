@@ -20,7 +20,7 @@
 
 use super::context::{self, PageStats};
 use super::lexical::{Lexed, Source};
-use crate::heuristics::features::{self, Table};
+use crate::stages::features::{self, Table};
 
 const MAGIC: &[u8; 8] = b"DEBOILCM";
 const VERSION: u32 = 1;

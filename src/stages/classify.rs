@@ -246,7 +246,7 @@ fn is_heading(text: &str) -> bool {
 
 /// A line that reads as a full sentence: enough words, sentence punctuation
 /// at the end, and no menu separators. Stricter than the prose that
-/// `heuristics::ProseIndex` counts (eight words, long or punctuated): this
+/// `stages::prose::ProseIndex` counts (eight words, long or punctuated): this
 /// one overrides the model, and the looser test here costs 0.003 F1 on the
 /// corpus for four fewer pages losing text.
 pub(crate) fn is_sentence(text: &str) -> bool {

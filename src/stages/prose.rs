@@ -36,9 +36,9 @@
 //!   `prose-bias`). It is the strictest test (ten words, no menu
 //!   separators), because it overrides a fitted model: the looser
 //!   [`is_prose`] there costs 0.003 F1 on the corpus. It lives in
-//!   `heuristics/classify.rs` next to its first user, the content-v1
+//!   `stages/classify.rs` next to its first user, the content-v1
 //!   classifier; the content model imports it from here.
-//! - **`is_prose_row`** (private to `heuristics/features.rs`) is part of
+//! - **`is_prose_row`** (private to `stages/features.rs`) is part of
 //!   the definition of the structural features both models were fitted on
 //!   (prose windows and shares): it reads a line's feature row, not its
 //!   text, and must not change without refitting the models.
@@ -49,7 +49,7 @@
 //!
 //! Their opposites live with their stages: `is_heading` (in `classify.rs`,
 //! a short title-like line the models rescue) and `MenuRun::is_item` (in
-//! `runs.rs`, a short capitalized line with no sentence punctuation at all).
+//! `menu.rs`, a short capitalized line with no sentence punctuation at all).
 
 use super::word_count_upto;
 use crate::claims::Claims;

@@ -816,7 +816,7 @@ impl Table {
 /// Whether a row counts as prose for the context features: a long line
 /// that is at least 15% function words. Part of the features' definition
 /// (the model was fitted on it), so it stays apart from the other prose
-/// tests of `heuristics`.
+/// tests of `stages`.
 fn is_prose_row(r: &[f32; OWN]) -> bool {
     r[CHARS] >= 100.0 && r[2] >= 0.15
 }

@@ -17,7 +17,7 @@
 
 use crate::claims::Claims;
 use crate::document::Document;
-use crate::heuristics::features::{self, Table};
+use crate::stages::features::{self, Table};
 
 /// A 64-bit FNV-1a hash with a final avalanche (splitmix64's): stable across
 /// platforms and releases, and cheap per byte.

@@ -1,21 +1,52 @@
-//! Heuristic stages: general debris detectors that are rules like any other.
+//! The stages: every part of the pipeline that claims lines, in one place.
+//!
+//! [`Engine::clean_in`](crate::Engine::clean_in) runs them in this order,
+//! each claiming only what the earlier ones left alone (the first claim on
+//! a line wins, [`Claims`]):
+//!
+//! 1. `pattern`: the span and line pattern rules, in rule order: the
+//!    matcher's hits, filtered (`skip-first-line`, `max-line-chars`, a
+//!    rule's group), claimed as spans or as lines (in runs of `min-run`);
+//!    a tail rule's hits become its markers.
+//! 2. `tail`: the tail rules, in rule order: the tail a marker opens
+//!    (`tail-after`, `tail-last-marker`, `tail-back-to-content`, the
+//!    "text goes on" bounds), or a thread of posts (`tail-thread`).
+//! 3. The heuristic rules, in rule order, each running the stage it names
+//!    (`Heuristic::apply`):
+//!    - `repeated-line`, `repeated-block`: `repeated` (near repeats of a
+//!      kept line, repeats of a kept block);
+//!    - `menu-run`: `menu` (runs of short title-cased lines);
+//!    - `content-classifier`: [`classify`] (content-v1, a binned model
+//!      over the structural features of [`features`], with [`lang`]);
+//!    - `content-model`: [`content_model`] (content-v2, hashed words of a
+//!      line and its neighbours).
+//!
+//! Then the engine applies the safety guard (withdrawing the heuristic
+//! claims when everything claimed would remove too much) and turns the
+//! claims into removals. `prose` holds the "is this prose?" tests the
+//! stages share.
 //!
 //! A heuristic rule names one of these stages (`heuristic = "repeated-line"`)
 //! and sets its parameters in the rule file (`[rule.params]`); it has an id,
 //! a category, profiles and examples like a pattern rule, and every line it
 //! removes is credited to that id, with a note saying why.
+//!
+//! The stages used to live in `heuristics` (and the pattern and tail stages
+//! in `engine`); [`crate::heuristics`] keeps the old public paths.
 
 pub mod classify;
 pub mod content_model;
-mod dedup;
 pub mod features;
 pub mod lang;
+mod menu;
+pub(crate) mod pattern;
 pub(crate) mod prose;
-mod runs;
+mod repeated;
+pub(crate) mod tail;
 
 use crate::claims::Claims;
 use crate::document::Document;
-use crate::rules::RuleIndex;
+use crate::rules::{RuleIndex, RuleKind, RuleSet};
 
 pub use crate::rules::heuristic::{Heuristic, NAMES};
 /// The stages' parameters are rule data, defined in `rules/`; their code
@@ -37,6 +68,18 @@ impl Heuristic {
             Heuristic::ContentModel(h) => h.apply(doc, claims, rule),
         }
     }
+}
+
+/// Runs the heuristic rules, in rule order; whether there were any.
+pub(crate) fn claim_heuristics(doc: &Document, claims: &mut Claims, rules: &RuleSet) -> bool {
+    let mut any_heuristic = false;
+    for (idx, rule) in rules.iter() {
+        if let RuleKind::Heuristic(h) = &rule.kind {
+            h.apply(doc, claims, idx);
+            any_heuristic = true;
+        }
+    }
+    any_heuristic
 }
 
 /// Checks that the model a `content-classifier` or `content-model` rule

@@ -1,0 +1,181 @@
+//! The tail stage: a tail rule's markers (from the pattern stage,
+//! [`super::pattern`]) open a tail that runs to the end of the document,
+//! within the rule's position bound, unless the text goes on after the
+//! marker; a thread rule's markers end the posts of a thread, claimed from
+//! its estimated first post on. Tail rules run after every span and line
+//! rule, in rule order, so they see those rules' claims.
+
+use super::pattern::Tail;
+use super::prose::ProseIndex;
+use crate::claims::Claims;
+use crate::document::Document;
+use crate::rules::{Marker, PatternRule, RuleIndex, RuleSet, TailStart};
+
+/// Claims the tails the tail rules' markers open, rule by rule.
+pub(crate) fn claim(doc: &Document, claims: &mut Claims, rules: &RuleSet, tails: Vec<Tail<'_>>) {
+    if !tails.is_empty() {
+        let prefix = doc.content_prefix();
+        for (rule, p, markers) in tails {
+            claim_tail(doc, &prefix, claims, rules, rule, p, &markers);
+        }
+    }
+}
+
+/// Claims the tail that a tail rule's markers open, within the rule's
+/// `TailBounds`.
+fn claim_tail(
+    doc: &Document,
+    prefix: &[usize],
+    claims: &mut Claims,
+    rules: &RuleSet,
+    rule: RuleIndex,
+    p: &PatternRule,
+    markers: &[usize],
+) {
+    let total = *prefix.last().unwrap_or(&0);
+    if total == 0 {
+        return;
+    }
+    let share = |line: usize| prefix[line] as f64 / total as f64;
+    let (which, back_to_content, max_line_chars, max_prose_after) = match p.tail.start {
+        TailStart::Thread => {
+            let category = &rules.get(rule).category;
+            let heading = |r: RuleIndex| rules.get(r).category == *category;
+            claim_thread(doc, claims, rule, markers, p.tail.after, share, heading);
+            return;
+        }
+        TailStart::Marker {
+            which,
+            back_to_content,
+            max_line_chars,
+            max_prose_after,
+        } => (which, back_to_content, max_line_chars, max_prose_after),
+    };
+    let found = match which {
+        Marker::Last => markers.iter().rev().find(|&&m| share(m) >= p.tail.after),
+        Marker::First => markers.iter().find(|&&m| share(m) >= p.tail.after),
+    };
+    let Some(&marker) = found else {
+        return;
+    };
+    // Either bound can say the text goes on after the marker; with both,
+    // both must (teasers are long lines too: only the bulk of the page's
+    // prose after the marker says the article continues).
+    let long_line = |max: usize| {
+        (marker + 1..doc.lines().len()).any(|i| {
+            let t = doc.line_trimmed(i);
+            t.len() > max && t.chars().count() > max
+        })
+    };
+    let much_prose = |most: f64| {
+        ProseIndex::new(doc, claims)
+            .share_before(marker)
+            .is_some_and(|before| 1.0 - before > most)
+    };
+    // The line scan first: it is cheaper, and often settles it.
+    let goes_on = match (max_line_chars, max_prose_after) {
+        (Some(max), Some(most)) => long_line(max) && much_prose(most),
+        (Some(max), None) => long_line(max),
+        (None, Some(most)) => much_prose(most),
+        (None, None) => false,
+    };
+    if goes_on {
+        return;
+    }
+    let mut start = marker;
+    if let Some(content_line_chars) = back_to_content {
+        // Walk back over the short lines and blocks before the marker, up to
+        // (not into) the last one holding a content-length line, and never
+        // past the rule's position bound.
+        let lines = doc.lines();
+        let mut i = marker;
+        while i > 0 {
+            let prev = i - 1;
+            if !lines[prev].blank && doc.line_trimmed(prev).chars().count() >= content_line_chars {
+                break;
+            }
+            if share(prev) < p.tail.after {
+                break;
+            }
+            i = prev;
+        }
+        // Start at a block boundary: a short line glued to the content
+        // block above it (a caption, a sign-off) stays with that block.
+        while i < marker && !lines[i].blank && i > 0 && !lines[i - 1].blank {
+            i += 1;
+        }
+        start = i;
+    }
+    // Blank lines stay unclaimed: between two removals of one rule they are
+    // absorbed into it, at the end they go with the layout normalization.
+    for line in start..doc.lines().len() {
+        if !doc.lines()[line].blank {
+            claims.claim_line(line, rule);
+        }
+    }
+}
+
+/// Claims a thread whose posts each end with a marker line, from its first
+/// post to the end of the document, when the thread starts after `after`
+/// of the document's text (`share`) and of its prose. `heading` says which
+/// rules' claims mark the thread's heading.
+///
+/// Only the markers say where posts end, so the first post's start is
+/// estimated from the others: the thread starts as many lines (not counting
+/// blank, claimed and marker lines) before the first marker as the shortest
+/// later post holds. The shortest, so that a long first comment is cut short
+/// rather than the article's last paragraph taken with it.
+fn claim_thread(
+    doc: &Document,
+    claims: &mut Claims,
+    rule: RuleIndex,
+    markers: &[usize],
+    after: f64,
+    share: impl Fn(usize) -> f64,
+    heading: impl Fn(RuleIndex) -> bool,
+) {
+    let in_bounds = |line: usize| share(line) >= after;
+    let lines = doc.lines();
+    // The whole thread must lie late: posts that start early in the page
+    // are the page's own (a forum thread), whatever follows them.
+    let (Some(&first), true) = (markers.first(), markers.len() >= 2) else {
+        return;
+    };
+    if !in_bounds(first) {
+        return;
+    }
+    // And the text before it must be the page's main text, not an opening
+    // post that the replies outweigh.
+    let prose = ProseIndex::new(doc, claims);
+    if prose.share_before(first).is_none_or(|s| s < after) {
+        return;
+    }
+    let counts = |a: usize, b: usize| {
+        (a..b)
+            .filter(|&i| !lines[i].blank && !claims.is_claimed(i))
+            .count()
+    };
+    let post = markers
+        .windows(2)
+        .map(|w| counts(w[0] + 1, w[1]))
+        .min()
+        .unwrap_or(0);
+    let mut start = first;
+    let mut taken = 0;
+    while taken < post && start > 0 && in_bounds(start - 1) {
+        // The thread's heading ("3 Comments"), when a rule of the thread
+        // rule's own category claimed it, is where the first post begins.
+        if claims.owner(start - 1).is_some_and(&heading) {
+            break;
+        }
+        start -= 1;
+        if !lines[start].blank && !claims.is_claimed(start) {
+            taken += 1;
+        }
+    }
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        if !line.blank {
+            claims.claim_line(i, rule);
+        }
+    }
+}
