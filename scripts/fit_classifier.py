@@ -133,7 +133,7 @@ def window_mean(values, i, w):
 
 def features(rows, lex):
     """The dumped features with the lexicon features recomputed for `lex`,
-    exactly as src/heuristics/features.rs computes them."""
+    exactly as src/stages/features.rs computes them."""
     means, maxes = [], []
     for r in rows:
         vals = [lex[w] for w in words(r["text"]) if w in lex]
@@ -197,7 +197,7 @@ def training_set(pages, lex):
 
 
 def smooth(logits, weights, penalty):
-    """Two-state Viterbi, as src/heuristics/classify.rs::smooth."""
+    """Two-state Viterbi, as src/stages/classify.rs::smooth."""
     n = len(logits)
     if n == 0:
         return []
