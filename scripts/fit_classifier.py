@@ -18,7 +18,7 @@ compute identical features:
 It reports 5-fold cross-validated scores (folds split by page, both dumps of
 a page in the same fold, lexicon fitted inside each fold), picks the
 smoothing parameters on the cross-validated predictions, then fits on all
-pages and writes data/classifier/content-v1.toml and lexicon-v1.tsv.
+pages and writes crates/deboil/data/classifier/content-v1.toml and lexicon-v1.tsv.
 
 Requires numpy and scikit-learn (pip install numpy scikit-learn).
 """
@@ -133,7 +133,7 @@ def window_mean(values, i, w):
 
 def features(rows, lex):
     """The dumped features with the lexicon features recomputed for `lex`,
-    exactly as src/stages/features.rs computes them."""
+    exactly as crates/deboil/src/stages/features.rs computes them."""
     means, maxes = [], []
     for r in rows:
         vals = [lex[w] for w in words(r["text"]) if w in lex]
@@ -197,7 +197,7 @@ def training_set(pages, lex):
 
 
 def smooth(logits, weights, penalty):
-    """Two-state Viterbi, as src/stages/classify.rs::smooth."""
+    """Two-state Viterbi, as crates/deboil/src/stages/classify.rs::smooth."""
     n = len(logits)
     if n == 0:
         return []
@@ -230,7 +230,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dumps", nargs="+", help="feature dumps (JSON Lines) from examples/features.rs")
     ap.add_argument("--gold", required=True, help="gold text directory (<id>.txt)")
-    ap.add_argument("--out", default="data/classifier", help="where to write the model and lexicon")
+    ap.add_argument("--out", default="crates/deboil/data/classifier", help="where to write the model and lexicon")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--cache", help="keep the cross-validated logits in this file and reuse them")
     ap.add_argument("--min-recall", type=float, default=0.92,

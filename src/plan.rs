@@ -12,10 +12,10 @@
 //! Offsets are byte offsets into the text after a UTF-8 byte-order mark is
 //! set aside, as in `deboil diff --json`.
 
-use crate::document::Document;
-use crate::removal::{Cleaned, Removal};
-use crate::rules::{RuleIndex, RuleSet};
-use crate::span::Span;
+use deboil::document::Document;
+use deboil::removal::{Cleaned, Removal};
+use deboil::rules::{RuleIndex, RuleSet};
+use deboil::span::Span;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -251,13 +251,13 @@ impl Plan {
     /// Parses a plan. `origin` names the file in errors. The version is
     /// checked before the rest, so a plan from another deboil is refused
     /// for what it is rather than for a field this one does not know.
-    pub fn from_json(json: &str, origin: &Path) -> crate::Result<Plan> {
+    pub fn from_json(json: &str, origin: &Path) -> deboil::Result<Plan> {
         #[derive(Deserialize)]
         struct Header {
             format: Option<String>,
             version: Option<serde_json::Value>,
         }
-        let bad = |reason: String| crate::Error::input(origin, reason);
+        let bad = |reason: String| deboil::Error::input(origin, reason);
         let header: Header = serde_json::from_str(json)
             .map_err(|e| bad(format!("not a deboil plan (invalid JSON: {e})")))?;
         if header.format.as_deref() != Some(FORMAT) {
@@ -282,8 +282,8 @@ impl Plan {
     }
 
     /// Reads and parses a plan file.
-    pub fn load(path: &Path) -> crate::Result<Plan> {
-        let json = std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?;
+    pub fn load(path: &Path) -> deboil::Result<Plan> {
+        let json = std::fs::read_to_string(path).map_err(|e| deboil::Error::io(path, e))?;
         Plan::from_json(&json, path)
     }
 
@@ -295,9 +295,9 @@ impl Plan {
 
     /// Writes the plan atomically (temporary file, then rename), so an
     /// interrupted review never leaves a half-written plan.
-    pub fn save(&self, path: &Path) -> crate::Result<()> {
+    pub fn save(&self, path: &Path) -> deboil::Result<()> {
         crate::batch::write_atomic(path, &[self.to_json().as_bytes()])
-            .map_err(|e| crate::Error::io(path, e))
+            .map_err(|e| deboil::Error::io(path, e))
     }
 
     /// Consistency a hand-edited plan could break.
@@ -330,7 +330,7 @@ impl Plan {
     /// The plan's rules as a rule set, in the plan's order, for rendering
     /// recorded removals through [`Cleaned`] (ids, categories and summaries
     /// only: these rules never match anything).
-    pub fn recorded_rules(&self) -> crate::Result<RuleSet> {
+    pub fn recorded_rules(&self) -> deboil::Result<RuleSet> {
         // A rule's matcher is irrelevant here; any built-in rule serves as
         // the template, so this stays right when `Rule` gains fields.
         let builtin = RuleSet::builtin()?;
@@ -382,7 +382,7 @@ impl Plan {
                 ));
             }
             removals.push(Removal {
-                rule: RuleIndex(rule as u32),
+                rule: RuleIndex::new(rule),
                 span: Span::new(r.start, r.end),
                 note: r.note.clone(),
             });
@@ -447,7 +447,7 @@ fn decide_undecided(removals: &mut [PlannedRemoval], decision: Decision) -> usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Engine;
+    use deboil::Engine;
 
     const TEXT: &str = "Body of the article.\nShare on Facebook\nMore text here.\nLeave a reply\n";
 

@@ -15,9 +15,9 @@ fn engine() -> &'static Engine {
 fuzz_target!(|data: &[u8]| {
     // The text as the CLI would see it, or (when refused) as lossy UTF-8 so
     // that every input still reaches the engine.
-    let text = match deboil::batch::read::decode_as(
+    let text = match deboil_cli::batch::read::decode_as(
         data.to_vec(),
-        deboil::batch::EncodingChoice::Detect,
+        deboil_cli::batch::EncodingChoice::Detect,
     ) {
         Ok(input) => input.text,
         Err(_) => String::from_utf8_lossy(data).into_owned(),

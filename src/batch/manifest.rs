@@ -18,7 +18,7 @@
 //! on the output file system's own clock: the manifest's modification time,
 //! not the system time, marks the start of a configuration.
 
-use crate::Engine;
+use deboil::Engine;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io;
@@ -146,7 +146,7 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{RuleSet, Selection};
+    use deboil::{RuleSet, Selection};
     use std::time::Duration;
 
     #[test]
@@ -155,7 +155,7 @@ mod tests {
         let balanced = set.select(&Selection::default()).unwrap();
         let safe = set
             .select(&Selection {
-                profile: crate::Profile::Safe,
+                profile: deboil::Profile::Safe,
                 ..Selection::default()
             })
             .unwrap();

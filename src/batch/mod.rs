@@ -1,8 +1,8 @@
 //! Files in and out: finding inputs, reading them safely, writing outputs
-//! atomically, knowing which outputs are up to date, and streaming JSON
-//! Lines. The engine itself never touches the file system.
+//! atomically and knowing which outputs are up to date. The engine itself
+//! never touches the file system (JSON Lines streams are cleaned by
+//! [`deboil::jsonl`], from any reader to any writer).
 
-pub mod jsonl;
 pub mod manifest;
 pub mod read;
 pub mod walk;

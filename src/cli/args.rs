@@ -3,7 +3,7 @@
 //! commands validate the result before any file is touched.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use deboil::batch::EncodingChoice;
+use deboil_cli::batch::EncodingChoice;
 use std::path::PathBuf;
 
 pub(super) fn parse_encoding(label: &str) -> Result<EncodingChoice, String> {
@@ -309,7 +309,7 @@ pub struct LearningArgs {
 
 impl LearningArgs {
     /// How files are grouped (`--group-by`, `--group`, `--urls`).
-    pub fn grouping(&self) -> anyhow::Result<deboil::learn::Grouping> {
+    pub fn grouping(&self) -> anyhow::Result<deboil_cli::group::Grouping> {
         super::inputs::grouping(self.group_by.as_deref(), self.group, self.urls.as_deref())
     }
 }
@@ -580,9 +580,9 @@ pub enum OnErrorArg {
     Fail,
 }
 
-impl From<OnErrorArg> for deboil::batch::jsonl::OnError {
-    fn from(a: OnErrorArg) -> deboil::batch::jsonl::OnError {
-        use deboil::batch::jsonl::OnError;
+impl From<OnErrorArg> for deboil::jsonl::OnError {
+    fn from(a: OnErrorArg) -> deboil::jsonl::OnError {
+        use deboil::jsonl::OnError;
         match a {
             OnErrorArg::Pass => OnError::Pass,
             OnErrorArg::Skip => OnError::Skip,

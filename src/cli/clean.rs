@@ -10,12 +10,12 @@ use super::summary::Summary;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::{Context, bail};
 use deboil::Engine;
-use deboil::batch::{
+use deboil::render::json::file_record;
+use deboil_cli::batch::{
     Decoded, EncodingChoice, Manifest, ReadError, ReadOptions, WalkOptions, fingerprint,
     remove_stale_temporaries, write_atomic,
 };
-use deboil::learn::Grouping;
-use deboil::render::json::file_record;
+use deboil_cli::group::Grouping;
 use std::io::Write;
 use std::time::Instant;
 

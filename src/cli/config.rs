@@ -24,7 +24,7 @@ use super::args::{
 use anyhow::{Context, bail};
 use clap::ArgMatches;
 use clap::parser::ValueSource;
-use deboil::batch::EncodingChoice;
+use deboil_cli::batch::EncodingChoice;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;

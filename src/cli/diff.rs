@@ -4,9 +4,9 @@ use super::args::DiffArgs;
 use super::inputs::{self, Item};
 use super::log;
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, build_engine, use_color, with_threads};
-use deboil::batch::{ReadError, WalkOptions};
 use deboil::render::diff::{DiffStyle, write_diff};
 use deboil::render::json::file_record;
+use deboil_cli::batch::{ReadError, WalkOptions};
 use std::io::Write;
 
 enum Outcome {
@@ -16,7 +16,7 @@ enum Outcome {
         Vec<u8>,
         bool,
         Option<deboil::Guard>,
-        Option<deboil::batch::Decoded>,
+        Option<deboil_cli::batch::Decoded>,
     ),
     Skipped(String),
     Failed(String),

@@ -5,7 +5,7 @@ use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::{Context, bail};
 use deboil::Engine;
 use deboil::eval::{self, Aggregate, Tpfpfn};
-use deboil::learn::{Corpus, Doc};
+use deboil::learn::Doc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -280,7 +280,7 @@ fn learn_engine(
     })??;
     // In memory already: both passes see the same documents.
     let pack = with_threads(args.common.threads, || {
-        deboil::learn::learn(&Corpus::Docs(&docs), opts, &args.common.rules, &mut |_| {})
+        deboil::learn::learn(&docs[..], opts, &args.common.rules, &mut |_| {})
     })??;
     super::learn::report_learned(&pack.learned, start);
     let name = super::learn::save(args.learn_save.as_deref(), &pack.toml)?;

@@ -2,10 +2,10 @@
 //! read and processed in parallel, with results handed back in input order.
 
 use super::args::GroupArg;
-use deboil::batch::{
+use deboil_cli::batch::{
     Input, ReadError, ReadOptions, Source, WalkOptions, collect_sources, read_input,
 };
-use deboil::learn::Grouping;
+use deboil_cli::group::Grouping;
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -125,7 +125,7 @@ pub fn read(item: &Item, opts: ReadOptions) -> Result<Input, ReadError> {
                     limit: opts.max_bytes,
                 });
             }
-            deboil::batch::read::decode_as(bytes, opts.encoding)
+            deboil_cli::batch::read::decode_as(bytes, opts.encoding)
         }
         Item::File(s) => read_input(&s.path, opts),
     }

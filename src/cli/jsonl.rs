@@ -14,7 +14,7 @@ use super::summary::Summary;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::Context;
 use deboil::Engine;
-use deboil::batch::jsonl::{self, StreamError, StreamOptions, StreamStats};
+use deboil::jsonl::{self, StreamError, StreamOptions, StreamStats};
 use std::fs::File;
 use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
@@ -419,7 +419,7 @@ impl Output {
                 Ok(None)
             }),
             Some(path) => {
-                let tmp = deboil::batch::temp_beside(path)
+                let tmp = deboil_cli::batch::temp_beside(path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 let codec = Codec::of(path);
                 std::thread::spawn(move || write_encoded(tmp, codec, rx, spent).map(Some))

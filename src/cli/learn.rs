@@ -9,8 +9,10 @@ use super::log;
 use super::{EXIT_ERROR, EXIT_OK, build_engine_with, with_threads};
 use anyhow::{Context, bail};
 use deboil::Engine;
-use deboil::batch::{Source, WalkOptions};
-use deboil::learn::{Corpus, Grouping, Learned, Pack};
+use deboil::learn::{Learned, Pack};
+use deboil_cli::batch::{Source, WalkOptions};
+use deboil_cli::group::Grouping;
+use deboil_cli::learn::{Files, JsonLines};
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -43,7 +45,7 @@ pub fn run(args: LearnArgs) -> anyhow::Result<u8> {
                     bail!("{}: is a directory; --jsonl reads files", p.display());
                 }
             }
-            let corpus = Corpus::JsonLines {
+            let corpus = JsonLines {
                 paths: &args.paths,
                 open: &open_jsonl,
                 field: &args.field,
@@ -63,7 +65,7 @@ pub fn run(args: LearnArgs) -> anyhow::Result<u8> {
             };
             let items = inputs::gather(&args.paths, &walk, &mut errors);
             let sources = files(&items)?;
-            let corpus = Corpus::Files {
+            let corpus = Files {
                 sources: &sources,
                 grouping: &grouping,
                 read: super::read_options(&args.common),
@@ -82,7 +84,7 @@ pub fn run(args: LearnArgs) -> anyhow::Result<u8> {
         out.write_all(pack.toml.as_bytes())?;
         out.flush()?;
     } else {
-        deboil::batch::write_atomic(&args.output, &[pack.toml.as_bytes()])
+        deboil_cli::batch::write_atomic(&args.output, &[pack.toml.as_bytes()])
             .with_context(|| format!("cannot write {}", args.output.display()))?;
     }
     report_learned(&pack.learned, start);
@@ -126,7 +128,7 @@ pub(super) fn learned_engine(
     grouping: &Grouping,
 ) -> anyhow::Result<(Engine, String)> {
     let sources = files(items)?;
-    let corpus = Corpus::Files {
+    let corpus = Files {
         sources: &sources,
         grouping,
         read: super::read_options(common),
@@ -142,7 +144,7 @@ pub(super) fn learned_engine_jsonl(
     paths: &[std::path::PathBuf],
     field: &str,
 ) -> anyhow::Result<Engine> {
-    let corpus = Corpus::JsonLines {
+    let corpus = JsonLines {
         paths,
         open: &open_jsonl,
         field,
@@ -158,7 +160,7 @@ pub(super) fn learned_engine_jsonl(
 fn learned_engine_of(
     common: &CommonArgs,
     learning: &LearningArgs,
-    corpus: &Corpus<'_>,
+    corpus: &dyn deboil::learn::Corpus,
     grouping: Option<&Grouping>,
 ) -> anyhow::Result<(Engine, String)> {
     let opts = learning.opts.options()?;
@@ -178,7 +180,7 @@ fn learned_engine_of(
 pub(super) fn save(path: Option<&Path>, pack: &str) -> anyhow::Result<String> {
     match path {
         Some(path) => {
-            deboil::batch::write_atomic(path, &[pack.as_bytes()])
+            deboil_cli::batch::write_atomic(path, &[pack.as_bytes()])
                 .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(path.display().to_string())
         }
@@ -222,7 +224,7 @@ pub(super) fn report_learned(l: &Learned, start: Instant) {
 /// Says how to group a directory of many sites when grouping by directory
 /// learned nothing.
 fn hint(l: &Learned, grouping: &Grouping) {
-    if let Some(h) = deboil::learn::hint(l, grouping) {
+    if let Some(h) = deboil_cli::learn::hint(l, grouping) {
         log::note(h);
     }
 }

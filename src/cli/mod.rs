@@ -119,15 +119,15 @@ fn build_engine_with(common: &CommonArgs, learned: Option<(&str, &str)>) -> anyh
 }
 
 /// How the cleaning commands read files: `--max-size` and `--encoding`.
-fn read_options(common: &CommonArgs) -> deboil::batch::ReadOptions {
-    deboil::batch::ReadOptions {
+fn read_options(common: &CommonArgs) -> deboil_cli::batch::ReadOptions {
+    deboil_cli::batch::ReadOptions {
         max_bytes: common.max_size,
         encoding: common.encoding,
     }
 }
 
 /// The warning for an input decoded from another encoding than UTF-8.
-fn decoded_warning(path: &str, d: deboil::batch::Decoded) -> String {
+fn decoded_warning(path: &str, d: deboil_cli::batch::Decoded) -> String {
     format!("{path}: {d}")
 }
 

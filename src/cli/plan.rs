@@ -6,8 +6,8 @@ use super::inputs::{self, Item};
 use super::log;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::{Context, bail};
-use deboil::batch::{EncodingChoice, ReadError, ReadOptions, WalkOptions};
-use deboil::plan::{Plan, PlanFile, PlanSelection};
+use deboil_cli::batch::{EncodingChoice, ReadError, ReadOptions, WalkOptions};
+use deboil_cli::plan::{Plan, PlanFile, PlanSelection};
 
 enum Outcome {
     Planned(PlanFile),
@@ -48,8 +48,9 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
     };
     // A plan hashes each file's bytes and `apply` rewrites them through the
     // same spans, so plans take UTF-8 only (not decoded text).
-    let utf8 =
-        EncodingChoice::Force(deboil::batch::read::Encoding::for_label(b"utf-8").context("UTF-8")?);
+    let utf8 = EncodingChoice::Force(
+        deboil_cli::batch::read::Encoding::for_label(b"utf-8").context("UTF-8")?,
+    );
     anyhow::ensure!(
         matches!(args.common.encoding, EncodingChoice::Detect) || args.common.encoding == utf8,
         "plans work on UTF-8 files only (apply rewrites them byte for byte), not --encoding \

@@ -6,10 +6,10 @@ use super::inputs::{self, Item};
 use super::log;
 use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::{Context, bail};
-use deboil::batch::read::decode;
-use deboil::batch::{ReadError, WalkOptions, write_atomic};
-use deboil::plan::{self, Decision, Plan};
-use deboil::render::html::Report;
+use deboil_cli::batch::read::decode;
+use deboil_cli::batch::{ReadError, WalkOptions, write_atomic};
+use deboil_cli::plan::{self, Decision, Plan};
+use deboil_cli::report::Report;
 use std::path::Path;
 
 pub fn run(args: ReportArgs) -> anyhow::Result<u8> {

@@ -53,7 +53,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 fn temporaries(dir: &Path) -> Vec<PathBuf> {
     files(dir)
         .into_iter()
-        .filter(|p| deboil::batch::is_temporary(p.file_name().unwrap()))
+        .filter(|p| deboil_cli::batch::is_temporary(p.file_name().unwrap()))
         .collect()
 }
 
@@ -337,7 +337,7 @@ fn symlink_loops_end_with_a_message_not_a_hang() {
     assert_eq!(
         files(out.path()),
         [
-            PathBuf::from(deboil::batch::MANIFEST_NAME),
+            PathBuf::from(deboil_cli::batch::MANIFEST_NAME),
             PathBuf::from("a/page.txt")
         ]
     );

@@ -19,9 +19,9 @@ fn corpus(target: &str) -> Vec<PathBuf> {
 
 /// What `fuzz/fuzz_targets/engine.rs` checks.
 fn check_engine(engine: &Engine, data: &[u8]) {
-    let text = match deboil::batch::read::decode_as(
+    let text = match deboil_cli::batch::read::decode_as(
         data.to_vec(),
-        deboil::batch::EncodingChoice::Detect,
+        deboil_cli::batch::EncodingChoice::Detect,
     ) {
         Ok(input) => input.text,
         Err(_) => String::from_utf8_lossy(data).into_owned(),

@@ -68,9 +68,9 @@ fn scan(out: &Path, expected: &[(PathBuf, String)]) -> Scan {
             }
             let rel = p.strip_prefix(out).unwrap().to_path_buf();
             let name = e.file_name();
-            if deboil::batch::is_temporary(&name) {
+            if deboil_cli::batch::is_temporary(&name) {
                 s.temporaries.push(rel);
-            } else if name == deboil::batch::MANIFEST_NAME {
+            } else if name == deboil_cli::batch::MANIFEST_NAME {
             } else if let Some(w) = want.get(rel.as_path()) {
                 s.checked += 1;
                 if fs::read(&p).unwrap() != w.as_bytes() {
@@ -271,7 +271,7 @@ fn in_place_apply_killed_at_any_point_leaves_old_or_new_content() {
             if d.is_dir() {
                 for e in fs::read_dir(&d).unwrap() {
                     let e = e.unwrap();
-                    if deboil::batch::is_temporary(&e.file_name()) {
+                    if deboil_cli::batch::is_temporary(&e.file_name()) {
                         temporaries += 1;
                         fs::remove_file(e.path()).unwrap();
                     }
@@ -317,7 +317,7 @@ fn sigint_mid_jsonl_stream_keeps_the_old_output_and_no_temporary() {
     let temporaries = |dir: &Path| {
         fs::read_dir(dir)
             .unwrap()
-            .filter(|e| deboil::batch::is_temporary(&e.as_ref().unwrap().file_name()))
+            .filter(|e| deboil_cli::batch::is_temporary(&e.as_ref().unwrap().file_name()))
             .count()
     };
     for _ in 0..2000 {

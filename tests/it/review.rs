@@ -7,7 +7,7 @@
 
 use crate::{engine, fixture};
 use assert_cmd::Command;
-use deboil::plan::{Decision, Plan};
+use deboil_cli::plan::{Decision, Plan};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;

@@ -2,7 +2,7 @@
 //! real key presses, decisions read back from the plan file.
 
 use super::review::{deboil_in, seeds_copy};
-use deboil::plan::{Decision, Plan};
+use deboil_cli::plan::{Decision, Plan};
 use rexpect::session::{PtySession, spawn_command};
 use std::path::Path;
 use std::process::Command;

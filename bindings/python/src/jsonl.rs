@@ -11,7 +11,7 @@
 //! does, and counted in `JsonLinesStats.passed`.
 
 use deboil::Engine;
-use deboil::batch::jsonl::{LineStats, clean_line};
+use deboil::jsonl::{LineStats, clean_line};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 

@@ -8,7 +8,7 @@ mod tui;
 use super::args::ReviewArgs;
 use super::{EXIT_ERROR, EXIT_OK};
 use anyhow::bail;
-use deboil::plan::{Decision, Plan, Tally};
+use deboil_cli::plan::{Decision, Plan, Tally};
 use std::io::IsTerminal;
 use std::path::Path;
 

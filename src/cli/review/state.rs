@@ -3,7 +3,7 @@
 //! the plan. The screen (`tui`) only draws this state and saves the plan
 //! when an action says so.
 
-use deboil::plan::{Decision, Plan};
+use deboil_cli::plan::{Decision, Plan};
 
 /// A key press, as far as the review cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -297,7 +297,7 @@ fn first_undecided(plan: &Plan, file: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use deboil::plan::{PlanFile, PlanSelection};
+    use deboil_cli::plan::{PlanFile, PlanSelection};
 
     /// Three files: two with removals of two rules, one with none.
     fn plan() -> Plan {

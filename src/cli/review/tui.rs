@@ -5,10 +5,10 @@
 use super::state::{self, Effect, KEYS, Key, Review};
 use anyhow::Context;
 use deboil::RuleSet;
-use deboil::batch::read::decode;
-use deboil::plan::{Decision, Plan, content_hash};
 use deboil::render::annotate::{Mark, annotated_hunks};
 use deboil::render::diff::{Tag, sanitize};
+use deboil_cli::batch::read::decode;
+use deboil_cli::plan::{Decision, Plan, content_hash};
 use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};

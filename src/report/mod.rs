@@ -9,17 +9,17 @@
 //! are rendered a page at a time, so a report of thousands of files opens as
 //! fast as one of ten.
 
-use super::annotate::annotated_hunks;
-use super::diff::Tag;
 use crate::plan::{Decision, PlanRule, PlannedRemoval};
-use crate::removal::Cleaned;
+use deboil::removal::Cleaned;
+use deboil::render::annotate::annotated_hunks;
+use deboil::render::diff::Tag;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-const TEMPLATE: &str = include_str!("report/report.html");
-const CSS: &str = include_str!("report/report.css");
-const JS: &str = include_str!("report/report.js");
+const TEMPLATE: &str = include_str!("report.html");
+const CSS: &str = include_str!("report.css");
+const JS: &str = include_str!("report.js");
 
 /// A report being assembled, file by file.
 #[derive(Debug)]
@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn hostile_text_cannot_leave_the_data_element() {
-        let engine = crate::Engine::builtin().unwrap();
+        let engine = deboil::Engine::builtin().unwrap();
         let cleaned = engine.clean(HOSTILE);
         let mut report = Report::new("t </title><script>x</script>", "src", false, 3);
         report.add_file("a<b>&\"c\".txt", &cleaned, None);
@@ -309,7 +309,7 @@ mod tests {
 
     #[test]
     fn marks_are_in_utf16_units() {
-        let engine = crate::Engine::builtin().unwrap();
+        let engine = deboil::Engine::builtin().unwrap();
         let cleaned = engine
             .clean("A caf\u{e9} \u{1F600} caption of the article. Photo by Jane Doe/Reuters\n");
         let mut report = Report::new("t", "s", false, 3);

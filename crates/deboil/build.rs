@@ -1,15 +1,16 @@
-//! Embeds every `rules/*.toml` file in the library, so the binary works from
-//! any directory and a new rule file needs no code change.
+//! Embeds every `rules/*.toml` file of the workspace (its top-level
+//! `rules/` directory) in the library, so the binary works from any
+//! directory and a new rule file needs no code change.
 
 use std::env;
 use std::fs;
 use std::path::PathBuf;
 
 fn main() {
-    println!("cargo::rerun-if-changed=rules");
+    println!("cargo::rerun-if-changed=../../rules");
     let manifest =
         PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let dir = manifest.join("rules");
+    let dir = manifest.join("../../rules");
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .expect("rules/ directory is readable")
         .map(|e| e.expect("rules/ entry is readable").path())

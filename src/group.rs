@@ -2,11 +2,11 @@
 //! learned for a group applies only to documents of that group, so
 //! learning and cleaning must put each document in the same group: both
 //! ask [`Grouping`] (files) or the JSON Lines group field
-//! ([`crate::batch::jsonl::document`]).
+//! ([`deboil::jsonl::document`]).
 
-use super::{ALL, url_host};
 use crate::batch::Source;
-use crate::error::{Error, Result};
+use deboil::learn::{ALL, url_host};
+use deboil::{Error, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

@@ -9,7 +9,7 @@ mod tests {
 
     #[test]
     fn every_rule_file_is_embedded() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules");
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

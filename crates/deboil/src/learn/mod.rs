@@ -50,20 +50,18 @@
 //! - `learner`: the [`Learner`], pass 2's exact counts ([`DocScan`]) and the
 //!   choice of the lines that repeat with their context;
 //! - `pack`: what was learned ([`Learned`]) written as a rule-pack TOML;
-//! - `group`: what a group is ([`Grouping`] of files by directory, URL
-//!   host or all in one), the same for learning and for cleaning;
-//! - `driver`: a whole run ([`learn`]): both passes over files, JSON Lines
-//!   or documents in memory, the `keep` examples checked, the pack
-//!   rendered; every command that learns calls it.
+//! - `driver`: a whole run ([`learn`]): both passes over a [`Corpus`]
+//!   (documents in memory here; files and JSON Lines files in the
+//!   command-line crate, which also says what a group of files is), the
+//!   `keep` examples checked, the pack rendered; every command that learns
+//!   calls it.
 
 mod driver;
-mod group;
 mod learner;
 mod pack;
 mod sketch;
 
-pub use driver::{Corpus, Doc, OpenFn, Pack, Unread, hint, learn};
-pub use group::{Grouping, file_group, url_header};
+pub use driver::{Corpus, Doc, Pack, Unread, learn};
 pub use learner::{DocScan, LearnStats, Learner, is_prose};
 pub use pack::{Learned, LearnedGroup, LearnedLine};
 pub use sketch::{CountMin, DocKeys};

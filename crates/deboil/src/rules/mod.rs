@@ -27,6 +27,12 @@ pub use load::RuleSetBuilder;
 pub struct RuleIndex(pub(crate) u32);
 
 impl RuleIndex {
+    /// The rule at `position` in its set (a rule set holds far fewer than
+    /// 2^32 rules).
+    pub fn new(position: usize) -> RuleIndex {
+        RuleIndex(position as u32)
+    }
+
     /// The position of the rule in its set.
     pub fn get(self) -> usize {
         self.0 as usize
@@ -400,7 +406,10 @@ impl RuleSet {
         b.build()
     }
 
-    pub(crate) fn from_rules(rules: Vec<Rule>) -> RuleSet {
+    /// A set of exactly `rules`, in order, as they are: nothing is checked
+    /// or compiled (a review plan rebuilds its recorded rules this way, to
+    /// render removals it already holds).
+    pub fn from_rules(rules: Vec<Rule>) -> RuleSet {
         RuleSet { rules }
     }
 

@@ -71,7 +71,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn io(path: &Path, err: io::Error) -> Error {
+    /// Reading or writing `path` failed.
+    pub fn io(path: &Path, err: io::Error) -> Error {
         Error {
             kind: ErrorKind::Io {
                 path: path.to_path_buf(),
@@ -80,7 +81,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn input(path: &Path, reason: impl Into<String>) -> Error {
+    /// `path` cannot be used, for `reason`.
+    pub fn input(path: &Path, reason: impl Into<String>) -> Error {
         Error {
             kind: ErrorKind::Input {
                 path: path.to_path_buf(),
@@ -89,7 +91,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn at_line(path: &Path, line: usize, reason: impl Into<String>) -> Error {
+    /// Line `line` (1-based) of `path` is wrong, for `reason`.
+    pub fn at_line(path: &Path, line: usize, reason: impl Into<String>) -> Error {
         Error {
             kind: ErrorKind::Line {
                 path: path.to_path_buf(),
@@ -99,7 +102,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn setting(reason: impl Into<String>) -> Error {
+    /// A setting is out of its range, for `reason`.
+    pub fn setting(reason: impl Into<String>) -> Error {
         Error {
             kind: ErrorKind::Setting(reason.into()),
         }

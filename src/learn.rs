@@ -1,178 +1,77 @@
-//! A whole learning run, as every command runs it: reading the documents
-//! twice (files in parallel chunks, JSON Lines streamed in chunks, or
-//! documents held in memory), feeding the two passes of the [`Learner`],
-//! checking the `keep` examples against every rule and rendering the pack.
-//! `deboil learn`, the `--learn` of `clean`, `diff`, `plan` and `report`,
-//! and `eval --learn` all call [`learn`], so a pack learned one way is the
-//! pack learned any other.
+//! The documents `deboil` learns from: files (read as `clean` reads them,
+//! grouped by [`Grouping`]) and JSON Lines files (read as `clean --jsonl`
+//! reads them, grouped by a field), as [`Corpus`]es of the library's
+//! learner ([`deboil::learn::learn`]).
 
-use super::{ALL, Grouping, LearnOptions, Learned, Learner};
-use crate::Engine;
-use crate::batch::jsonl::{self, LineError, RawLine};
 use crate::batch::{ReadOptions, Source, read_input};
-use crate::error::{Error, Result};
+use crate::group::Grouping;
+use deboil::jsonl::{self, LineError, RawLine};
+use deboil::learn::{ALL, Corpus, Doc, Learned, Unread};
 use rayon::prelude::*;
-use std::fmt;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-
-/// One document to learn from.
-#[derive(Clone, Debug)]
-pub struct Doc {
-    /// Its group (see [`Grouping`]; [`ALL`] for one group).
-    pub group: String,
-    /// How the pack's comments name it (`page.txt`, `dump.jsonl:12`).
-    pub name: String,
-    /// Its text.
-    pub text: String,
-}
 
 /// Opens a JSON Lines file for reading (the caller decides about
 /// decompression). Called once per file and pass.
 pub type OpenFn<'a> = &'a (dyn Fn(&Path) -> std::io::Result<Box<dyn BufRead>> + Sync);
 
-/// The documents of a run. Every kind is read twice, once per pass, so
-/// standard input cannot be one.
-pub enum Corpus<'a> {
-    /// Files, read with `read` and grouped by `grouping`.
-    Files {
-        /// The files, in order.
-        sources: &'a [Source],
-        /// How they are grouped.
-        grouping: &'a Grouping,
-        /// Size limit and encoding.
-        read: ReadOptions,
-    },
-    /// JSON Lines files, one document per line, read as `clean --jsonl`
-    /// reads them ([`jsonl::read_chunk`], [`jsonl::document`]) so that a
-    /// group learned here is the group cleaning finds.
-    JsonLines {
-        /// The files, in order.
-        paths: &'a [PathBuf],
-        /// Opens one of them.
-        open: OpenFn<'a>,
-        /// The field holding the text.
-        field: &'a str,
-        /// The field naming the group (a URL groups by its host); without
-        /// it, one group.
-        group_by: Option<&'a str>,
-        /// Longest line read, in bytes.
-        max_line: u64,
-    },
-    /// Documents already in memory.
-    Docs(&'a [Doc]),
+/// Files, read with `read` and grouped by `grouping`.
+pub struct Files<'a> {
+    /// The files, in order.
+    pub sources: &'a [Source],
+    /// How they are grouped.
+    pub grouping: &'a Grouping,
+    /// Size limit and encoding.
+    pub read: ReadOptions,
 }
 
-/// A document that could not be read (reported once, from the first pass).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unread {
-    /// The file, or `file:line` of a JSON line.
-    pub name: String,
-    /// Why.
-    pub reason: String,
-}
-
-impl fmt::Display for Unread {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.name, self.reason)
+impl Corpus for Files<'_> {
+    fn pass(
+        &self,
+        _first: bool,
+        on_unread: &mut dyn FnMut(Unread),
+        sink: &mut dyn FnMut(Vec<Doc>),
+    ) -> deboil::Result<usize> {
+        Ok(read_files(
+            self.sources,
+            self.grouping,
+            self.read,
+            on_unread,
+            sink,
+        ))
     }
 }
 
-/// What a run gives.
-#[derive(Clone, Debug)]
-pub struct Pack {
-    /// What was learned (the `keep` examples already checked).
-    pub learned: Learned,
-    /// The rule pack, as [`Learned::to_toml`] writes it.
-    pub toml: String,
-    /// Documents that could not be read (each passed to `on_unread`).
-    pub unread: usize,
+/// JSON Lines files, one document per line, read as `clean --jsonl` reads
+/// them ([`jsonl::read_chunk`], [`jsonl::document`]) so that a group
+/// learned here is the group cleaning finds.
+pub struct JsonLines<'a> {
+    /// The files, in order.
+    pub paths: &'a [PathBuf],
+    /// Opens one of them.
+    pub open: OpenFn<'a>,
+    /// The field holding the text.
+    pub field: &'a str,
+    /// The field naming the group (a URL groups by its host); without it,
+    /// one group.
+    pub group_by: Option<&'a str>,
+    /// Longest line read, in bytes.
+    pub max_line: u64,
+}
+
+impl Corpus for JsonLines<'_> {
+    fn pass(
+        &self,
+        first: bool,
+        on_unread: &mut dyn FnMut(Unread),
+        sink: &mut dyn FnMut(Vec<Doc>),
+    ) -> deboil::Result<usize> {
+        read_jsonl(self, first, on_unread, sink)
+    }
 }
 
 /// Input bytes of JSON Lines per chunk handed to the workers.
 const CHUNK_BYTES: usize = 8 << 20;
-
-/// Learns `corpus`'s boilerplate with `opts` and renders the pack. The
-/// `keep` examples are checked against every built-in rule and the packs
-/// `rules` (each profile, unguarded: `deboil rules test` checks them the
-/// same way), and those some rule removes are dropped. `on_unread` hears of
-/// each document that cannot be read, once. Runs on the current rayon
-/// pool.
-pub fn learn(
-    corpus: &Corpus<'_>,
-    opts: LearnOptions,
-    rules: &[PathBuf],
-    on_unread: &mut dyn FnMut(Unread),
-) -> Result<Pack> {
-    // Built first: a broken pack fails before any file is read.
-    let check = Engine::builder()
-        .rules_paths(rules)
-        .every_rule()
-        .guard(None)
-        .check_examples(false)
-        .build()?;
-    let mut learner = Learner::new(opts);
-    let unread = read(corpus, true, on_unread, &mut |docs| {
-        let l = &learner;
-        let keys: Vec<_> = docs.par_iter().map(|d| l.keys(&d.group, &d.text)).collect();
-        for k in keys {
-            learner.count(k);
-        }
-    })?;
-    // Documents unread in pass 1 were never counted: pass 2 skips them
-    // quietly (and one that became unreadable since is simply missing).
-    read(corpus, false, &mut |_| {}, &mut |docs| {
-        let l = &learner;
-        let scans: Vec<_> = docs
-            .par_iter()
-            .map(|d| l.scan(&d.group, &d.name, &d.text))
-            .collect();
-        for s in scans {
-            learner.confirm(s);
-        }
-    })?;
-    let mut learned = learner.finish();
-    learned.retain_keep(|group, k| check.clean_in(k, group).removals().is_empty());
-    let toml = learned.to_toml();
-    Ok(Pack {
-        learned,
-        toml,
-        unread,
-    })
-}
-
-/// One pass: hands every document of `corpus` to `sink`, in chunks;
-/// returns how many could not be read.
-fn read(
-    corpus: &Corpus<'_>,
-    first: bool,
-    on_unread: &mut dyn FnMut(Unread),
-    sink: &mut dyn FnMut(Vec<Doc>),
-) -> Result<usize> {
-    match corpus {
-        Corpus::Files {
-            sources,
-            grouping,
-            read,
-        } => Ok(read_files(sources, grouping, *read, on_unread, sink)),
-        Corpus::JsonLines {
-            paths,
-            open,
-            field,
-            group_by,
-            max_line,
-        } => read_jsonl(
-            paths, *open, field, *group_by, *max_line, first, on_unread, sink,
-        ),
-        Corpus::Docs(docs) => {
-            // Copied chunk by chunk: the passes take documents by value.
-            for chunk in docs.chunks(512) {
-                sink(chunk.to_vec());
-            }
-            Ok(0)
-        }
-    }
-}
 
 /// Reads files in parallel chunks, each in the group `grouping` gives it
 /// (a `URL:` header line is not learned from).
@@ -223,25 +122,27 @@ fn read_files(
 
 /// Reads JSON Lines files in chunks, each line a document. Lines that are
 /// not documents are reported in the first pass only.
-#[allow(clippy::too_many_arguments)]
 fn read_jsonl(
-    paths: &[PathBuf],
-    open: OpenFn<'_>,
-    field: &str,
-    group_by: Option<&str>,
-    max_line: u64,
+    corpus: &JsonLines<'_>,
     first: bool,
     on_unread: &mut dyn FnMut(Unread),
     sink: &mut dyn FnMut(Vec<Doc>),
-) -> Result<usize> {
+) -> deboil::Result<usize> {
+    let JsonLines {
+        paths,
+        open,
+        field,
+        group_by,
+        max_line,
+    } = *corpus;
     let mut unread = 0;
     for path in paths {
         let name = path.display().to_string();
-        let mut input = open(path).map_err(|e| Error::io(path, e))?;
+        let mut input = open(path).map_err(|e| deboil::Error::io(path, e))?;
         let mut line_no = 0u64;
         loop {
             let (lines, _) = jsonl::read_chunk(&mut input, max_line, CHUNK_BYTES)
-                .map_err(|e| Error::io(path, e))?;
+                .map_err(|e| deboil::Error::io(path, e))?;
             if lines.is_empty() {
                 break;
             }
@@ -307,6 +208,7 @@ pub fn hint(learned: &Learned, grouping: &Grouping) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use deboil::learn::{LearnOptions, learn};
 
     fn docs(group: &str, texts: &[&str]) -> Vec<Doc> {
         texts
@@ -337,7 +239,7 @@ mod tests {
             crate::batch::collect_sources(std::slice::from_ref(&site), &Default::default());
         assert!(errors.is_empty());
         let grouping = Grouping::Dir;
-        let files = Corpus::Files {
+        let files = Files {
             sources: &sources,
             grouping: &grouping,
             read: ReadOptions::default(),
@@ -349,13 +251,7 @@ mod tests {
         .unwrap();
         assert!(unread.is_empty());
         let in_memory = docs("site", &pages);
-        let b = learn(
-            &Corpus::Docs(&in_memory),
-            LearnOptions::default(),
-            &[],
-            &mut |_| {},
-        )
-        .unwrap();
+        let b = learn(&in_memory[..], LearnOptions::default(), &[], &mut |_| {}).unwrap();
         assert_eq!(a.toml, b.toml);
         assert_eq!(a.learned.rules(), 1);
         assert!(a.toml.contains("\"Home | News | Sport\""), "{}", a.toml);
@@ -369,7 +265,7 @@ mod tests {
         let (sources, _) =
             crate::batch::collect_sources(&[dir.path().to_path_buf()], &Default::default());
         let grouping = Grouping::All;
-        let corpus = Corpus::Files {
+        let corpus = Files {
             sources: &sources,
             grouping: &grouping,
             read: ReadOptions {
