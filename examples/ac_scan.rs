@@ -39,9 +39,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .filter_map(|(_, r)| match &r.kind {
             RuleKind::Pattern(p) => match &p.pattern {
                 Pattern::Literals(l) => Some(l.iter().map(String::as_str)),
-                Pattern::Regex { .. } => None,
+                _ => None,
             },
-            RuleKind::Heuristic(_) => None,
+            _ => None,
         })
         .flatten()
         .collect();

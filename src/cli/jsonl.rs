@@ -150,6 +150,7 @@ fn stream_all(
             Err(StreamError::Io(e)) => {
                 return Err(anyhow::Error::new(e).context(format!("{name}: cannot clean")));
             }
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("{name}: cannot clean"))),
         }
     }
     progress.finish();

@@ -157,6 +157,8 @@ fn explain(set: &RuleSet, id: &str) -> anyhow::Result<u8> {
                     }
                 }
                 Pattern::Regex { source, .. } => writeln!(out, "regex:     {source}")?,
+                // A pattern kind newer than this command.
+                other => writeln!(out, "pattern:   {other:?}")?,
             }
         }
         RuleKind::Heuristic(h) => {
@@ -166,6 +168,8 @@ fn explain(set: &RuleSet, id: &str) -> anyhow::Result<u8> {
                 writeln!(out, "  {line}")?;
             }
         }
+        // A kind of rule newer than this command.
+        other => writeln!(out, "kind:      {other:?}")?,
     }
     writeln!(out, "\nremoves:")?;
     for e in &r.remove {

@@ -114,6 +114,7 @@ fn clean_all(
                     text_out,
                     bytes_removed,
                     removals,
+                    ..
                 } = s;
                 stats.documents += 1;
                 stats.text_in += text_in as u64;

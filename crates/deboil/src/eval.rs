@@ -244,6 +244,7 @@ pub fn lost_gold_tokens(input_tokens: &[Token], gold: &str, output: &str) -> Vec
 
 /// Means of page scores, as the benchmarks aggregate them.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Aggregate {
     /// Pages scored.
     pub pages: usize,

@@ -40,6 +40,7 @@ pub enum OnError {
 
 /// Why a line was not cleaned.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LineError {
     /// Not JSON, or not an object.
     Malformed(String),
@@ -84,6 +85,7 @@ impl std::error::Error for LineError {}
 
 /// What cleaning one line gave.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LineStats {
     /// Bytes of the text field before cleaning.
     pub text_in: usize,
@@ -328,6 +330,7 @@ impl Default for StreamOptions {
 
 /// Totals of one stream or several.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StreamStats {
     /// Lines read (the last line counts even without a terminator).
     pub lines: u64,
@@ -349,6 +352,7 @@ pub struct StreamStats {
 
 /// Why a stream stopped.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum StreamError {
     /// Reading or writing failed.
     Io(io::Error),

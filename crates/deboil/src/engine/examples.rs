@@ -8,6 +8,7 @@ use std::fmt;
 
 /// One example that did not behave as its rule says.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Failure {
     /// The rule the example belongs to.
     pub rule: String,

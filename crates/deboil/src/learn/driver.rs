@@ -73,6 +73,7 @@ impl fmt::Display for Unread {
 
 /// What a run gives.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Pack {
     /// What was learned (the `keep` examples already checked).
     pub learned: Learned,

@@ -43,6 +43,7 @@ struct GroupOut {
 
 /// Counters of a run.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LearnStats {
     /// Documents counted in pass 1.
     pub documents: u64,

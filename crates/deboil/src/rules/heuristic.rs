@@ -25,6 +25,7 @@ pub(crate) const CHECK_MODEL: fn(&Heuristic) -> Result<(), String> = crate::stag
 
 /// A configured heuristic stage.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Heuristic {
     /// A non-trivial line identical to a kept line just before it.
     RepeatedLine(RepeatedLine),

@@ -86,6 +86,7 @@ impl MatchMode {
 
 /// A cleaning profile: how much a run is willing to risk for precision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Profile {
     /// Only literal debris that can hardly occur in article text.
     Safe,
@@ -162,6 +163,7 @@ pub struct TailBounds {
 /// Where a tail starts. A thread has its own bounds, so it takes none of
 /// the marker's (the rule loader rejects them together).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum TailStart {
     /// One eligible marker opens the closing section.
     Marker {
@@ -193,6 +195,7 @@ pub enum TailStart {
 
 /// Which of a tail rule's eligible markers opens the tail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Marker {
     /// The first.
     First,
@@ -280,6 +283,7 @@ pub struct PatternRule {
 
 /// The matcher of a pattern rule.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Pattern {
     /// Any of these exact strings.
     Literals(Vec<String>),
@@ -294,6 +298,7 @@ pub enum Pattern {
 
 /// What a rule does: a pattern, or a built-in heuristic with parameters.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum RuleKind {
     /// Literals or regex, applied per line, inside lines, or as a tail marker.
     Pattern(PatternRule),
