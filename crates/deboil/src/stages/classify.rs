@@ -7,7 +7,7 @@
 //! Each removal's note gives the line's score and the features that weighed
 //! most against it, so a removal is never a bare "the model said so".
 
-use super::features::{self, Lexicon, NAMES, Table};
+use super::features::{self, Feature, Lexicon, NAMES, Table};
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
@@ -288,7 +288,7 @@ impl ContentClassifier {
         for k in 0..table.len() {
             let row = table.row(k);
             logits.push(model.score(&row) + self.bias);
-            weights.push(1.0 + row[1]); // 1 + ln(1 + words)
+            weights.push(1.0 + row[Feature::Words]); // 1 + ln(1 + words)
         }
         let mut content = smooth(&logits, &weights, self.switch_penalty);
         drop(weights);

@@ -5,62 +5,260 @@
 //! digits, separators), how boilerplate-like its words are (a learned
 //! lexicon), whether an earlier rule already claimed it, and the same
 //! signals averaged over its neighbours and placed in the document (position,
-//! block, distance to prose, share of prose before and after). The names
-//! and order here are the contract with `scripts/fit_classifier.py`, which
-//! fits the model on these exact values (dumped by `examples/features.rs`).
+//! block, distance to prose, share of prose before and after): one
+//! [`Feature`] each. Their names and order ([`NAMES`]) are the contract with
+//! `scripts/fit_classifier.py`, which fits the model on these exact values
+//! (dumped by `examples/features.rs`).
 
 use super::lang;
 use crate::claims::Claims;
 use crate::document::Document;
 use foldhash::HashMap;
 
-/// Feature names, in the order of [`LineFeatures::values`].
-pub const NAMES: [&str; 41] = [
-    "len",
-    "words",
-    "stop",
-    "stop_count",
-    "term",
-    "sentences",
-    "commas",
-    "capitalized",
-    "digits",
-    "letters",
-    "separator",
-    "all_caps",
-    "bullet",
-    "url",
-    "claimed",
-    "duplicate",
-    "title_sim",
-    "w1_len",
-    "w1_stop",
-    "w1_term",
-    "w1_claimed",
-    "w3_len",
-    "w3_stop",
-    "w3_term",
-    "w3_claimed",
-    "w7_len",
-    "w7_stop",
-    "w7_term",
-    "w7_claimed",
-    "position",
-    "block_lines",
-    "block_chars",
-    "prose_distance",
-    "doc_max_len",
-    "prose_before",
-    "prose_after",
-    "after_title",
-    "lex_mean",
-    "lex_max",
-    "w2_lex",
-    "w6_lex",
-];
+/// One feature of a line: a column of a row of [`Table::row`] and of
+/// [`LineFeatures::values`], which index by it (`row[Feature::Stop]`).
+///
+/// The variants are in the order of [`NAMES`], and `feature as usize` is
+/// the column. "Words" are tokens: runs of letters, digits and '_'.
+/// Lengths and counts are `ln(1 + n)`, flags 1 or 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(usize)]
+pub enum Feature {
+    /// `ln(1 + characters)` of the trimmed line.
+    Len,
+    /// `ln(1 + words)`.
+    Words,
+    /// The share of the words that are function words of the document's
+    /// language (detected from its first words, [`lang`]).
+    Stop,
+    /// `ln(1 + function words)`.
+    StopCount,
+    /// 1 when the line ends like a sentence or a quote of one ('.', '!',
+    /// '?', '…', a closing quote or bracket, '»', ':', ';').
+    Term,
+    /// Sentence ends ('.', '!' or '?' before a space or at the end) per word.
+    Sentences,
+    /// Commas per word.
+    Commas,
+    /// The share of the words that begin with a capital.
+    Capitalized,
+    /// The share of the characters that are digits.
+    Digits,
+    /// The share of the characters that are letters.
+    Letters,
+    /// 1 when the line holds a menu or breadcrumb separator ('|', '•',
+    /// '·', '›', '»', '→', '►', '▸').
+    Separator,
+    /// 1 when the line has no lowercase letter and more than three capitals.
+    AllCaps,
+    /// 1 when the line begins like a list item ("- ", "* ", "• ", "1. ",
+    /// "1) ", ...).
+    Bullet,
+    /// 1 when the line holds "http://", "https://", "www." or ".com", in any
+    /// ASCII case.
+    Url,
+    /// 1 when an earlier rule claimed the line.
+    Claimed,
+    /// 1 when another non-blank line of the document reads the same.
+    Duplicate,
+    /// How many of the line's distinct words the first line (the title)
+    /// holds, over the smaller of the two word counts; 0 on the first line.
+    TitleSim,
+    /// [`Feature::Len`] averaged over the rows (non-blank lines) within 1
+    /// of the line's, the line itself left out.
+    W1Len,
+    /// [`Feature::Stop`] averaged over the neighbours within 1.
+    W1Stop,
+    /// [`Feature::Term`] averaged over the neighbours within 1.
+    W1Term,
+    /// [`Feature::Claimed`] averaged over the neighbours within 1.
+    W1Claimed,
+    /// [`Feature::Len`] averaged over the neighbours within 3.
+    W3Len,
+    /// [`Feature::Stop`] averaged over the neighbours within 3.
+    W3Stop,
+    /// [`Feature::Term`] averaged over the neighbours within 3.
+    W3Term,
+    /// [`Feature::Claimed`] averaged over the neighbours within 3.
+    W3Claimed,
+    /// [`Feature::Len`] averaged over the neighbours within 7.
+    W7Len,
+    /// [`Feature::Stop`] averaged over the neighbours within 7.
+    W7Stop,
+    /// [`Feature::Term`] averaged over the neighbours within 7.
+    W7Term,
+    /// [`Feature::Claimed`] averaged over the neighbours within 7.
+    W7Claimed,
+    /// The line's place in the document: its row over the number of rows.
+    Position,
+    /// `ln(1 + non-blank lines)` of the line's block.
+    BlockLines,
+    /// `ln(1 + characters)` of the non-blank lines of the line's block.
+    BlockChars,
+    /// `ln(1 + rows)` to the nearest prose row (a line of at least 100
+    /// characters, at least 15% function words), with the number of rows
+    /// when there is none.
+    ProseDistance,
+    /// The largest [`Feature::Len`] of the document.
+    DocMaxLen,
+    /// The share of the document's prose characters in the rows before the
+    /// line's; 0 when the document has no prose.
+    ProseBefore,
+    /// The share of the document's prose characters in the rows after the
+    /// line's; 0 when the document has no prose.
+    ProseAfter,
+    /// 1 from the first line after the title that echoes it (a title
+    /// similarity of at least 0.6, at least three words) on.
+    AfterTitle,
+    /// The mean lexicon weight of the line's weighted words (numbers
+    /// left out); 0 when none has a weight.
+    LexMean,
+    /// The largest lexicon weight of the line's words, or 0 when none is
+    /// larger.
+    LexMax,
+    /// [`Feature::LexMean`] averaged over the neighbours within 2.
+    W2Lex,
+    /// [`Feature::LexMean`] averaged over the neighbours within 6.
+    W6Lex,
+}
+
+impl Feature {
+    /// Every feature, in the order of [`NAMES`].
+    pub const ALL: [Feature; 41] = {
+        use Feature::*;
+        [
+            Len,
+            Words,
+            Stop,
+            StopCount,
+            Term,
+            Sentences,
+            Commas,
+            Capitalized,
+            Digits,
+            Letters,
+            Separator,
+            AllCaps,
+            Bullet,
+            Url,
+            Claimed,
+            Duplicate,
+            TitleSim,
+            W1Len,
+            W1Stop,
+            W1Term,
+            W1Claimed,
+            W3Len,
+            W3Stop,
+            W3Term,
+            W3Claimed,
+            W7Len,
+            W7Stop,
+            W7Term,
+            W7Claimed,
+            Position,
+            BlockLines,
+            BlockChars,
+            ProseDistance,
+            DocMaxLen,
+            ProseBefore,
+            ProseAfter,
+            AfterTitle,
+            LexMean,
+            LexMax,
+            W2Lex,
+            W6Lex,
+        ]
+    };
+
+    /// The feature's name in [`NAMES`], the dumps and the model files.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Feature::Len => "len",
+            Feature::Words => "words",
+            Feature::Stop => "stop",
+            Feature::StopCount => "stop_count",
+            Feature::Term => "term",
+            Feature::Sentences => "sentences",
+            Feature::Commas => "commas",
+            Feature::Capitalized => "capitalized",
+            Feature::Digits => "digits",
+            Feature::Letters => "letters",
+            Feature::Separator => "separator",
+            Feature::AllCaps => "all_caps",
+            Feature::Bullet => "bullet",
+            Feature::Url => "url",
+            Feature::Claimed => "claimed",
+            Feature::Duplicate => "duplicate",
+            Feature::TitleSim => "title_sim",
+            Feature::W1Len => "w1_len",
+            Feature::W1Stop => "w1_stop",
+            Feature::W1Term => "w1_term",
+            Feature::W1Claimed => "w1_claimed",
+            Feature::W3Len => "w3_len",
+            Feature::W3Stop => "w3_stop",
+            Feature::W3Term => "w3_term",
+            Feature::W3Claimed => "w3_claimed",
+            Feature::W7Len => "w7_len",
+            Feature::W7Stop => "w7_stop",
+            Feature::W7Term => "w7_term",
+            Feature::W7Claimed => "w7_claimed",
+            Feature::Position => "position",
+            Feature::BlockLines => "block_lines",
+            Feature::BlockChars => "block_chars",
+            Feature::ProseDistance => "prose_distance",
+            Feature::DocMaxLen => "doc_max_len",
+            Feature::ProseBefore => "prose_before",
+            Feature::ProseAfter => "prose_after",
+            Feature::AfterTitle => "after_title",
+            Feature::LexMean => "lex_mean",
+            Feature::LexMax => "lex_max",
+            Feature::W2Lex => "w2_lex",
+            Feature::W6Lex => "w6_lex",
+        }
+    }
+}
+
+// `Feature::ALL` lists every variant at its own column.
+const _: () = {
+    let mut i = 0;
+    while i < COUNT {
+        assert!(Feature::ALL[i] as usize == i);
+        i += 1;
+    }
+    assert!(Feature::W6Lex as usize == COUNT - 1);
+};
+
+/// Feature names, in the order of [`LineFeatures::values`]: the names of
+/// [`Feature::ALL`].
+pub const NAMES: [&str; COUNT] = {
+    let mut names = [""; COUNT];
+    let mut i = 0;
+    while i < COUNT {
+        names[i] = Feature::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// Number of features.
-pub const COUNT: usize = NAMES.len();
+pub const COUNT: usize = Feature::ALL.len();
+
+impl std::ops::Index<Feature> for [f32; COUNT] {
+    type Output = f32;
+
+    #[inline]
+    fn index(&self, f: Feature) -> &f32 {
+        &self[f as usize]
+    }
+}
+
+impl std::ops::IndexMut<Feature> for [f32; COUNT] {
+    #[inline]
+    fn index_mut(&mut self, f: Feature) -> &mut f32 {
+        &mut self[f as usize]
+    }
+}
 
 /// The features of one non-blank line.
 #[derive(Clone, Debug)]
@@ -494,16 +692,26 @@ fn shared_with_title(title: &[u64], line: &[u64], scratch: &mut Vec<u64>) -> usi
 const LANG_TOKENS: usize = 4096;
 
 /// Columns of a [`Table`] row: the line's own features (the first
-/// [`OWN_FEATURES`] of [`NAMES`]), then what the context features read.
-const OWN_FEATURES: usize = 17;
+/// [`OWN_FEATURES`] of [`NAMES`], `Feature::Len` to `Feature::TitleSim`, at
+/// their `Feature as usize` columns), then what the context features read.
+const OWN_FEATURES: usize = Feature::TitleSim as usize + 1;
 const LEX_MEAN: usize = OWN_FEATURES;
 const LEX_MAX: usize = OWN_FEATURES + 1;
 const CHARS: usize = OWN_FEATURES + 2;
 const OWN: usize = OWN_FEATURES + 3;
 
-/// The columns the neighbour windows average, in [`NAMES`] order
-/// (`w1_len`, `w1_stop`, `w1_term`, `w1_claimed`, then `w3_*`, `w7_*`).
-const WINDOWED: [usize; 4] = [0, 2, 4, 14];
+/// The own features the neighbour windows average.
+const WINDOWED: [Feature; 4] = [Feature::Len, Feature::Stop, Feature::Term, Feature::Claimed];
+/// Each window's reach (rows on either side) and the features that hold the
+/// means of [`WINDOWED`] over it.
+const WINDOWS: [(usize, [Feature; 4]); 3] = {
+    use Feature::*;
+    [
+        (1, [W1Len, W1Stop, W1Term, W1Claimed]),
+        (3, [W3Len, W3Stop, W3Term, W3Claimed]),
+        (7, [W7Len, W7Stop, W7Term, W7Claimed]),
+    ]
+};
 
 /// The features of a document's non-blank lines, held compactly: each line
 /// keeps its own features and a few numbers about its place, and
@@ -624,26 +832,27 @@ impl Table {
             let chars = sc.chars as f32;
             let len = ln1p(chars);
             let mut r = [0f32; OWN];
-            r[0] = len;
-            r[1] = ln1p(nw);
-            // r[2], r[3]: the function-word share and count, set below.
-            r[4] = term;
-            r[5] = sc.sentences as f32 / nw.max(1.0);
-            r[6] = sc.commas as f32 / nw.max(1.0);
-            r[7] = if nw > 0.0 {
+            use Feature::*;
+            r[Len as usize] = len;
+            r[Words as usize] = ln1p(nw);
+            // Stop, StopCount: the function-word share and count, set below.
+            r[Term as usize] = term;
+            r[Sentences as usize] = sc.sentences as f32 / nw.max(1.0);
+            r[Commas as usize] = sc.commas as f32 / nw.max(1.0);
+            r[Capitalized as usize] = if nw > 0.0 {
                 sc.capitalized as f32 / nw
             } else {
                 0.0
             };
-            r[8] = sc.digits as f32 / chars.max(1.0);
-            r[9] = sc.letters as f32 / chars.max(1.0);
-            r[10] = f32::from(u8::from(sc.sep));
-            r[11] = f32::from(u8::from(sc.lower == 0 && sc.upper > 3));
-            r[12] = f32::from(u8::from(bullet));
-            r[13] = f32::from(u8::from(has_url(text)));
-            r[14] = if claims.is_claimed(li) { 1.0 } else { 0.0 };
-            r[15] = f32::from(u8::from(duplicate[k]));
-            r[16] = title_sim;
+            r[Digits as usize] = sc.digits as f32 / chars.max(1.0);
+            r[Letters as usize] = sc.letters as f32 / chars.max(1.0);
+            r[Separator as usize] = f32::from(u8::from(sc.sep));
+            r[AllCaps as usize] = f32::from(u8::from(sc.lower == 0 && sc.upper > 3));
+            r[Bullet as usize] = f32::from(u8::from(bullet));
+            r[Url as usize] = f32::from(u8::from(has_url(text)));
+            r[Claimed as usize] = if claims.is_claimed(li) { 1.0 } else { 0.0 };
+            r[Duplicate as usize] = f32::from(u8::from(duplicate[k]));
+            r[TitleSim as usize] = title_sim;
             r[LEX_MEAN] = if sc.lex_n > 0 {
                 sc.lex_sum / sc.lex_n as f32
             } else {
@@ -688,8 +897,8 @@ impl Table {
         let nw = stops.len() as f32;
         let count = stops.iter().filter(|&&m| m >> lang & 1 != 0).count() as f32;
         let r = &mut self.own[k];
-        r[2] = if nw > 0.0 { count / nw } else { 0.0 };
-        r[3] = ln1p(count);
+        r[Feature::Stop as usize] = if nw > 0.0 { count / nw } else { 0.0 };
+        r[Feature::StopCount as usize] = ln1p(count);
     }
 
     /// Fills in what places each row in the document: its block, the prose
@@ -768,34 +977,33 @@ impl Table {
 
     /// The features of row `k`, in the order of [`NAMES`].
     pub fn row(&self, k: usize) -> [f32; COUNT] {
+        use Feature::*;
         let n = self.own.len();
         let o = &self.own[k];
         let mut r = [0f32; COUNT];
         r[..OWN_FEATURES].copy_from_slice(&o[..OWN_FEATURES]);
-        let mut c = OWN_FEATURES;
-        for w in [1, 3, 7] {
-            for col in WINDOWED {
-                r[c] = self.window_mean(col, k, w);
-                c += 1;
+        for (w, means) in WINDOWS {
+            for (col, mean) in WINDOWED.into_iter().zip(means) {
+                r[mean] = self.window_mean(col as usize, k, w);
             }
         }
-        r[29] = k as f32 / n as f32;
+        r[Position] = k as f32 / n as f32;
         let (lines, chars) = self.blocks[self.block[k]];
-        r[30] = lines;
-        r[31] = chars;
-        r[32] = ln1p(self.dist[k]);
-        r[33] = self.max_len;
+        r[BlockLines] = lines;
+        r[BlockChars] = chars;
+        r[ProseDistance] = ln1p(self.dist[k]);
+        r[DocMaxLen] = self.max_len;
         if self.total_prose > 0.0 {
             let before = self.prose_before[k];
             let mine = if is_prose_row(o) { o[CHARS] } else { 0.0 };
-            r[34] = before / self.total_prose;
-            r[35] = (self.total_prose - before - mine) / self.total_prose;
+            r[ProseBefore] = before / self.total_prose;
+            r[ProseAfter] = (self.total_prose - before - mine) / self.total_prose;
         }
-        r[36] = f32::from(u8::from(self.title_row.is_some_and(|t| k >= t)));
-        r[37] = o[LEX_MEAN];
-        r[38] = o[LEX_MAX];
-        r[39] = self.window_mean(LEX_MEAN, k, 2);
-        r[40] = self.window_mean(LEX_MEAN, k, 6);
+        r[AfterTitle] = f32::from(u8::from(self.title_row.is_some_and(|t| k >= t)));
+        r[LexMean] = o[LEX_MEAN];
+        r[LexMax] = o[LEX_MAX];
+        r[W2Lex] = self.window_mean(LEX_MEAN, k, 2);
+        r[W6Lex] = self.window_mean(LEX_MEAN, k, 6);
         r
     }
 
@@ -818,7 +1026,7 @@ impl Table {
 /// (the model was fitted on it), so it stays apart from the other prose
 /// tests of `stages`.
 fn is_prose_row(r: &[f32; OWN]) -> bool {
-    r[CHARS] >= 100.0 && r[2] >= 0.15
+    r[CHARS] >= 100.0 && r[Feature::Stop as usize] >= 0.15
 }
 
 /// Computes the features of every non-blank line, as full rows (for tools
@@ -952,5 +1160,25 @@ mod tests {
     fn names_match_the_filled_slots() {
         assert_eq!(COUNT, 41);
         assert_eq!(NAMES[40], "w6_lex");
+        for f in Feature::ALL {
+            assert_eq!(NAMES[f as usize], f.name(), "{f:?}");
+            assert_eq!(Feature::ALL[f as usize], f);
+        }
+        let mut names = NAMES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), COUNT, "names are distinct");
+    }
+
+    #[test]
+    fn rows_index_by_feature() {
+        let f = feats("Home\nNews\n");
+        for feature in Feature::ALL {
+            assert_eq!(f[0].values[feature], get(&f[0], feature.name()));
+        }
+        assert_eq!(f[1].values[Feature::Position], 0.5);
+        let mut row = [0f32; COUNT];
+        row[Feature::W6Lex] = 1.0;
+        assert_eq!(row[COUNT - 1], 1.0);
     }
 }

@@ -124,6 +124,25 @@ pub(crate) fn word_count_upto(s: &str, limit: usize) -> usize {
     n
 }
 
+/// What the tests of several stages share: engines built from rule text.
+#[cfg(test)]
+mod testing {
+    use crate::{Engine, RuleSet};
+
+    /// An engine running the rules of `toml`, a rule file's text.
+    pub(crate) fn engine(toml: &str) -> Engine {
+        Engine::new(RuleSet::builder().source("t.toml", toml).build().unwrap()).unwrap()
+    }
+
+    /// A rule file holding one rule (id `r`, category `c`) with the pattern
+    /// keys of `body`.
+    pub(crate) fn rule(body: &str) -> String {
+        format!(
+            "[[rule]]\nid = \"r\"\ncategory = \"c\"\nsummary = \"s\"\nremove = [\"x\"]\nkeep = [\"y\"]\n{body}\n"
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::word_count_upto;

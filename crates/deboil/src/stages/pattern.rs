@@ -114,3 +114,88 @@ fn claim_runs(
         start = end;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::stages::testing::{engine, rule};
+
+    #[test]
+    fn whole_line_literal_needs_the_whole_line() {
+        let e = engine(&rule(
+            "scope = \"line\"\nliterals = [\"Share\"]\ncase-insensitive = true",
+        ));
+        assert_eq!(
+            e.clean("Intro\n  SHARE \nShare this\n").output(),
+            "Intro\nShare this\n"
+        );
+    }
+
+    #[test]
+    fn case_sensitive_literal_checks_exact_bytes() {
+        let e = engine(&rule("scope = \"line\"\nliterals = [\"Tweet\"]"));
+        assert_eq!(e.clean("tweet\nTweet\n").output(), "tweet\n");
+    }
+
+    #[test]
+    fn prefix_and_contains_modes() {
+        let e = engine(&rule(
+            "scope = \"line\"\nmatch = \"prefix\"\nliterals = [\"More news:\"]",
+        ));
+        assert_eq!(
+            e.clean("a\nMore news: x\nno More news: y\n").output(),
+            "a\nno More news: y\n"
+        );
+        let e = engine(&rule(
+            "scope = \"line\"\nmatch = \"contains\"\nliterals = [\"cookie\"]\nmax-line-chars = 20",
+        ));
+        assert_eq!(
+            e.clean("We use cookie jars.\nThis sentence mentions a cookie but is long.\n")
+                .output(),
+            "This sentence mentions a cookie but is long.\n"
+        );
+    }
+
+    #[test]
+    fn min_run_counts_consecutive_lines_across_blanks() {
+        let e = engine(&rule(
+            "scope = \"line\"\nregex = '\\d{1,2}:\\d{1,2}'\nmin-run = 2",
+        ));
+        assert_eq!(
+            e.clean("At\n10:30\nwe met.\n0:00\n\n27:33\n").output(),
+            "At\n10:30\nwe met.\n"
+        );
+    }
+
+    #[test]
+    fn span_rule_removes_only_the_match() {
+        let e = engine(&rule(
+            "scope = \"span\"\nmatch = \"contains\"\nregex = ' ?Photo by [^.]+$'",
+        ));
+        assert_eq!(
+            e.clean("A caption. Photo by A/B\nPhoto by C/D\n").output(),
+            "A caption.\n"
+        );
+    }
+
+    #[test]
+    fn regex_matching_across_lines_is_retried_per_line() {
+        let e = engine(&rule(
+            "scope = \"line\"\nmatch = \"contains\"\nregex = 'ad\\s+here'",
+        ));
+        assert_eq!(
+            e.clean("x ad\nhere y\nad  here\n").output(),
+            "x ad\nhere y\n"
+        );
+    }
+
+    #[test]
+    fn skip_first_line_spares_the_title() {
+        let e = engine(&rule(
+            "scope = \"line\"\nregex = '.*: monitor'\nskip-first-line = true",
+        ));
+        assert_eq!(
+            e.clean("\nX: monitor\n\nY: monitor\n").output(),
+            "X: monitor\n"
+        );
+    }
+}

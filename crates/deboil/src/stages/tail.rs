@@ -179,3 +179,99 @@ fn claim_thread(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::stages::testing::{engine, rule};
+
+    #[test]
+    fn tail_respects_its_position_bound() {
+        let e = engine(&rule(
+            "scope = \"tail\"\nliterals = [\"Comments\"]\ntail-after = 0.5",
+        ));
+        let early = "Comments\nA long article body follows the marker here.\n";
+        assert_eq!(e.clean(early).output(), early);
+        let late = "A long article body comes before the marker.\nComments\nnice post\n";
+        assert_eq!(
+            e.clean(late).output(),
+            "A long article body comes before the marker.\n"
+        );
+    }
+
+    #[test]
+    fn tail_last_marker_starts_at_the_last_eligible_marker() {
+        let body = "scope = \"tail\"\nliterals = [\"Add a comment\"]\ntail-after = 0.2";
+        let text = "Question title\n\nThe first answer explains the whole thing.\nAdd a comment\nThe second answer adds a detail.\nAdd a comment\nYour answer\n";
+        assert_eq!(
+            engine(&rule(body)).clean(text).output(),
+            "Question title\n\nThe first answer explains the whole thing.\n"
+        );
+        let last = engine(&rule(&format!("{body}\ntail-last-marker = true")));
+        assert_eq!(
+            last.clean(text).output(),
+            "Question title\n\nThe first answer explains the whole thing.\nAdd a comment\nThe second answer adds a detail.\n"
+        );
+    }
+
+    #[test]
+    fn tail_thread_starts_at_the_first_post_and_needs_two_markers() {
+        let e = engine(&rule(
+            "scope = \"tail\"\nliterals = [\"Reply\"]\ntail-after = 0.3\ntail-thread = true",
+        ));
+        let article = "Title of the story\n\nThe first paragraph of the article tells the story in full.\n\nThe second paragraph ends it with a quote from the mayor.\n\n";
+        let thread = "Ann says\nWhat a story, thanks.\nReply\nBo says\nI read it twice.\nReply\nCy says\nIt happened to me too.\nReply\n";
+        assert_eq!(
+            e.clean(&format!("{article}{thread}")).output(),
+            article.trim_end().to_string() + "\n"
+        );
+        // One marker is a button, not a thread.
+        let one = format!("{article}Ann says\nWhat a story, thanks.\nReply\n");
+        assert_eq!(e.clean(&one).output(), one);
+        // A longer first post loses its head only: the article stays whole.
+        let long = format!(
+            "{article}Ann says\nWhat a story.\nIt reminds me of home.\nReply\nBo says\nAgreed.\nReply\n"
+        );
+        assert_eq!(e.clean(&long).output(), format!("{article}Ann says\n"));
+        // Markers early in the page are posts of the page itself (a forum).
+        let forum = format!(
+            "First post\nReply\nSecond post\nReply\n{}\n",
+            article.trim_end()
+        );
+        assert_eq!(e.clean(&forum).output(), forum);
+        // So are posts after a long menu, when the replies outweigh the
+        // opening post in prose.
+        let menu = "Home\nForums\nMembers\nSearch the forums\nLog in or sign up\nWhat's new\n";
+        let forum = format!(
+            "{menu}My seedlings grow tall and thin, what am I doing wrong?\nReply\nThey need more light and less heat, so move them closer to the window.\nReply\nA fan helps too: seedlings that move in the air grow sturdier stems.\nReply\n"
+        );
+        assert_eq!(e.clean(&forum).output(), forum);
+    }
+
+    #[test]
+    fn tail_thread_walks_back_no_further_than_a_heading_of_its_category() {
+        let heading = "[[rule]]\nid = \"h\"\ncategory = \"c\"\nsummary = \"s\"\nremove = [\"x\"]\nkeep = [\"y\"]\nscope = \"line\"\nliterals = [\"2 Comments\"]\n";
+        let thread =
+            rule("scope = \"tail\"\nliterals = [\"Reply\"]\ntail-after = 0.3\ntail-thread = true")
+                .replace("id = \"r\"", "id = \"t\"");
+        let e = engine(&format!("{heading}\n{thread}"));
+        // The second post is long, the first short: counting back the second
+        // post's lines alone would take the article's last line.
+        let text = "The first paragraph of the article tells the story in full.\n\nThe second paragraph ends it with a quote from the mayor.\n2 Comments\nAnn\nGood.\nReply\nBo\nI read it twice.\nThen a third time.\nAnd again.\nReply\n";
+        assert_eq!(
+            e.clean(text).output(),
+            "The first paragraph of the article tells the story in full.\n\nThe second paragraph ends it with a quote from the mayor.\n"
+        );
+    }
+
+    #[test]
+    fn tail_back_to_content_stops_at_the_last_long_line() {
+        let e = engine(&rule(
+            "scope = \"tail\"\nliterals = [\"Forum List\"]\ntail-after = 0.3\ntail-back-to-content = true\ncontent-line-chars = 40",
+        ));
+        let text = "Title\n\nThis is a long paragraph of the article itself.\n\nRelated headline\nGreat post!!\n\nAgreed.\n\nForum List\n";
+        assert_eq!(
+            e.clean(text).output(),
+            "Title\n\nThis is a long paragraph of the article itself.\n"
+        );
+    }
+}

@@ -340,7 +340,7 @@ mod tests {
         stage1[3] = 0.5;
         stage1[200] = -1.25;
         let mut edges = vec![Vec::new(); features::COUNT];
-        edges[0] = vec![1.0, 2.0];
+        edges[features::Feature::Len as usize] = vec![1.0, 2.0];
         Model {
             bits: 8,
             stage1,
