@@ -259,7 +259,7 @@ fn read_meta(path: &Path) -> Result<HashMap<String, Meta>, Error> {
             v[k].as_array()
                 .map(|a| {
                     a.iter()
-                        .filter_map(|s| s.as_str().map(eval::fold))
+                        .filter_map(|s| s.as_str().map(eval::snippet_form))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -566,7 +566,7 @@ struct Score {
 }
 
 fn score(p: &Page, output: &str) -> Score {
-    let folded = eval::fold(output);
+    let folded = eval::snippet_form(output);
     Score {
         shingle: eval::shingle_match(&p.gold, output),
         word_f1: eval::word_f1(&p.gold, output),

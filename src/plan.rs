@@ -12,6 +12,7 @@
 //! Offsets are byte offsets into the text after a UTF-8 byte-order mark is
 //! set aside, as in `deboil diff --json`.
 
+use crate::batch::BOM;
 use deboil::document::Document;
 use deboil::removal::{Cleaned, Removal};
 use deboil::rules::{RuleIndex, RuleSet};
@@ -168,9 +169,6 @@ impl Tally {
         self.accepted + self.rejected + self.undecided
     }
 }
-
-/// The UTF-8 byte-order mark.
-pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The content hash recorded in plans: BLAKE3, lowercase hex.
 pub fn content_hash(bytes: &[u8]) -> String {

@@ -9,6 +9,6 @@ pub mod walk;
 pub mod write;
 
 pub use manifest::{MANIFEST_NAME, Manifest, fingerprint};
-pub use read::{Decoded, EncodingChoice, Input, ReadError, ReadOptions, read_input};
+pub use read::{BOM, Decoded, EncodingChoice, Input, ReadError, ReadOptions, read_input};
 pub use walk::{Source, WalkOptions, collect_sources};
-pub use write::{is_temporary, remove_stale_temporaries, temp_beside, write_atomic};
+pub use write::{is_temporary, remove_stale_temporaries, same_file, temp_beside, write_atomic};

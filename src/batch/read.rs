@@ -12,6 +12,10 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+/// The UTF-8 byte-order mark: set aside when a file is read (offsets
+/// count from after it) and written back in front of its output.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 pub use encoding_rs::Encoding;
 
 /// A readable text input.
@@ -170,10 +174,10 @@ pub fn decode_as(bytes: Vec<u8>, choice: EncodingChoice) -> Result<Input, ReadEr
     if memchr::memchr(0, &bytes[..bytes.len().min(SNIFF)]).is_some() {
         return Err(ReadError::Binary);
     }
-    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let bom = bytes.starts_with(BOM);
     let mut bytes = bytes;
     if bom {
-        bytes.drain(..3);
+        bytes.drain(..BOM.len());
     }
     match choice {
         EncodingChoice::Force(enc) if enc != encoding_rs::UTF_8 && !bom => {

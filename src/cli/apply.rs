@@ -19,7 +19,8 @@ use super::{EXIT_ERROR, EXIT_OK};
 use anyhow::Context;
 use deboil_cli::batch::read::decode;
 use deboil_cli::batch::write_atomic;
-use deboil_cli::plan::{BOM, Decision, Plan, PlanFile, content_hash, content_hash_of_parts};
+use deboil_cli::batch::{BOM, same_file};
+use deboil_cli::plan::{Decision, Plan, PlanFile, content_hash, content_hash_of_parts};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -298,13 +299,6 @@ fn safe_relative(relative: &str) -> Result<&Path, String> {
         ));
     }
     Ok(p)
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 #[cfg(test)]

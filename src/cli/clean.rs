@@ -12,14 +12,12 @@ use anyhow::{Context, bail};
 use deboil::Engine;
 use deboil::render::json::file_record;
 use deboil_cli::batch::{
-    Decoded, EncodingChoice, Manifest, ReadError, ReadOptions, WalkOptions, fingerprint,
+    BOM, Decoded, EncodingChoice, Manifest, ReadError, ReadOptions, WalkOptions, fingerprint,
     remove_stale_temporaries, write_atomic,
 };
 use deboil_cli::group::Grouping;
 use std::io::Write;
 use std::time::Instant;
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
     if args.jsonl {

@@ -110,9 +110,9 @@ fn snippets(text: &str, meta: Option<&Meta>) -> Snippets {
     let Some(m) = meta else {
         return Snippets::default();
     };
-    let folded = eval::fold(text);
+    let folded = eval::snippet_form(text);
     let present = |s: &String| {
-        let f = eval::fold(s);
+        let f = eval::snippet_form(s);
         !f.is_empty() && folded.contains(&f)
     };
     Snippets {

@@ -15,6 +15,7 @@ use super::{EXIT_ERROR, EXIT_OK, build_engine, with_threads};
 use anyhow::Context;
 use deboil::Engine;
 use deboil::jsonl::{self, StreamError, StreamOptions, StreamStats};
+use deboil_cli::batch::same_file;
 use std::fs::File;
 use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
@@ -195,13 +196,6 @@ fn stream_all(
     } else {
         EXIT_OK
     })
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 /// How a file is compressed, from its name.

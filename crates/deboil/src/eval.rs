@@ -175,7 +175,7 @@ pub fn word_f1(gold: &str, pred: &str) -> f64 {
 }
 
 /// Lowercase with every whitespace run as one space, for snippet matching.
-pub fn fold(text: &str) -> String {
+pub fn snippet_form(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     fn fold_ignores_case_and_whitespace() {
-        assert_eq!(fold("  Hello\n\t World "), "hello world");
+        assert_eq!(snippet_form("  Hello\n\t World "), "hello world");
     }
 
     #[test]
