@@ -8,7 +8,8 @@
 # time kept; default 3), REPEAT (the input concatenated REPEAT times, so
 # Spark's start-up weighs less; default 1), PYTHON (an interpreter with
 # the deboil package and pyspark; default target/py-venv/bin/python, which
-# .ci/run makes), TMPDIR (scratch space).
+# .ci/run makes), SPARK_ARGS (extra arguments for both Spark runs, e.g.
+# --warm-up), TMPDIR (scratch space).
 #
 # Wall time is the whole process, start-up included; for Spark the job's
 # own time (reading, cleaning, writing; the session already started) is
@@ -21,6 +22,8 @@ THREADS=${THREADS:-2}
 RUNS=${RUNS:-3}
 REPEAT=${REPEAT:-1}
 PYTHON=${PYTHON:-target/py-venv/bin/python}
+# Extra arguments for both Spark runs, e.g. SPARK_ARGS=--warm-up.
+SPARK_ARGS=${SPARK_ARGS:-}
 
 "$PYTHON" -c 'import deboil, pyspark' || {
     echo "$PYTHON lacks deboil or pyspark: pip install './bindings/python[test]'" >&2
@@ -67,10 +70,10 @@ best() {
 }
 
 row() { # LABEL WALL [JOB]
-    awk -v l="$1" -v w="$2" -v j="${3:-}" -v b="$bytes" -v d="$docs" 'BEGIN {
+    awk -v l="$1" -v w="$2" -v j="${3:-}" -v b="$bytes" -v d="$docs" -v c="${cli:-}" 'BEGIN {
         printf "| %s | %d | %.1f | %.2f | %.0f | %.1f |", l, d, b / 1e6, w, d / w, b / 1e6 / w
-        if (j != "") printf " %.2f s: %.0f docs/s, %.1f MB/s |\n", j, d / j, b / 1e6 / j
-        else printf " |\n"
+        if (j != "") printf " %.2f s: %.0f docs/s, %.1f MB/s | %.0f%% |\n", j, d / j, b / 1e6 / j, 100 * c / j
+        else printf " | |\n"
     }'
 }
 
@@ -79,16 +82,17 @@ Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
 deboil $(git describe --always --dirty 2>/dev/null || echo '?'), $("$PYTHON" -c 'import pyspark; print("pyspark", pyspark.__version__)'), $(java -version 2>&1 | head -n 1)
 Input: $INPUT x $REPEAT ($docs documents, $(awk -v b="$bytes" 'BEGIN {printf "%.1f MB", b / 1e6}') of JSON Lines); best of $RUNS runs
 
-| run | docs | input MB | wall s | docs/s | MB/s | job only (Spark) |
-|---|---|---|---|---|---|---|
+| run | docs | input MB | wall s | docs/s | MB/s | job only (Spark) | job only / CLI |
+|---|---|---|---|---|---|---|---|
 INFO
 
 best cli "$BIN clean --jsonl -j $THREADS <'$TMP/in.jsonl' >'$TMP/cli.jsonl'"
 row "\`deboil clean --jsonl -j $THREADS\`" "$best"
+cli=$best
 
 export PYSPARK_PYTHON=$PYTHON PYSPARK_DRIVER_PYTHON=$PYTHON
-best spark "'$PYTHON' examples/spark_clean.py '$TMP/in.jsonl' '$TMP/spark' --master 'local[$THREADS]'"
-row "\`spark_clean.py --master local[$THREADS]\`" "$best" "$job"
+best spark "'$PYTHON' examples/spark_clean.py '$TMP/in.jsonl' '$TMP/spark' --master 'local[$THREADS]' $SPARK_ARGS"
+row "\`spark_clean.py --master local[$THREADS] $SPARK_ARGS\`" "$best" "$job"
 
-best spark-lines "'$PYTHON' examples/spark_clean.py '$TMP/in.jsonl' '$TMP/spark-lines' --lines --master 'local[$THREADS]'"
-row "\`spark_clean.py --lines --master local[$THREADS]\`" "$best" "$job"
+best spark-lines "'$PYTHON' examples/spark_clean.py '$TMP/in.jsonl' '$TMP/spark-lines' --lines --master 'local[$THREADS]' $SPARK_ARGS"
+row "\`spark_clean.py --lines --master local[$THREADS] $SPARK_ARGS\`" "$best" "$job"

@@ -129,12 +129,14 @@ def test_spark_job_rejects_bad_rules_before_starting_spark(tmp_path: Path) -> No
 def test_spark_job_lines_mode_writes_the_cli_output(
     corpus_path: Path, cli_output: bytes, tmp_path: Path
 ) -> None:
-    """`--lines`: raw JSON Lines cleaned by clean_json_lines, the CLI's bytes."""
+    """`--lines`: raw JSON Lines cleaned by clean_json_lines, the CLI's bytes
+    (after `--warm-up`'s own small job, which must not change them)."""
     skip_or_fail(pyspark_problem() or java_problem())
     out = tmp_path / "out"
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
+    job = [sys.executable, str(JOB), str(corpus_path), str(out), "--lines", "--warm-up"]
     run = subprocess.run(
-        [sys.executable, str(JOB), str(corpus_path), str(out), "--lines", "--master", "local[2]"],
+        [*job, "--master", "local[2]"],
         env=env,
         capture_output=True,
         text=True,
@@ -147,3 +149,4 @@ def test_spark_job_lines_mode_writes_the_cli_output(
     # Part files hold the input's splits in order: the CLI's output exactly.
     assert got.count(b"\n") == cli_output.count(b"\n")
     assert got == cli_output
+    assert "warming up" in run.stderr, run.stderr[-2000:]
