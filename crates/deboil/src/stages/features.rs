@@ -15,207 +15,141 @@ use crate::claims::Claims;
 use crate::document::Document;
 use foldhash::HashMap;
 
-/// One feature of a line: a column of a row of [`Table::row`] and of
-/// [`LineFeatures::values`], which index by it (`row[Feature::Stop]`).
-///
-/// The variants are in the order of [`NAMES`], and `feature as usize` is
-/// the column. "Words" are tokens: runs of letters, digits and '_'.
-/// Lengths and counts are `ln(1 + n)`, flags 1 or 0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(usize)]
-pub enum Feature {
-    /// `ln(1 + characters)` of the trimmed line.
-    Len,
-    /// `ln(1 + words)`.
-    Words,
-    /// The share of the words that are function words of the document's
-    /// language (detected from its first words, [`lang`]).
-    Stop,
-    /// `ln(1 + function words)`.
-    StopCount,
-    /// 1 when the line ends like a sentence or a quote of one ('.', '!',
-    /// '?', '…', a closing quote or bracket, '»', ':', ';').
-    Term,
-    /// Sentence ends ('.', '!' or '?' before a space or at the end) per word.
-    Sentences,
-    /// Commas per word.
-    Commas,
-    /// The share of the words that begin with a capital.
-    Capitalized,
-    /// The share of the characters that are digits.
-    Digits,
-    /// The share of the characters that are letters.
-    Letters,
-    /// 1 when the line holds a menu or breadcrumb separator ('|', '•',
-    /// '·', '›', '»', '→', '►', '▸').
-    Separator,
-    /// 1 when the line has no lowercase letter and more than three capitals.
-    AllCaps,
-    /// 1 when the line begins like a list item ("- ", "* ", "• ", "1. ",
-    /// "1) ", ...).
-    Bullet,
-    /// 1 when the line holds "http://", "https://", "www." or ".com", in any
-    /// ASCII case.
-    Url,
-    /// 1 when an earlier rule claimed the line.
-    Claimed,
-    /// 1 when another non-blank line of the document reads the same.
-    Duplicate,
-    /// How many of the line's distinct words the first line (the title)
-    /// holds, over the smaller of the two word counts; 0 on the first line.
-    TitleSim,
-    /// [`Feature::Len`] averaged over the rows (non-blank lines) within 1
-    /// of the line's, the line itself left out.
-    W1Len,
-    /// [`Feature::Stop`] averaged over the neighbours within 1.
-    W1Stop,
-    /// [`Feature::Term`] averaged over the neighbours within 1.
-    W1Term,
-    /// [`Feature::Claimed`] averaged over the neighbours within 1.
-    W1Claimed,
-    /// [`Feature::Len`] averaged over the neighbours within 3.
-    W3Len,
-    /// [`Feature::Stop`] averaged over the neighbours within 3.
-    W3Stop,
-    /// [`Feature::Term`] averaged over the neighbours within 3.
-    W3Term,
-    /// [`Feature::Claimed`] averaged over the neighbours within 3.
-    W3Claimed,
-    /// [`Feature::Len`] averaged over the neighbours within 7.
-    W7Len,
-    /// [`Feature::Stop`] averaged over the neighbours within 7.
-    W7Stop,
-    /// [`Feature::Term`] averaged over the neighbours within 7.
-    W7Term,
-    /// [`Feature::Claimed`] averaged over the neighbours within 7.
-    W7Claimed,
-    /// The line's place in the document: its row over the number of rows.
-    Position,
-    /// `ln(1 + non-blank lines)` of the line's block.
-    BlockLines,
-    /// `ln(1 + characters)` of the non-blank lines of the line's block.
-    BlockChars,
-    /// `ln(1 + rows)` to the nearest prose row (a line of at least 100
-    /// characters, at least 15% function words), with the number of rows
-    /// when there is none.
-    ProseDistance,
-    /// The largest [`Feature::Len`] of the document.
-    DocMaxLen,
-    /// The share of the document's prose characters in the rows before the
-    /// line's; 0 when the document has no prose.
-    ProseBefore,
-    /// The share of the document's prose characters in the rows after the
-    /// line's; 0 when the document has no prose.
-    ProseAfter,
-    /// 1 from the first line after the title that echoes it (a title
-    /// similarity of at least 0.6, at least three words) on.
-    AfterTitle,
-    /// The mean lexicon weight of the line's weighted words (numbers
-    /// left out); 0 when none has a weight.
-    LexMean,
-    /// The largest lexicon weight of the line's words, or 0 when none is
-    /// larger.
-    LexMax,
-    /// [`Feature::LexMean`] averaged over the neighbours within 2.
-    W2Lex,
-    /// [`Feature::LexMean`] averaged over the neighbours within 6.
-    W6Lex,
+/// Declares [`Feature`] (one variant per entry, in column order),
+/// [`Feature::ALL`] and [`Feature::name`] from one list, so that a feature
+/// is named in one place.
+macro_rules! features {
+    (
+        $(#[doc = $enum_doc:literal])*
+        pub enum Feature {
+            $($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*
+        }
+    ) => {
+        $(#[doc = $enum_doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[repr(usize)]
+        pub enum Feature {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Feature {
+            /// Every feature, in the order of [`NAMES`].
+            pub const ALL: [Feature; [$($name),*].len()] = [$(Feature::$variant),*];
+
+            /// The feature's name in [`NAMES`], the dumps and the model files.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Feature::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl Feature {
-    /// Every feature, in the order of [`NAMES`].
-    pub const ALL: [Feature; 41] = {
-        use Feature::*;
-        [
-            Len,
-            Words,
-            Stop,
-            StopCount,
-            Term,
-            Sentences,
-            Commas,
-            Capitalized,
-            Digits,
-            Letters,
-            Separator,
-            AllCaps,
-            Bullet,
-            Url,
-            Claimed,
-            Duplicate,
-            TitleSim,
-            W1Len,
-            W1Stop,
-            W1Term,
-            W1Claimed,
-            W3Len,
-            W3Stop,
-            W3Term,
-            W3Claimed,
-            W7Len,
-            W7Stop,
-            W7Term,
-            W7Claimed,
-            Position,
-            BlockLines,
-            BlockChars,
-            ProseDistance,
-            DocMaxLen,
-            ProseBefore,
-            ProseAfter,
-            AfterTitle,
-            LexMean,
-            LexMax,
-            W2Lex,
-            W6Lex,
-        ]
-    };
-
-    /// The feature's name in [`NAMES`], the dumps and the model files.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Feature::Len => "len",
-            Feature::Words => "words",
-            Feature::Stop => "stop",
-            Feature::StopCount => "stop_count",
-            Feature::Term => "term",
-            Feature::Sentences => "sentences",
-            Feature::Commas => "commas",
-            Feature::Capitalized => "capitalized",
-            Feature::Digits => "digits",
-            Feature::Letters => "letters",
-            Feature::Separator => "separator",
-            Feature::AllCaps => "all_caps",
-            Feature::Bullet => "bullet",
-            Feature::Url => "url",
-            Feature::Claimed => "claimed",
-            Feature::Duplicate => "duplicate",
-            Feature::TitleSim => "title_sim",
-            Feature::W1Len => "w1_len",
-            Feature::W1Stop => "w1_stop",
-            Feature::W1Term => "w1_term",
-            Feature::W1Claimed => "w1_claimed",
-            Feature::W3Len => "w3_len",
-            Feature::W3Stop => "w3_stop",
-            Feature::W3Term => "w3_term",
-            Feature::W3Claimed => "w3_claimed",
-            Feature::W7Len => "w7_len",
-            Feature::W7Stop => "w7_stop",
-            Feature::W7Term => "w7_term",
-            Feature::W7Claimed => "w7_claimed",
-            Feature::Position => "position",
-            Feature::BlockLines => "block_lines",
-            Feature::BlockChars => "block_chars",
-            Feature::ProseDistance => "prose_distance",
-            Feature::DocMaxLen => "doc_max_len",
-            Feature::ProseBefore => "prose_before",
-            Feature::ProseAfter => "prose_after",
-            Feature::AfterTitle => "after_title",
-            Feature::LexMean => "lex_mean",
-            Feature::LexMax => "lex_max",
-            Feature::W2Lex => "w2_lex",
-            Feature::W6Lex => "w6_lex",
-        }
+features! {
+    /// One feature of a line: a column of a row of [`Table::row`] and of
+    /// [`LineFeatures::values`], which index by it (`row[Feature::Stop]`).
+    ///
+    /// The variants are in the order of [`NAMES`], and `feature as usize` is
+    /// the column. "Words" are tokens: runs of letters, digits and '_'.
+    /// Lengths and counts are `ln(1 + n)`, flags 1 or 0.
+    pub enum Feature {
+        /// `ln(1 + characters)` of the trimmed line.
+        Len = "len",
+        /// `ln(1 + words)`.
+        Words = "words",
+        /// The share of the words that are function words of the document's
+        /// language (detected from its first words, [`lang`]).
+        Stop = "stop",
+        /// `ln(1 + function words)`.
+        StopCount = "stop_count",
+        /// 1 when the line ends like a sentence or a quote of one ('.', '!',
+        /// '?', '…', a closing quote or bracket, '»', ':', ';').
+        Term = "term",
+        /// Sentence ends ('.', '!' or '?' before a space or at the end) per word.
+        Sentences = "sentences",
+        /// Commas per word.
+        Commas = "commas",
+        /// The share of the words that begin with a capital.
+        Capitalized = "capitalized",
+        /// The share of the characters that are digits.
+        Digits = "digits",
+        /// The share of the characters that are letters.
+        Letters = "letters",
+        /// 1 when the line holds a menu or breadcrumb separator ('|', '•',
+        /// '·', '›', '»', '→', '►', '▸').
+        Separator = "separator",
+        /// 1 when the line has no lowercase letter and more than three capitals.
+        AllCaps = "all_caps",
+        /// 1 when the line begins like a list item ("- ", "* ", "• ", "1. ",
+        /// "1) ", ...).
+        Bullet = "bullet",
+        /// 1 when the line holds "http://", "https://", "www." or ".com", in any
+        /// ASCII case.
+        Url = "url",
+        /// 1 when an earlier rule claimed the line.
+        Claimed = "claimed",
+        /// 1 when another non-blank line of the document reads the same.
+        Duplicate = "duplicate",
+        /// How many of the line's distinct words the first line (the title)
+        /// holds, over the smaller of the two word counts; 0 on the first line.
+        TitleSim = "title_sim",
+        /// [`Feature::Len`] averaged over the rows (non-blank lines) within 1
+        /// of the line's, the line itself left out.
+        W1Len = "w1_len",
+        /// [`Feature::Stop`] averaged over the neighbours within 1.
+        W1Stop = "w1_stop",
+        /// [`Feature::Term`] averaged over the neighbours within 1.
+        W1Term = "w1_term",
+        /// [`Feature::Claimed`] averaged over the neighbours within 1.
+        W1Claimed = "w1_claimed",
+        /// [`Feature::Len`] averaged over the neighbours within 3.
+        W3Len = "w3_len",
+        /// [`Feature::Stop`] averaged over the neighbours within 3.
+        W3Stop = "w3_stop",
+        /// [`Feature::Term`] averaged over the neighbours within 3.
+        W3Term = "w3_term",
+        /// [`Feature::Claimed`] averaged over the neighbours within 3.
+        W3Claimed = "w3_claimed",
+        /// [`Feature::Len`] averaged over the neighbours within 7.
+        W7Len = "w7_len",
+        /// [`Feature::Stop`] averaged over the neighbours within 7.
+        W7Stop = "w7_stop",
+        /// [`Feature::Term`] averaged over the neighbours within 7.
+        W7Term = "w7_term",
+        /// [`Feature::Claimed`] averaged over the neighbours within 7.
+        W7Claimed = "w7_claimed",
+        /// The line's place in the document: its row over the number of rows.
+        Position = "position",
+        /// `ln(1 + non-blank lines)` of the line's block.
+        BlockLines = "block_lines",
+        /// `ln(1 + characters)` of the non-blank lines of the line's block.
+        BlockChars = "block_chars",
+        /// `ln(1 + rows)` to the nearest prose row (a line of at least 100
+        /// characters, at least 15% function words), with the number of rows
+        /// when there is none.
+        ProseDistance = "prose_distance",
+        /// The largest [`Feature::Len`] of the document.
+        DocMaxLen = "doc_max_len",
+        /// The share of the document's prose characters in the rows before the
+        /// line's; 0 when the document has no prose.
+        ProseBefore = "prose_before",
+        /// The share of the document's prose characters in the rows after the
+        /// line's; 0 when the document has no prose.
+        ProseAfter = "prose_after",
+        /// 1 from the first line after the title that echoes it (a title
+        /// similarity of at least 0.6, at least three words) on.
+        AfterTitle = "after_title",
+        /// The mean lexicon weight of the line's weighted words (numbers
+        /// left out); 0 when none has a weight.
+        LexMean = "lex_mean",
+        /// The largest lexicon weight of the line's words, or 0 when none is
+        /// larger.
+        LexMax = "lex_max",
+        /// [`Feature::LexMean`] averaged over the neighbours within 2.
+        W2Lex = "w2_lex",
+        /// [`Feature::LexMean`] averaged over the neighbours within 6.
+        W6Lex = "w6_lex",
     }
 }
 
