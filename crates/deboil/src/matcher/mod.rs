@@ -119,7 +119,7 @@ mod tests {
                 let t = crate::document::trim_blank(content);
                 let hit = match &p.pattern {
                     Pattern::Regex { compiled, .. } => {
-                        compiled.find_iter(content).any(|m| !m.is_empty())
+                        compiled.get().find_iter(content).any(|m| !m.is_empty())
                     }
                     Pattern::Literals(lits) => lits.iter().any(|l| {
                         let eq = |a: &str| {

@@ -10,14 +10,14 @@
 use super::Hit;
 use super::prefilter::LinePrefilter;
 use crate::document::Document;
+use crate::rules::SearchRegex;
 use crate::rules::{Pattern, PatternRule, RuleIndex, Scope};
 use crate::span::Span;
-use regex::Regex;
 
 #[derive(Debug)]
 struct RegexRule {
     rule: RuleIndex,
-    regex: Regex,
+    regex: SearchRegex,
     /// Span rules need every match's bounds; line and tail rules only need
     /// to know whether the line matches, which is one forward scan with an
     /// early exit instead of a forward and a reverse one per match. A regex
@@ -76,7 +76,7 @@ impl RegexMatcher {
                 let content = doc.lines()[line].content();
                 let haystack = &text[content.range()];
                 if !r.spans {
-                    if r.regex.is_match(haystack) {
+                    if r.regex.get().is_match(haystack) {
                         hits.push(Hit {
                             rule: r.rule,
                             span: content,
@@ -85,7 +85,7 @@ impl RegexMatcher {
                     }
                     continue;
                 }
-                for m in r.regex.find_iter(haystack) {
+                for m in r.regex.get().find_iter(haystack) {
                     if m.start() < m.end() {
                         hits.push(Hit {
                             rule: r.rule,

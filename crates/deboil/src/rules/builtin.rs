@@ -20,4 +20,23 @@ mod tests {
         let embedded: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
         assert_eq!(embedded, on_disk);
     }
+
+    /// The built-in rules' regexes compile when first needed
+    /// ([`crate::rules::SearchRegex`]), so here each is checked as a user
+    /// pack's is when it loads: compiled within the size limit, and not
+    /// matching everything.
+    #[test]
+    fn every_builtin_rule_validates_as_a_pack() {
+        let mut pack = crate::RuleSet::builder();
+        for (name, text) in BUILTIN {
+            pack = pack.source(*name, *text);
+        }
+        let checked = pack.build().expect("the built-in rules validate as a pack");
+        let builtin = crate::RuleSet::builtin().expect("the built-in rules load");
+        assert_eq!(checked.len(), builtin.len());
+        // The same rules, the deferred regexes the same patterns.
+        for ((_, a), (_, b)) in checked.iter().zip(builtin.iter()) {
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
+    }
 }

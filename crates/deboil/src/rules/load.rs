@@ -21,6 +21,9 @@ use toml::Spanned;
 struct Source {
     name: String,
     text: String,
+    /// The shipped rules: tested, so their regexes compile when first
+    /// needed rather than here ([`super::SearchRegex`]).
+    builtin: bool,
 }
 
 /// Collects rule files, then validates them together into a [`RuleSet`].
@@ -36,6 +39,7 @@ impl RuleSetBuilder {
             self.sources.push(Source {
                 name: (*name).to_owned(),
                 text: (*text).to_owned(),
+                builtin: true,
             });
         }
         self
@@ -46,6 +50,7 @@ impl RuleSetBuilder {
         self.sources.push(Source {
             name: name.into(),
             text: text.into(),
+            builtin: false,
         });
         self
     }
@@ -83,6 +88,7 @@ impl RuleSetBuilder {
             self.sources.push(Source {
                 name: f.display().to_string(),
                 text,
+                builtin: false,
             });
         }
         Ok(self)
@@ -153,6 +159,7 @@ impl RuleSetBuilder {
                         origin,
                         at: loc.shifted(section.start),
                         keep: !duplicate,
+                        builtin: src.builtin,
                     });
                 }
             }
@@ -167,7 +174,8 @@ impl RuleSetBuilder {
                     origin,
                     at,
                     keep,
-                } => validate(*raw, whole, origin, &at).map(|rule| keep.then_some(rule)),
+                    builtin,
+                } => validate(*raw, whole, origin, &at, builtin).map(|rule| keep.then_some(rule)),
             })
             .collect();
         let mut diags = Vec::new();
@@ -197,6 +205,7 @@ enum Step<'s> {
         origin: Origin,
         at: Locator<'s>,
         keep: bool,
+        builtin: bool,
     },
 }
 

@@ -18,6 +18,7 @@ mod validate;
 use regex::Regex;
 use std::fmt;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 pub use heuristic::Heuristic;
 pub use load::RuleSetBuilder;
@@ -291,9 +292,62 @@ pub enum Pattern {
     Regex {
         /// The pattern as written in the rule file.
         source: String,
-        /// The compiled line-anchored search regex (multi-line, CRLF-aware).
-        compiled: Regex,
+        /// The line-anchored search regex (multi-line, CRLF-aware).
+        compiled: SearchRegex,
     },
+}
+
+/// A pattern rule's search regex. A rule pack's regexes are compiled when
+/// the pack loads, so that a pattern too large to compile is reported
+/// there with its file and line; the built-in rules' are compiled when a
+/// document first reaches them (most runs of one file need a few of them,
+/// and compiling all of them was most of a one-file run's time). Their
+/// tests compile every one of them as a pack's are
+/// (`builtin::tests::every_builtin_rule_validates_as_a_pack`).
+#[derive(Clone)]
+pub struct SearchRegex {
+    pattern: Arc<str>,
+    compiled: Arc<OnceLock<Regex>>,
+}
+
+impl SearchRegex {
+    /// A regex already compiled.
+    pub(crate) fn compiled(regex: Regex) -> SearchRegex {
+        let pattern = regex.as_str().into();
+        SearchRegex {
+            pattern,
+            compiled: Arc::new(OnceLock::from(regex)),
+        }
+    }
+
+    /// A regex of the built-in rules, compiled on first use.
+    pub(crate) fn deferred(pattern: String) -> SearchRegex {
+        SearchRegex {
+            pattern: pattern.into(),
+            compiled: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// The compiled regex (compiled now, once, if it was deferred).
+    pub fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            validate::build_search_regex(&self.pattern)
+                .expect("a built-in rule's regex compiles: its tests compile every one")
+        })
+    }
+
+    /// The pattern searched for.
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+}
+
+/// As [`Regex`]'s own (the rules' fingerprint in output manifests reads
+/// it): the pattern, whether compiled yet or not.
+impl fmt::Debug for SearchRegex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Regex").field(&self.as_str()).finish()
+    }
 }
 
 /// What a rule does: a pattern, or a built-in heuristic with parameters.

@@ -8,7 +8,7 @@ use super::load::Locator;
 use super::schema::{RawExample, RawRule};
 use super::{
     Example, Heuristic, Marker, MatchMode, Origin, Pattern, PatternRule, Profile, Profiles, Rule,
-    RuleKind, Scope, TailBounds, TailStart,
+    RuleKind, Scope, SearchRegex, TailBounds, TailStart,
 };
 use crate::error::Diagnostic;
 use std::ops::Range;
@@ -47,11 +47,22 @@ pub(crate) fn search_regex(source: &str, mode: MatchMode, case_insensitive: bool
     }
 }
 
+/// Compiles a search regex ([`search_regex`]'s output) within the size
+/// limit.
+pub(crate) fn build_search_regex(full: &str) -> std::result::Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(full)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+/// Checks one rule and builds it. `builtin` rules (shipped, tested) keep
+/// their regex uncompiled until a document needs it ([`SearchRegex`]).
 pub(super) fn validate(
     raw: RawRule,
     whole: Range<usize>,
     origin: Origin,
     loc: &Locator,
+    builtin: bool,
 ) -> std::result::Result<Rule, Vec<Diagnostic>> {
     let id = raw.id.get_ref().clone();
     let mut diags = Vec::new();
@@ -107,7 +118,7 @@ pub(super) fn validate(
                 }
             }
         }
-        None => pattern_rule(&raw, &mut err).map(RuleKind::Pattern),
+        None => pattern_rule(&raw, builtin, &mut err).map(RuleKind::Pattern),
     };
 
     let remove: Vec<Example> = raw
@@ -202,7 +213,11 @@ fn positive(
     }
 }
 
-fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Option<PatternRule> {
+fn pattern_rule(
+    raw: &RawRule,
+    builtin: bool,
+    err: &mut impl FnMut(Range<usize>, &str),
+) -> Option<PatternRule> {
     let id_span = raw.id.span();
     let scope = match raw.scope.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
         Some(("line", _)) => Scope::Line,
@@ -295,30 +310,39 @@ fn pattern_rule(raw: &RawRule, err: &mut impl FnMut(Range<usize>, &str)) -> Opti
         (None, Some(re)) => {
             let source = re.get_ref().clone();
             let full = search_regex(&source, mode, case_insensitive);
-            match regex::RegexBuilder::new(&full)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
-            {
-                Ok(compiled) => {
-                    if compiled.is_match("") && scope != Scope::Tail && mode == MatchMode::Contains
-                    {
-                        err(
-                            re.span(),
-                            "regex matches the empty string, so it would match every line",
-                        );
+            if builtin {
+                Pattern::Regex {
+                    source,
+                    compiled: SearchRegex::deferred(full),
+                }
+            } else {
+                match build_search_regex(&full) {
+                    Ok(compiled) => {
+                        if compiled.is_match("")
+                            && scope != Scope::Tail
+                            && mode == MatchMode::Contains
+                        {
+                            err(
+                                re.span(),
+                                "regex matches the empty string, so it would match every line",
+                            );
+                            return None;
+                        }
+                        Pattern::Regex {
+                            source,
+                            compiled: SearchRegex::compiled(compiled),
+                        }
+                    }
+                    Err(e) => {
+                        // Re-compile the bare pattern so the message points into
+                        // what the user wrote, not into our wrapper.
+                        let msg = match regex::Regex::new(&source) {
+                            Err(inner) => one_line_regex_error(&inner.to_string()),
+                            Ok(_) => one_line_regex_error(&e.to_string()),
+                        };
+                        err(re.span(), &format!("regex failed to compile: {msg}"));
                         return None;
                     }
-                    Pattern::Regex { source, compiled }
-                }
-                Err(e) => {
-                    // Re-compile the bare pattern so the message points into
-                    // what the user wrote, not into our wrapper.
-                    let msg = match regex::Regex::new(&source) {
-                        Err(inner) => one_line_regex_error(&inner.to_string()),
-                        Ok(_) => one_line_regex_error(&e.to_string()),
-                    };
-                    err(re.span(), &format!("regex failed to compile: {msg}"));
-                    return None;
                 }
             }
         }
