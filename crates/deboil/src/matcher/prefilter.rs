@@ -28,6 +28,7 @@
 //!   the few left without one share one unanchored union DFA.
 
 use crate::document::Document;
+use rayon::prelude::*;
 use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
@@ -146,16 +147,20 @@ impl ScanGroup {
 }
 
 impl LinePrefilter {
-    /// Compiles the weakened forms of `patterns` (full regex syntax, as
-    /// compiled by the rules). `None` when a pattern cannot be parsed or the
-    /// DFAs cannot be built; the caller then checks every line.
-    pub(crate) fn new(patterns: &[&str]) -> Option<LinePrefilter> {
+    /// Compiles the weakened forms of `patterns` (parsed from the full
+    /// regex syntax the rules compile). `None` when the DFAs cannot be
+    /// built; the caller then checks every line.
+    ///
+    /// Weakening and building the DFAs are most of a run's start-up, and
+    /// each pattern and each DFA is independent: they run on rayon's pool.
+    /// The grouping between the two stays sequential, in pattern order, so
+    /// the DFAs are the same whatever the number of threads.
+    pub(crate) fn new(patterns: &[Hir]) -> Option<LinePrefilter> {
+        let weak: Vec<Weak> = patterns.par_iter().map(weaken_pattern).collect();
         let mut anchored = (Vec::new(), Vec::new());
         let mut groups: Vec<ScanGroup> = Vec::new();
         let mut rest = (Vec::new(), Vec::new());
-        for (i, p) in patterns.iter().enumerate() {
-            let hir = regex_syntax::ParserBuilder::new().build().parse(p).ok()?;
-            let weak = weaken_pattern(&hir);
+        for (i, weak) in weak.into_iter().enumerate() {
             if weak.anchored {
                 anchored.0.push(weak.hir);
                 anchored.1.push(i);
@@ -178,19 +183,27 @@ impl LinePrefilter {
                 rest.1.push(i);
             }
         }
-        let anchored = if anchored.0.is_empty() {
-            None
-        } else {
-            Some((build_dfa(&anchored.0, None, ANCHORED_CACHE)?, anchored.1))
-        };
-        let mut scans = Vec::new();
+        let has_anchored = !anchored.0.is_empty();
+        // (patterns, ids, prefilter, cache budget): the anchored union
+        // first when there is one, then the scans in group order.
+        let mut jobs = Vec::with_capacity(groups.len() + 2);
+        if has_anchored {
+            jobs.push((anchored.0, anchored.1, None, ANCHORED_CACHE));
+        }
         for g in groups {
             let pre = g.prefilter();
-            scans.push((build_dfa(&g.hirs, pre, SCAN_CACHE)?, g.ids));
+            jobs.push((g.hirs, g.ids, pre, SCAN_CACHE));
         }
         if !rest.0.is_empty() {
-            scans.push((build_dfa(&rest.0, None, SCAN_CACHE)?, rest.1));
+            jobs.push((rest.0, rest.1, None, SCAN_CACHE));
         }
+        let mut built = jobs
+            .into_par_iter()
+            .map(|(hirs, ids, pre, cache)| Some((build_dfa(&hirs, pre, cache)?, ids)))
+            .collect::<Option<Vec<(DFA, Vec<usize>)>>>()?
+            .into_iter();
+        let anchored = if has_anchored { built.next() } else { None };
+        let scans: Vec<(DFA, Vec<usize>)> = built.collect();
         let dfas: (Option<DFA>, Vec<DFA>) = (
             anchored.as_ref().map(|(d, _)| d.clone()),
             scans.iter().map(|(d, _)| d.clone()).collect(),
@@ -508,7 +521,7 @@ mod tests {
     }
 
     fn lines_of(p: &str, text: &str) -> Vec<usize> {
-        let pre = LinePrefilter::new(&[p]).unwrap();
+        let pre = LinePrefilter::new(&[regex_syntax::Parser::new().parse(p).unwrap()]).unwrap();
         let doc = Document::new(text);
         let mut out = Vec::new();
         pre.candidates(&doc, |_, l| out.push(l));

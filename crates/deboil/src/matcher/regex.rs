@@ -13,6 +13,8 @@ use crate::document::Document;
 use crate::rules::SearchRegex;
 use crate::rules::{Pattern, PatternRule, RuleIndex, Scope};
 use crate::span::Span;
+use rayon::prelude::*;
+use regex_syntax::hir::Hir;
 
 #[derive(Debug)]
 struct RegexRule {
@@ -35,26 +37,38 @@ pub(crate) struct RegexMatcher {
 
 impl RegexMatcher {
     pub(crate) fn new(rules: &[(RuleIndex, &PatternRule)]) -> crate::Result<Option<RegexMatcher>> {
-        let compiled: Vec<RegexRule> = rules
+        let regexes: Vec<(RuleIndex, Scope, &SearchRegex)> = rules
             .iter()
             .filter_map(|&(rule, p)| match &p.pattern {
-                Pattern::Regex { compiled, .. } => Some(RegexRule {
-                    rule,
-                    regex: compiled.clone(),
-                    spans: p.scope == Scope::Span || can_match_empty(compiled.as_str()),
-                }),
+                Pattern::Regex { compiled, .. } => Some((rule, p.scope, compiled)),
                 Pattern::Literals(_) => None,
             })
             .collect();
-        if compiled.is_empty() {
+        if regexes.is_empty() {
             return Ok(None);
         }
-        let sources: Vec<&str> = compiled.iter().map(|r| r.regex.as_str()).collect();
-        let prefilter = LinePrefilter::new(&sources);
-        Ok(Some(RegexMatcher {
-            rules: compiled,
-            prefilter,
-        }))
+        // Each source is parsed once, for both the prefilter and the empty
+        // match test; parsing is a good part of start-up, so in parallel.
+        let parsed: Vec<Option<Hir>> = regexes
+            .par_iter()
+            .map(|(_, _, r)| regex_syntax::Parser::new().parse(r.as_str()).ok())
+            .collect();
+        let rules = regexes
+            .iter()
+            .zip(&parsed)
+            .map(|(&(rule, scope, regex), hir)| RegexRule {
+                rule,
+                regex: regex.clone(),
+                spans: scope == Scope::Span || hir.as_ref().is_none_or(can_match_empty),
+            })
+            .collect();
+        // A source the parser refuses (the regex crate compiled it, so it
+        // cannot happen): no prefilter, every line is checked.
+        let prefilter = parsed
+            .into_iter()
+            .collect::<Option<Vec<Hir>>>()
+            .and_then(|hirs| LinePrefilter::new(&hirs));
+        Ok(Some(RegexMatcher { rules, prefilter }))
     }
 
     pub(crate) fn find(&self, doc: &Document, hits: &mut Vec<Hit>) {
@@ -99,10 +113,7 @@ impl RegexMatcher {
     }
 }
 
-/// True when `pattern` may match the empty string somewhere (or cannot be
-/// analysed, to be safe).
-fn can_match_empty(pattern: &str) -> bool {
-    regex_syntax::Parser::new()
-        .parse(pattern)
-        .map_or(true, |h| h.properties().minimum_len() == Some(0))
+/// True when `hir` may match the empty string somewhere.
+fn can_match_empty(hir: &Hir) -> bool {
+    hir.properties().minimum_len() == Some(0)
 }

@@ -24,7 +24,7 @@ use crate::rules::RuleIndex;
 pub use crate::rules::params::ContentModel;
 use crate::stages::features::Table;
 use lexical::Lexed;
-use model::{Compiled, Model};
+use model::Compiled;
 use std::fmt::Write;
 use std::sync::{Mutex, OnceLock};
 
@@ -44,7 +44,7 @@ pub fn builtin(name: &str) -> Result<&'static Compiled, String> {
     let loaded = LOADED.get_or_init(|| {
         MODELS
             .iter()
-            .map(|(n, b)| (*n, Model::parse(b).map(Compiled::new)))
+            .map(|(n, b)| (*n, Compiled::parse(b)))
             .collect()
     });
     match loaded.iter().find(|(n, _)| *n == name) {
@@ -65,10 +65,10 @@ pub fn builtin(name: &str) -> Result<&'static Compiled, String> {
         return Ok(m);
     }
     let bytes = std::fs::read(name).map_err(|e| format!("model file {name}: {e}"))?;
-    let model = Model::parse(&bytes).map_err(|e| format!("model file {name}: {e}"))?;
+    let model = Compiled::parse(&bytes).map_err(|e| format!("model file {name}: {e}"))?;
     // Kept for the life of the process, like the shipped models: a run
     // loads a handful at most.
-    let model: &'static Compiled = Box::leak(Box::new(Compiled::new(model)));
+    let model: &'static Compiled = Box::leak(Box::new(model));
     files.push((name.to_owned(), model));
     Ok(model)
 }
@@ -101,7 +101,7 @@ impl Scored {
                 if lexed.claimed(k) {
                     0.0
                 } else {
-                    model.model.second_pass(&lexed, &first, &stats, k)
+                    model.second_pass(&lexed, &first, &stats, k)
                 }
             })
             .collect();

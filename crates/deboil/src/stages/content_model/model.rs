@@ -15,8 +15,8 @@
 //!
 //! The checksum catches a damaged or hand-edited file before it scores
 //! anything; the version lets the format change without misreading old
-//! files. Weights are expanded into a dense table once per process, and
-//! the first pass scores through a packed copy ([`Compiled`]).
+//! files. Scoring reads the file straight into a packed table
+//! ([`Compiled::parse`]); the fitter works on the dense one ([`Model`]).
 
 use super::context::{self, PageStats};
 use super::lexical::{Lexed, Source};
@@ -53,7 +53,7 @@ pub fn index(hash: u64, bits: u32) -> usize {
 /// core's L2 cache; the dense table (4 MB at 2^20 slots) does not, and
 /// `perf` put most of the first pass on its loads. Measured on whole runs
 /// the gain is small (a few percent): the loads now wait on L2 instead.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Packed {
     blocks: Vec<Block>,
     /// The non-zero weights, then one `0.0` that every empty slot reads.
@@ -62,7 +62,7 @@ pub struct Packed {
 
 /// 64 slots of a [`Packed`] table: which hold a weight, and how many
 /// weights the blocks before hold. One cache line holds four blocks.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 #[repr(C, align(16))]
 struct Block {
     bits: u64,
@@ -70,6 +70,27 @@ struct Block {
 }
 
 impl Packed {
+    /// Packs a table of `len` slots given by its weights `(slot, weight)`
+    /// in ascending slot order (the other slots empty): the same table as
+    /// [`Packed::new`] of the dense form, without making the dense form.
+    fn from_sparse(len: usize, weights: impl Iterator<Item = (usize, f32)>) -> Packed {
+        let mut blocks = vec![Block::default(); len.div_ceil(64)];
+        let mut values = Vec::new();
+        for (i, w) in weights {
+            if w.to_bits() != 0 {
+                blocks[i >> 6].bits |= 1 << (i & 63);
+                values.push(w);
+            }
+        }
+        let mut rank = 0u32;
+        for b in &mut blocks {
+            b.rank = rank;
+            rank += b.bits.count_ones();
+        }
+        values.push(0.0);
+        Packed { blocks, values }
+    }
+
     /// Packs a dense table.
     pub fn new(dense: &[f32]) -> Packed {
         let mut blocks = Vec::with_capacity(dense.len().div_ceil(64));
@@ -111,20 +132,40 @@ impl Packed {
     }
 }
 
-/// A model ready to score: its weights as read ([`Model`]) and its first
-/// pass packed ([`Packed`]). Built once per model per process.
+/// A model ready to score: its first pass packed ([`Packed`]), its bin
+/// edges and second pass as read. Built once per model per process.
 #[derive(Clone, Debug)]
 pub struct Compiled {
-    /// The model as read from its file.
-    pub model: Model,
+    bits: u32,
+    edges: Vec<Vec<f32>>,
     stage1: Packed,
+    stage2: Vec<f32>,
 }
 
 impl Compiled {
     /// Packs `model` for scoring.
-    pub fn new(model: Model) -> Compiled {
-        let stage1 = Packed::new(&model.stage1);
-        Compiled { model, stage1 }
+    pub fn new(model: &Model) -> Compiled {
+        Compiled {
+            bits: model.bits,
+            edges: model.edges.clone(),
+            stage1: Packed::new(&model.stage1),
+            stage2: model.stage2.clone(),
+        }
+    }
+
+    /// Reads a model file (checked as [`Model::parse`] checks it) straight
+    /// into its packed form: loading the shipped model is part of every
+    /// run's start-up, and the dense table (4 MB, mostly zeros) cost more
+    /// to make and fill than the rest of it.
+    pub fn parse(bytes: &[u8]) -> Result<Compiled, String> {
+        let f = File::parse(bytes)?;
+        let stage1 = Packed::from_sparse(1 << f.bits, f.stage1());
+        Ok(Compiled {
+            bits: f.bits,
+            edges: f.edges,
+            stage1,
+            stage2: f.stage2,
+        })
     }
 
     /// First-pass logits of every row (`0.0` for claimed rows, which are
@@ -132,12 +173,12 @@ impl Compiled {
     /// same sum as over the dense table (an empty slot adds `+0.0`, which
     /// leaves a sum that is never `-0.0` unchanged).
     pub fn first_pass(&self, lx: &Lexed, table: &Table) -> Vec<f32> {
-        let bits = self.model.bits;
+        let bits = self.bits;
         (0..lx.len())
             .map(|k| {
                 let mut z = 0f32;
                 if !lx.claimed(k) {
-                    lx.row(k, &table.row(k), &self.model.edges, |h, v, _| {
+                    lx.row(k, &table.row(k), &self.edges, |h, v, _| {
                         z += v * self.stage1.get(index(h, bits));
                     });
                 }
@@ -156,8 +197,8 @@ impl Compiled {
         n: usize,
     ) -> Vec<(Source, f32)> {
         let mut all: Vec<(Source, f32)> = Vec::new();
-        let bits = self.model.bits;
-        lx.row(k, &table.row(k), &self.model.edges, |h, v, s| {
+        let bits = self.bits;
+        lx.row(k, &table.row(k), &self.edges, |h, v, s| {
             let c = v * self.stage1.get(index(h, bits));
             if s.ns == super::lexical::Ns::Bias || c >= 0.0 {
                 return;
@@ -169,6 +210,14 @@ impl Compiled {
         all.sort_by(|a, b| a.1.total_cmp(&b.1));
         all.truncate(n);
         all
+    }
+
+    /// Second-pass logit of row `k`.
+    #[inline]
+    pub fn second_pass(&self, lx: &Lexed, z: &[f32], stats: &PageStats, k: usize) -> f32 {
+        let mut s = 0f32;
+        context::row(lx, z, stats, k, |i, v| s += v * self.stage2[i]);
+        s
     }
 }
 
@@ -211,9 +260,21 @@ impl Reader<'_> {
     }
 }
 
-impl Model {
+/// A model file's contents, checked, with the first pass as read (its
+/// non-zero slots), for [`Model::parse`] and [`Compiled::parse`].
+struct File {
+    bits: u32,
+    edges: Vec<Vec<f32>>,
+    /// Slots of the first pass's weights, ascending, within the table.
+    slots: Vec<u32>,
+    /// Their weights.
+    weights: Vec<f32>,
+    stage2: Vec<f32>,
+}
+
+impl File {
     /// Parses a model file, checking its magic, version and checksum.
-    pub fn parse(bytes: &[u8]) -> Result<Model, String> {
+    fn parse(bytes: &[u8]) -> Result<File, String> {
         if bytes.len() < MAGIC.len() + 32 || &bytes[..MAGIC.len()] != MAGIC {
             return Err("not a deboil content model (bad magic)".into());
         }
@@ -251,18 +312,12 @@ impl Model {
             edges.push(e);
         }
         let nnz = r.count(8)?;
-        let idx = (0..nnz).map(|_| r.u32()).collect::<Result<Vec<_>, _>>()?;
-        let mut stage1 = vec![0f32; 1 << bits];
-        let mut last = None;
-        for &i in &idx {
-            if last.is_some_and(|l| l >= i) || i as usize >= stage1.len() {
-                return Err("first-pass indices must ascend within the table".into());
-            }
-            last = Some(i);
+        let slots = (0..nnz).map(|_| r.u32()).collect::<Result<Vec<_>, _>>()?;
+        let ascending = slots.windows(2).all(|w| w[0] < w[1]);
+        if !ascending || slots.last().is_some_and(|&i| i >> bits != 0) {
+            return Err("first-pass indices must ascend within the table".into());
         }
-        for &i in &idx {
-            stage1[i as usize] = r.f32()?;
-        }
+        let weights = (0..nnz).map(|_| r.f32()).collect::<Result<Vec<_>, _>>()?;
         let n2 = r.count(4)?;
         if n2 != context::DIM {
             return Err(format!(
@@ -274,11 +329,37 @@ impl Model {
         if !r.bytes.is_empty() {
             return Err("trailing bytes after the weights".into());
         }
-        Ok(Model {
+        Ok(File {
             bits,
-            stage1,
             edges,
+            slots,
+            weights,
             stage2,
+        })
+    }
+
+    /// The first pass's `(slot, weight)` pairs, ascending.
+    fn stage1(&self) -> impl Iterator<Item = (usize, f32)> + '_ {
+        self.slots
+            .iter()
+            .map(|&i| i as usize)
+            .zip(self.weights.iter().copied())
+    }
+}
+
+impl Model {
+    /// Parses a model file, checking its magic, version and checksum.
+    pub fn parse(bytes: &[u8]) -> Result<Model, String> {
+        let f = File::parse(bytes)?;
+        let mut stage1 = vec![0f32; 1 << f.bits];
+        for (i, w) in f.stage1() {
+            stage1[i] = w;
+        }
+        Ok(Model {
+            bits: f.bits,
+            stage1,
+            edges: f.edges,
+            stage2: f.stage2,
         })
     }
 
@@ -319,14 +400,6 @@ impl Model {
     /// Non-zero first-pass weights.
     pub fn nonzero(&self) -> usize {
         self.stage1.iter().filter(|w| **w != 0.0).count()
-    }
-
-    /// Second-pass logit of row `k`.
-    #[inline]
-    pub fn second_pass(&self, lx: &Lexed, z: &[f32], stats: &PageStats, k: usize) -> f32 {
-        let mut s = 0f32;
-        context::row(lx, z, stats, k, |i, v| s += v * self.stage2[i]);
-        s
     }
 }
 
@@ -391,6 +464,39 @@ mod tests {
     }
 
     #[test]
+    fn a_file_packs_as_its_dense_table() {
+        // Weights in the first, a middle and the last block, blocks with
+        // none between.
+        let mut m = tiny();
+        m.stage1[0] = 2.0;
+        m.stage1[70] = 1.0;
+        m.stage1[255] = -3.5;
+        let packed = Compiled::parse(&m.to_bytes()).unwrap();
+        let dense = Compiled::new(&Model::parse(&m.to_bytes()).unwrap());
+        assert_eq!(packed.stage1, dense.stage1);
+        for i in 0..m.stage1.len() {
+            assert_eq!(
+                packed.stage1.get(i).to_bits(),
+                dense.stage1.get(i).to_bits(),
+                "slot {i}"
+            );
+        }
+        assert_eq!(packed.stage1.get(255), -3.5);
+        assert_eq!(packed.edges, m.edges);
+        assert_eq!(packed.stage2, m.stage2);
+        // A file may hold a -0.0 weight (to_bytes leaves it out, as it
+        // equals 0.0); packed, it is a slot that holds a weight, as in the
+        // dense table.
+        let sparse = Packed::from_sparse(256, [(3, 0.5), (64, -0.0), (200, -1.25)].into_iter());
+        let mut with_neg_zero = vec![0f32; 256];
+        with_neg_zero[3] = 0.5;
+        with_neg_zero[64] = -0.0;
+        with_neg_zero[200] = -1.25;
+        assert_eq!(sparse, Packed::new(&with_neg_zero));
+        assert_eq!(sparse.get(64).to_bits(), (-0.0f32).to_bits());
+    }
+
+    #[test]
     fn the_packed_first_pass_sums_as_the_dense_one() {
         // A table where most slots hold a weight, so every row's sum mixes
         // empty and full slots; the sums must agree to the bit.
@@ -410,7 +516,7 @@ mod tests {
         let claims = crate::Claims::new(doc.lines().len());
         let lx = Lexed::new(&doc, &claims);
         let table = super::super::lexical::structural(&doc, &claims);
-        let c = Compiled::new(m.clone());
+        let c = Compiled::new(&m);
         let packed = c.first_pass(&lx, &table);
         for (k, z) in packed.iter().enumerate() {
             let mut dense = 0f32;
