@@ -5,7 +5,9 @@
 #   bench/corpus.sh [CORPUS_DIR]      (default: ../shared/corpus/wcxb-dev/htmltext)
 #
 # Environment: RUNS (timed runs per row, best wall time kept; default 3),
-# BIG_MB (size of the streamed JSONL; default 2000), SKIP_BIG=1 and
+# LARGE_MB (size of the JSONL the profiles and the references are compared
+# on, in one run on the same bytes; default 100), BIG_MB (size of the
+# streamed JSONL; default 2000), SKIP_LARGE=1, SKIP_BIG=1 and
 # SKIP_PATHOLOGICAL=1 to leave those parts out, TMPDIR (scratch space: the
 # big inputs are generated there and removed at the end; never committed),
 # OUT_DIR (where the directory runs write; default /dev/shm when it exists:
@@ -13,8 +15,11 @@
 # more than deboil).
 #
 # MB/s is input bytes (10^6) divided by wall seconds of the whole process,
-# start-up included. Peak RSS is the largest of the runs (GNU time's %M, KiB),
-# printed in MB (10^6 bytes) like the input sizes.
+# start-up included; "in process" is what the process itself reports
+# (deboil's summary line: start-up and reading the rules left out; the
+# references: the scan alone, reading left out). Peak RSS is the largest
+# of the runs (GNU time's %M, KiB), printed in MB (10^6 bytes) like the
+# input sizes.
 # Needs GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +27,7 @@ cd "$(dirname "$0")/.."
 CORPUS=${1:-../shared/corpus/wcxb-dev/htmltext}
 RUNS=${RUNS:-3}
 BIG_MB=${BIG_MB:-2000}
+LARGE_MB=${LARGE_MB:-100}
 TIME=/usr/bin/time
 
 [ -d "$CORPUS" ] || { echo "corpus directory not found: $CORPUS" >&2; exit 2; }
@@ -49,9 +55,9 @@ corpus_files=$(find "$CORPUS" -type f -not -name '.*' | wc -l)
 measure() {
     local label=$1 bytes=$2 runs=$3
     shift 3
-    local best="" rss=0 cpu=""
+    local best="" rss=0 cpu="" inproc=""
     for _ in $(seq "$runs"); do
-        "$TIME" -f '%e %U %S %M' -o "$TMP/time" sh -c "$*" 2>"$TMP/stderr" || {
+        "$TIME" -f '%e %U %S %M' -o "$TMP/time" sh -c "$*" 2>"$TMP/stderr" >"$TMP/stdout" || {
             echo "failed: $*" >&2
             cat "$TMP/stderr" >&2
             exit 1
@@ -60,11 +66,14 @@ measure() {
         if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN {exit !(a < b)}'; then
             best=$wall
             cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
+            # deboil: "... in 6.62s (18.7 MB/s)"; ac_scan: "scan alone 412.3 MB/s".
+            inproc=$(cat "$TMP/stderr" "$TMP/stdout" 2>/dev/null |
+                sed -nE 's/.*(\(|scan alone )([0-9.]+) MB\/s.*/\2/p' | tail -n 1)
         fi
         [ "$kb" -gt "$rss" ] && rss=$kb
     done
-    awk -v l="$label" -v b="$bytes" -v w="$best" -v c="$cpu" -v r="$rss" 'BEGIN {
-        printf "| %s | %.1f | %.2f | %s | %.1f | %.0f |\n", l, b / 1e6, w, c, b / 1e6 / (w > 0 ? w : 0.001), r * 1024 / 1e6
+    awk -v l="$label" -v b="$bytes" -v w="$best" -v c="$cpu" -v r="$rss" -v i="${inproc:-}" 'BEGIN {
+        printf "| %s | %.1f | %.2f | %s | %.1f | %s | %.0f |\n", l, b / 1e6, w, c, b / 1e6 / (w > 0 ? w : 0.001), i, r * 1024 / 1e6
     }'
 }
 
@@ -78,8 +87,8 @@ Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
 deboil $(git describe --always --dirty 2>/dev/null || echo '?'), $(rustc --version)
 Corpus: $CORPUS ($corpus_files files, $(awk -v b="$corpus_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}')); best of $RUNS runs
 
-| run | input MB | wall s | CPU s | MB/s | peak RSS MB |
-|---|---:|---:|---:|---:|---:|
+| run | input MB | wall s | CPU s | MB/s | in process MB/s | peak RSS MB |
+|---|---:|---:|---:|---:|---:|---:|
 INFO
 
 for j in 1 2; do
@@ -90,9 +99,34 @@ for j in 1 2; do
     measure "JSONL, -j$j" "$jsonl_bytes" "$RUNS" \
         "$BIN clean --jsonl -j $j < '$TMP/corpus.jsonl' > '$OUT/out.jsonl'"
 done
-measure "reference: Aho-Corasick, all literals, overlapping" "$corpus_bytes" "$RUNS" "$AC '$CORPUS' > /dev/null"
-measure "reference: Aho-Corasick, all literals, leftmost" "$corpus_bytes" "$RUNS" "$AC '$CORPUS' --leftmost > /dev/null"
-measure "reference: read + count lines" "$corpus_bytes" "$RUNS" "$AC '$CORPUS' --lines > /dev/null"
+measure "reference: Aho-Corasick, all literals, overlapping" "$corpus_bytes" "$RUNS" "$AC '$CORPUS'"
+measure "reference: Aho-Corasick, all literals, leftmost" "$corpus_bytes" "$RUNS" "$AC '$CORPUS' --leftmost"
+measure "reference: read + count lines" "$corpus_bytes" "$RUNS" "$AC '$CORPUS' --lines"
+
+if [ "${SKIP_LARGE:-0}" != 1 ]; then
+    # The corpus as JSON Lines, repeated to at least LARGE_MB, so that
+    # start-up weighs little; every row reads the same file.
+    echo "generating a ${LARGE_MB} MB JSONL..." >&2
+    mkdir "$TMP/large"
+    : >"$TMP/large/in.jsonl"
+    while [ "$(size "$TMP/large/in.jsonl")" -lt $((LARGE_MB * 1000000)) ]; do
+        cat "$TMP/corpus.jsonl" >>"$TMP/large/in.jsonl"
+    done
+    large=$(size "$TMP/large/in.jsonl")
+    for j in 1 2; do
+        measure "${LARGE_MB} MB JSONL, balanced, -j$j" "$large" "$RUNS" \
+            "$BIN --isolated clean --jsonl -j $j < '$TMP/large/in.jsonl' > /dev/null"
+    done
+    measure "${LARGE_MB} MB JSONL, balanced without the classifier, -j1" "$large" "$RUNS" \
+        "$BIN --isolated clean --jsonl -j 1 --ignore content-classifier < '$TMP/large/in.jsonl' > /dev/null"
+    measure "${LARGE_MB} MB JSONL, safe, -j1" "$large" "$RUNS" \
+        "$BIN --isolated clean --jsonl -j 1 --profile safe < '$TMP/large/in.jsonl' > /dev/null"
+    measure "${LARGE_MB} MB JSONL, reference: Aho-Corasick, all literals, overlapping" "$large" "$RUNS" \
+        "$AC '$TMP/large'"
+    measure "${LARGE_MB} MB JSONL, reference: read + count lines" "$large" "$RUNS" \
+        "$AC '$TMP/large' --lines"
+    rm -rf "$TMP/large"
+fi
 
 if [ "${SKIP_BIG:-0}" != 1 ]; then
     echo "generating a ${BIG_MB} MB JSONL..." >&2
