@@ -7,8 +7,9 @@
 Reads the corpus with `spark.read.json` (files, directories, globs; gzip and
 other Hadoop codecs included), cleans the text column batch by batch inside
 `mapInArrow` (Arrow record batches, one `Cleaner.clean_column` call each,
-with one `deboil.Cleaner` per partition: compiling the rules takes
-milliseconds, a partition is megabytes), and writes JSON Lines part files to
+with one `deboil.Cleaner` per Python worker, `deboil.shared_cleaner`: the
+first task compiles the rules, the next ones reuse them), and writes JSON
+Lines part files to
 OUT_DIR: every input column, the text field cleaned, and a `deboil` column
 
     {"bytes_in": 2110, "bytes_out": 1790, "bytes_removed": 320,
@@ -33,7 +34,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -82,8 +83,11 @@ class Options(NamedTuple):
 
 
 def make_cleaner(options: Options) -> deboil.Cleaner:
-    """A Cleaner compiled from `options`."""
-    return deboil.Cleaner(
+    """The worker's Cleaner for `options`: compiled by the first task a
+    Python worker runs and kept for the next ones (Spark reuses its
+    workers), so that only the first pays for compiling the rules and
+    warming their automata."""
+    return deboil.shared_cleaner(
         profile=options.profile,
         rules=list(options.rules),
         select=list(options.select),
@@ -132,10 +136,9 @@ def clean_line_batches(
     batches: Iterable[pa.RecordBatch], field: str, options: Options, totals: Totals
 ) -> Iterator[pa.RecordBatch]:
     """`--lines`: cleans batches of raw JSON Lines (`spark.read.text`'s
-    `value` column) in Rust with `clean_json_lines`, into the CLI's lines.
-
-    The lines go to Rust and come back through Arrow's own buffers, joined
-    and split by pyarrow's compute functions: no Python string is made per
+    `value` column) in Rust with `clean_json_lines_array`, into the CLI's
+    lines. The lines go to Rust as one copy of the column's data and come
+    back as the new column's own buffers: no Python string is made per
     line (making them cost more than the JVM's share of the job).
     """
     cleaner = make_cleaner(options)
@@ -143,43 +146,14 @@ def clean_line_batches(
     for batch in batches:
         if batch.num_rows == 0:
             continue
-        lines = batch.column("value")
-        out, stats = cleaner.clean_json_lines(joined(lines), field=field, threads=1)
-        yield pa.RecordBatch.from_arrays([split(out).cast(lines.type)], names=["value"])
+        out, stats = cleaner.clean_json_lines_array(batch.column("value"), field=field, threads=1)
+        yield pa.RecordBatch.from_arrays([out], names=["value"])
         documents += stats.documents
         bytes_in += stats.text_in
         bytes_out += stats.text_out
     totals.documents.add(documents)
     totals.bytes_in.add(bytes_in)
     totals.bytes_out.add(bytes_out)
-
-
-def joined(lines: pa.Array[Any]) -> bytes:
-    """`lines` (null as empty), each followed by a newline, as one bytes
-    object: the data buffer of `line + "\n"` computed by Arrow."""
-    ended = pc.binary_join_element_wise(
-        lines.fill_null(""), pa.scalar("", lines.type), pa.scalar("\n", lines.type)
-    )
-    # Spark sends string or large_string (32- or 64-bit offsets).
-    wide = pa.types.is_large_string(ended.type) or pa.types.is_large_binary(ended.type)
-    offsets = pa.Array.from_buffers(
-        pa.int64() if wide else pa.int32(),
-        len(ended) + 1,
-        [None, ended.buffers()[1]],
-        offset=ended.offset,
-    )
-    start, end = offsets[0].as_py(), offsets[-1].as_py()
-    data: bytes = ended.buffers()[2].slice(start, end - start).to_pybytes()
-    return data
-
-
-def split(data: bytes) -> pa.Array[Any]:
-    """The lines of `data` (each ended by a newline) as a string array
-    (64-bit offsets: a batch may exceed 2 GB)."""
-    whole = pa.array([data], type=pa.large_binary())
-    parts = pc.split_pattern(whole, "\n").flatten()
-    # The text after the last newline is empty: not a line.
-    return parts.slice(0, len(parts) - 1).cast(pa.large_string())
 
 
 def names(arg: str | None) -> tuple[str, ...]:

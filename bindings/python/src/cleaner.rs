@@ -213,6 +213,36 @@ impl Cleaner {
         crate::jsonl::clean_json_lines(py, &self.engine, data, field, threads)
     }
 
+    /// Cleans a pyarrow string array of JSON Lines (one line per element,
+    /// without its newline) as `clean_json_lines` does; returns the output
+    /// lines as an array of the same type, and the `JsonLinesStats`. The
+    /// lines reach Rust as one copy of the array's data and come back as
+    /// the new array's own buffers: no Python object is made per line.
+    /// See `_arrow.py` and `jsonl.rs`.
+    #[pyo3(signature = (lines, *, field = "text", threads = None))]
+    fn clean_json_lines_array<'py>(
+        &self,
+        py: Python<'py>,
+        lines: &Bound<'py, PyAny>,
+        field: &str,
+        threads: Option<usize>,
+    ) -> PyResult<(Bound<'py, PyAny>, JsonLinesStats)> {
+        let arrow = py.import("deboil._arrow")?;
+        let (data, offsets, wide): (Bound<'py, PyBytes>, Bound<'py, PyBytes>, bool) =
+            arrow.call_method1("line_buffers", (lines,))?.extract()?;
+        let (out, ends, stats) = crate::jsonl::clean_json_line_buffers(
+            py,
+            &self.engine,
+            data.as_bytes(),
+            offsets.as_bytes(),
+            wide,
+            field,
+            threads,
+        )?;
+        let array = arrow.call_method1("lines_array", (out, ends, lines))?;
+        Ok((array, stats))
+    }
+
     /// Cleans a column of texts (a pyarrow string array or chunked array,
     /// or a sequence of `str`/None) in one call; returns a
     /// `pyarrow.RecordBatch` of `text` and `deboil` columns. See

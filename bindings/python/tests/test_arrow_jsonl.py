@@ -73,6 +73,56 @@ def test_clean_json_lines_copies_lines_it_cannot_clean(cleaner: deboil.Cleaner) 
     assert repr(stats).startswith("JsonLinesStats(lines=6, documents=1, passed=5")
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_clean_json_lines_array_is_the_cli_line_for_line(
+    cleaner: deboil.Cleaner,
+    corpus_path: Path,
+    cli_output: bytes,
+    threads: int,
+    kind: pa.DataType,
+) -> None:
+    lines = corpus_path.read_bytes().decode("utf-8").split("\n")[:-1]
+    want = cli_output.decode("utf-8").split("\n")[:-1]
+    # A slice: the array's offsets do not start at its buffers' start.
+    array = pa.array(["skipped", *lines], type=kind).slice(1)
+    out, stats = cleaner.clean_json_lines_array(array, threads=threads)
+    assert out.type == kind
+    assert out.to_pylist() == want
+    assert (stats.lines, stats.documents, stats.passed) == (len(lines), len(lines), 0)
+    _, whole = cleaner.clean_json_lines(corpus_path.read_bytes())
+    assert stats == whole
+
+
+def test_clean_json_lines_array_copies_bad_lines_and_keeps_nulls(
+    cleaner: deboil.Cleaner,
+) -> None:
+    array = pa.array(
+        ['{"text":"Body.\\nShare on Facebook\\n"}', None, "not json", "", '{"text":1}']
+    )
+    out, stats = cleaner.clean_json_lines_array(array)
+    got = out.to_pylist()
+    assert isinstance(got[0], str) and json.loads(got[0])["text"] == "Body.\n"
+    assert got[1:] == [None, "not json", "", '{"text":1}']
+    assert (stats.lines, stats.documents, stats.passed, stats.removals) == (5, 1, 4, 1)
+    assert cleaner.clean_json_lines_array(pa.array([], pa.string()))[0].to_pylist() == []
+    with pytest.raises(TypeError, match="string array"):
+        cleaner.clean_json_lines_array(pa.array([1, 2]))
+    with pytest.raises(TypeError, match="pyarrow string array"):
+        cleaner.clean_json_lines_array(["a list"])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="at least 1"):
+        cleaner.clean_json_lines_array(array, threads=0)
+
+
+def test_shared_cleaner_is_one_per_arguments() -> None:
+    a = deboil.shared_cleaner(profile="safe", ignore=["share-button"])
+    assert deboil.shared_cleaner(profile="safe", ignore=("share-button",)) is a
+    assert deboil.shared_cleaner(profile="safe") is not a
+    assert a.profile == "safe" and "share-button" not in a.rule_ids
+    with pytest.raises(deboil.RuleError):
+        deboil.shared_cleaner(select=["no-such-rule"])
+
+
 def test_clean_json_lines_refuses_zero_threads(cleaner: deboil.Cleaner) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         cleaner.clean_json_lines(b"", threads=0)

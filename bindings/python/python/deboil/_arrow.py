@@ -11,6 +11,7 @@ from typing import Any
 
 try:
     import pyarrow as pa
+    import pyarrow.compute as pc
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError(
         "Cleaner.clean_column needs pyarrow: pip install pyarrow (or 'deboil[arrow]')"
@@ -62,3 +63,38 @@ def record_batch(
     return pa.RecordBatch.from_arrays(
         [text, pa.array(records, type=RECORD_TYPE)], names=["text", "deboil"]
     )
+
+
+def line_buffers(lines: object) -> tuple[bytes, bytes, bool]:
+    """The buffers of a string array of lines, for `clean_json_lines_array`:
+    its data from the first line's start (one copy), its offsets (`i32`,
+    or `i64` for a large array: the third value) for exactly its lines."""
+    if not isinstance(lines, pa.Array):
+        raise TypeError(
+            f"clean_json_lines_array takes a pyarrow string array, not {type(lines).__name__}"
+        )
+    if lines.type not in _STRING_TYPES:
+        raise TypeError(f"clean_json_lines_array needs a string array, not {lines.type}")
+    wide = lines.type == pa.large_string()
+    width = 8 if wide else 4
+    _, offsets, data = lines.buffers()
+    if offsets is None:  # pragma: no cover - a string array has offsets
+        raise TypeError("clean_json_lines_array needs a string array with offsets")
+    offsets = offsets.slice(lines.offset * width, (len(lines) + 1) * width)
+    ints = pa.Array.from_buffers(
+        pa.int64() if wide else pa.int32(), len(lines) + 1, [None, offsets]
+    )
+    start, end = ints[0].as_py(), ints[-1].as_py()
+    text = data.slice(start, end - start).to_pybytes() if data is not None else b""
+    return text, offsets.to_pybytes(), wide
+
+
+def lines_array(data: bytes, offsets: bytes, like: pa.Array[Any]) -> pa.Array[Any]:
+    """The string array (of `like`'s type) made of the buffers `data` and
+    `offsets` without copying them; null where `like` is null."""
+    out = pa.Array.from_buffers(
+        like.type, len(like), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+    if like.null_count:
+        out = pc.if_else(like.is_null(), pa.scalar(None, like.type), out)
+    return out
