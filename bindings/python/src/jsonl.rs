@@ -167,47 +167,6 @@ fn clean_lines(
     Ok((cleaned, stats))
 }
 
-/// Arrow offsets (`i32` or, `wide`, `i64`, little-endian, as Arrow keeps
-/// them) into `data`: each line's range, made relative to the first offset
-/// (the caller passes the data from there). Offsets that go back or past
-/// the data are refused, not trusted.
-fn arrow_lines<'a>(data: &'a [u8], offsets: &[u8], wide: bool) -> Result<Vec<&'a [u8]>, String> {
-    let width = if wide { 8 } else { 4 };
-    if offsets.len() % width != 0 || offsets.is_empty() {
-        return Err(format!(
-            "{} bytes of offsets: not a whole number of {width}-byte offsets (at least one)",
-            offsets.len()
-        ));
-    }
-    let values: Vec<i64> = offsets
-        .chunks_exact(width)
-        .map(|c| match *c {
-            [a, b, c, d] => i64::from(i32::from_le_bytes([a, b, c, d])),
-            [a, b, c, d, e, f, g, h] => i64::from_le_bytes([a, b, c, d, e, f, g, h]),
-            _ => -1,
-        })
-        .collect();
-    let base = values[0];
-    let mut lines = Vec::with_capacity(values.len() - 1);
-    let at = |v: i64| v.checked_sub(base).and_then(|v| usize::try_from(v).ok());
-    for (i, w) in values.windows(2).enumerate() {
-        match (at(w[0]), at(w[1])) {
-            (Some(start), Some(end)) if start <= end && end <= data.len() => {
-                lines.push(&data[start..end]);
-            }
-            _ => {
-                return Err(format!(
-                    "line {i}: offsets {}..{} outside the {} bytes of data",
-                    w[0],
-                    w[1],
-                    data.len()
-                ));
-            }
-        }
-    }
-    Ok(lines)
-}
-
 /// The buffers of an Arrow string array of the cleaned lines of the Arrow
 /// string array given by `data` and `offsets`: its data, as a `bytes`
 /// written in place (one copy of the output, none of the input beyond the
@@ -223,37 +182,18 @@ pub(crate) fn clean_json_line_buffers<'py>(
     threads: Option<usize>,
 ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>, JsonLinesStats)> {
     crate::pool::check(threads)?;
-    let lines = arrow_lines(data, offsets, wide).map_err(PyValueError::new_err)?;
+    let lines = crate::arrow::slices(data, offsets, wide).map_err(PyValueError::new_err)?;
     let (cleaned, stats) = py
         .detach(|| clean_lines(engine, &lines, field, threads))
         .map_err(|e| crate::pool::start_error(threads, &e))?;
-    let mut ends = Vec::with_capacity((cleaned.len() + 1) * if wide { 8 } else { 4 });
-    let mut at = 0usize;
-    let mut push = |at: usize| -> PyResult<()> {
-        if wide {
-            ends.extend_from_slice(&(at as i64).to_le_bytes());
-        } else {
-            let at = i32::try_from(at).map_err(|_| {
-                PyValueError::new_err("the cleaned lines pass 2 GiB: use a large_string array")
-            })?;
-            ends.extend_from_slice(&at.to_le_bytes());
-        }
-        Ok(())
-    };
-    push(0)?;
+    let mut ends = crate::arrow::Offsets::new(wide, cleaned.len());
     for c in &cleaned {
-        at += c.bytes(&lines).len();
-        push(at)?;
+        ends.push(c.bytes(&lines).len());
     }
-    let out = PyBytes::new_with(py, at, |buf| {
-        let mut pos = 0;
-        for c in &cleaned {
-            let b = c.bytes(&lines);
-            buf[pos..pos + b.len()].copy_from_slice(b);
-            pos += b.len();
-        }
-        Ok(())
+    let ends = ends.finish().map_err(|_| {
+        PyValueError::new_err("the cleaned lines pass 2 GiB: use a large_string array")
     })?;
+    let out = crate::arrow::concat(py, cleaned.iter().map(|c| c.bytes(&lines)))?;
     Ok((out, PyBytes::new(py, &ends), stats))
 }
 
@@ -266,30 +206,6 @@ mod tests {
         assert_eq!(lines(b"a\nb\r\n\nc"), vec![&b"a"[..], b"b", b"", b"c"]);
         assert_eq!(lines(b"a\n"), vec![&b"a"[..]]);
         assert!(lines(b"").is_empty());
-    }
-
-    #[test]
-    fn arrow_offsets_are_read_and_checked() {
-        let data = b"abcdef";
-        let narrow: Vec<u8> = [2i32, 3, 3, 8]
-            .iter()
-            .flat_map(|v| v.to_le_bytes())
-            .collect();
-        // Relative to the first offset: the caller passes data from there.
-        assert_eq!(
-            arrow_lines(data, &narrow, false),
-            Ok(vec![&b"a"[..], b"", b"bcdef"])
-        );
-        let wide: Vec<u8> = [0i64, 6].iter().flat_map(|v| v.to_le_bytes()).collect();
-        assert_eq!(arrow_lines(data, &wide, true), Ok(vec![&b"abcdef"[..]]));
-        let past: Vec<u8> = [0i32, 7].iter().flat_map(|v| v.to_le_bytes()).collect();
-        assert!(arrow_lines(data, &past, false).is_err());
-        let back: Vec<u8> = [0i32, 4, 2].iter().flat_map(|v| v.to_le_bytes()).collect();
-        assert!(arrow_lines(data, &back, false).is_err());
-        let below: Vec<u8> = [3i64, 1].iter().flat_map(|v| v.to_le_bytes()).collect();
-        assert!(arrow_lines(data, &below, true).is_err());
-        assert!(arrow_lines(data, &[0, 0, 0], false).is_err());
-        assert!(arrow_lines(data, &[], false).is_err());
     }
 
     #[test]

@@ -28,6 +28,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod arrow;
 mod cleaner;
 mod column;
 mod errors;

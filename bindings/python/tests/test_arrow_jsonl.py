@@ -195,15 +195,20 @@ def test_clean_column_refuses_what_is_not_a_column_of_texts(cleaner: deboil.Clea
 
 def test_clean_column_reports_the_guard(cleaner: deboil.Cleaner) -> None:
     strict = deboil.Cleaner(guard=0.01)
-    page = "Body.\nShare on Facebook\nLeave a reply\n"
+    # A repeated line is a heuristic removal: the guard withholds it.
+    line = "The mayor spoke on Tuesday about the budget.\n"
+    page = f"{line}{line}She said the city would hire more teachers next year.\n"
     want = strict.clean(page).guard
-    record = strict.clean_column([page]).column("deboil").to_pylist()[0]
-    assert record is not None
-    if want is None:
-        assert record["guard"] is None
-    else:
-        assert record["guard"] == {
-            "would_remove": want.would_remove,
-            "limit": want.limit,
-            "removes": want.removes,
-        }
+    assert want is not None, "the page must trip a 1% guard"
+    expected = {"would_remove": want.would_remove, "limit": want.limit, "removes": want.removes}
+    # A list (Python values) and a sliced array with a null and a text the
+    # guard leaves alone (Arrow buffers).
+    array = pa.array(["skipped", "Plain.", None, page]).slice(1)
+    for column, at in (([page], 0), (array, 2)):
+        records = strict.clean_column(column).column("deboil").to_pylist()
+        got = records[at]
+        assert got is not None and got["guard"] == expected
+        if at:
+            plain = records[0]
+            assert plain is not None and plain["guard"] is None
+            assert records[1] is None

@@ -304,7 +304,11 @@ def test_stub_file_describes_the_module() -> None:
         for node in stub.body
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "__all__"
     )
-    assert set(exported) == set(deboil.__all__)
+    # The package's own Python functions (shared_cleaner) are typed where
+    # they are written; the stubs describe the native module.
+    native = [n for n in deboil.__all__ if hasattr(deboil._deboil, n)]
+    assert set(deboil.__all__) - set(native) == {"shared_cleaner"}
+    assert set(exported) == set(native)
     classes = {
         node.name: {
             m.name if isinstance(m, ast.FunctionDef) else getattr(m.target, "id", "")
@@ -314,7 +318,7 @@ def test_stub_file_describes_the_module() -> None:
         for node in stub.body
         if isinstance(node, ast.ClassDef)
     }
-    for name in deboil.__all__:
+    for name in native:
         if name.startswith("_"):
             continue
         # The package re-exports the native module's classes themselves.

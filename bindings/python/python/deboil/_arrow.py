@@ -98,3 +98,76 @@ def lines_array(data: bytes, offsets: bytes, like: pa.Array[Any]) -> pa.Array[An
     if like.null_count:
         out = pc.if_else(like.is_null(), pa.scalar(None, like.type), out)
     return out
+
+
+def array_buffers(column: object) -> tuple[bytes, bytes, bool, bytes | None] | None:
+    """`clean_column`'s fast path: a pyarrow string array's buffers as
+    `line_buffers` gives them, and a validity byte per text (`None`
+    without nulls); `None` for any other column."""
+    if not isinstance(column, pa.Array) or column.type not in _STRING_TYPES:
+        return None
+    data, offsets, wide = line_buffers(column)
+    valid = None
+    if column.null_count:
+        flags = column.is_valid().cast(pa.uint8()).buffers()[1]
+        valid = flags.slice(0, len(column)).to_pybytes() if flags is not None else None
+    return data, offsets, wide, valid
+
+
+def _column(kind: pa.DataType, n: int, data: bytes) -> pa.Array[Any]:
+    """A fixed-width array of `n` values over `data`, without a copy."""
+    return pa.Array.from_buffers(kind, n, [None, pa.py_buffer(data)])
+
+
+def _nulls(flags: bytes | None, n: int) -> pa.BooleanArray | None:
+    """The null mask (`True`: null) of one byte per value, 0 for null."""
+    if flags is None:
+        return None
+    mask: pa.BooleanArray = pc.equal(_column(pa.uint8(), n, flags), pa.scalar(0, pa.uint8()))
+    return mask
+
+
+def batch_from_buffers(
+    *,
+    n: int,
+    wide: bool,
+    text_data: bytes,
+    text_offsets: bytes,
+    valid: bytes | None,
+    ints: list[bytes],
+    map_offsets: bytes,
+    keys: bytes,
+    counts: bytes,
+    rule_ids: list[str],
+    guard: list[bytes],
+    has_guard: bytes,
+) -> pa.RecordBatch:
+    """`clean_column`'s batch from the buffers Rust wrote: the texts
+    (offsets and data), the record's integer fields (one `int64` buffer
+    each), `rule_counts` (map offsets, rule indices, counts) and `guard`
+    (three `float64` buffers and a presence byte per text)."""
+    kind = pa.large_string() if wide else pa.string()
+    text = pa.Array.from_buffers(
+        kind, n, [None, pa.py_buffer(text_offsets), pa.py_buffer(text_data)]
+    )
+    null = _nulls(valid, n)
+    if null is not None:
+        text = pc.if_else(null, pa.scalar(None, kind), text)
+    names = pa.array(rule_ids, pa.string()).take(_column(pa.int32(), len(keys) // 4, keys))
+    # (pyarrow's stubs want int64 offsets; a map's are int32.)
+    rule_counts = pa.MapArray.from_arrays(  # type: ignore[call-overload]
+        _column(pa.int32(), n + 1, map_offsets),
+        names,
+        _column(pa.int64(), len(counts) // 8, counts),
+    )
+    guards = pa.StructArray.from_arrays(
+        [_column(pa.float64(), n, g) for g in guard],
+        fields=list(GUARD_TYPE),
+        mask=_nulls(has_guard, n),
+    )
+    record = pa.StructArray.from_arrays(
+        [*(_column(pa.int64(), n, b) for b in ints), rule_counts, guards],
+        fields=list(RECORD_TYPE),
+        mask=null,
+    )
+    return pa.RecordBatch.from_arrays([text, record], names=["text", "deboil"])
