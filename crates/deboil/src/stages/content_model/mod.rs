@@ -24,7 +24,7 @@ use crate::rules::RuleIndex;
 pub use crate::rules::params::ContentModel;
 use crate::stages::features::Table;
 use lexical::Lexed;
-use model::{Against, Compiled};
+use model::Compiled;
 use std::fmt::Write;
 use std::sync::{Mutex, OnceLock};
 
@@ -81,8 +81,6 @@ pub struct Scored {
     pub table: Table,
     /// First-pass logits.
     pub first: Vec<f32>,
-    /// What weighs most against each row, from the first pass.
-    pub against: Vec<Against>,
     /// Second-pass logits.
     pub second: Vec<f32>,
 }
@@ -96,7 +94,7 @@ impl Scored {
         // Claimed rows are neither decided nor read by the second pass
         // (it sees only that a neighbour was claimed): their scores stay 0,
         // which saves most of the work on pages the rules already cut.
-        let (first, against) = model.first_pass(&lexed, &table);
+        let first = model.first_pass(&lexed, &table);
         let stats = context::PageStats::new(&lexed, &first);
         let second = (0..lexed.len())
             .map(|k| {
@@ -111,7 +109,6 @@ impl Scored {
             lexed,
             table,
             first,
-            against,
             second,
         }
     }
@@ -209,8 +206,9 @@ impl ContentModel {
             }
             let p = probability(scored.second[k] + self.bias);
             let mut note = format!("p={p:.2}; against: ");
-            let mut said: Vec<String> = Vec::with_capacity(model::AGAINST);
-            for (src, _) in scored.against[k].features() {
+            let against = model.evidence_against(&scored.lexed, &scored.table, k, 3);
+            let mut said: Vec<String> = Vec::with_capacity(against.len());
+            for (src, _) in &against {
                 // Two hashed features can read the same ("lines two away").
                 let words = scored.lexed.describe(doc, *src);
                 if !said.contains(&words) {
@@ -223,7 +221,7 @@ impl ContentModel {
                 let _ = write!(
                     note,
                     "{}the lines around it",
-                    if said.is_empty() { "" } else { ", " }
+                    if against.is_empty() { "" } else { ", " }
                 );
             }
             claims.claim_line_because(line, rule, note);

@@ -19,7 +19,7 @@
 //! ([`Compiled::parse`]); the fitter works on the dense one ([`Model`]).
 
 use super::context::{self, PageStats};
-use super::lexical::{Lexed, Ns, Source};
+use super::lexical::{Lexed, Source};
 use crate::stages::features::{self, Table};
 
 const MAGIC: &[u8; 8] = b"DEBOILCM";
@@ -142,57 +142,6 @@ pub struct Compiled {
     stage2: Vec<f32>,
 }
 
-/// How many features a removal's note names.
-pub const AGAINST: usize = 3;
-
-/// The [`AGAINST`] features of a row that weigh most against it (the most
-/// negative contributions, the earlier one first on a tie; the bias never),
-/// as [`Compiled::evidence_against`] sorts them.
-#[derive(Clone, Copy, Debug)]
-pub struct Against {
-    /// Most negative first; unused slots hold `0.0`, which no kept
-    /// contribution equals (only negative ones are kept).
-    top: [(Source, f32); AGAINST],
-}
-
-impl Default for Against {
-    fn default() -> Against {
-        let none = Source {
-            ns: Ns::Bias,
-            row: 0,
-            item: 0,
-        };
-        Against {
-            top: [(none, 0.0); AGAINST],
-        }
-    }
-}
-
-impl Against {
-    /// Considers a contribution `c` of feature `s`, made after every one
-    /// offered before. Most are not below the last kept one: one compare.
-    #[inline]
-    fn offer(&mut self, s: Source, c: f32) {
-        // Not below the last kept (or `0.0` while a slot is free): an equal
-        // later contribution sorts after the kept one, so it stays out;
-        // `-0.0 < 0.0` is false, as the sort's `c >= 0.0` skips it.
-        if c >= self.top[AGAINST - 1].1 || s.ns == Ns::Bias {
-            return;
-        }
-        let mut i = AGAINST - 1;
-        while i > 0 && self.top[i - 1].1 > c {
-            self.top[i] = self.top[i - 1];
-            i -= 1;
-        }
-        self.top[i] = (s, c);
-    }
-
-    /// The kept features, most negative first.
-    pub fn features(&self) -> impl Iterator<Item = &(Source, f32)> {
-        self.top.iter().take_while(|(_, c)| *c < 0.0)
-    }
-}
-
 impl Compiled {
     /// Packs `model` for scoring.
     pub fn new(model: &Model) -> Compiled {
@@ -222,31 +171,24 @@ impl Compiled {
     /// First-pass logits of every row (`0.0` for claimed rows, which are
     /// never decided): each row's weights summed in feature order, the
     /// same sum as over the dense table (an empty slot adds `+0.0`, which
-    /// leaves a sum that is never `-0.0` unchanged). With each row, the
-    /// [`AGAINST`] features that weigh most against it, kept as the sum is
-    /// made: a removal's note needs them, and reading its row a second
-    /// time for them cost a tenth of the model's time.
-    pub fn first_pass(&self, lx: &Lexed, table: &Table) -> (Vec<f32>, Vec<Against>) {
+    /// leaves a sum that is never `-0.0` unchanged).
+    pub fn first_pass(&self, lx: &Lexed, table: &Table) -> Vec<f32> {
         let bits = self.bits;
         (0..lx.len())
             .map(|k| {
                 let mut z = 0f32;
-                let mut against = Against::default();
                 if !lx.claimed(k) {
-                    lx.row(k, &table.row(k), &self.edges, |h, v, s| {
-                        let c = v * self.stage1.get(index(h, bits));
-                        z += c;
-                        against.offer(s, c);
+                    lx.row(k, &table.row(k), &self.edges, |h, v, _| {
+                        z += v * self.stage1.get(index(h, bits));
                     });
                 }
-                (z, against)
+                z
             })
-            .unzip()
+            .collect()
     }
 
     /// The first-pass features of row `k` that weigh most against it being
-    /// content, most negative first: `(source, contribution)`. What
-    /// [`Compiled::first_pass`] keeps for each row, read again.
+    /// content, most negative first: `(source, contribution)`.
     pub fn evidence_against(
         &self,
         lx: &Lexed,
@@ -258,7 +200,7 @@ impl Compiled {
         let bits = self.bits;
         lx.row(k, &table.row(k), &self.edges, |h, v, s| {
             let c = v * self.stage1.get(index(h, bits));
-            if s.ns == Ns::Bias || c >= 0.0 {
+            if s.ns == super::lexical::Ns::Bias || c >= 0.0 {
                 return;
             }
             // Each source comes once per row (a token, chunk or feature by
@@ -575,18 +517,8 @@ mod tests {
         let lx = Lexed::new(&doc, &claims);
         let table = super::super::lexical::structural(&doc, &claims);
         let c = Compiled::new(&m);
-        let (packed, against) = c.first_pass(&lx, &table);
+        let packed = c.first_pass(&lx, &table);
         for (k, z) in packed.iter().enumerate() {
-            // The evidence kept while summing is what sorting all of the
-            // row's contributions finds (weights repeat every 97 slots:
-            // ties happen, and the earlier feature must come first).
-            let kept: Vec<(Source, f32)> = against[k].features().copied().collect();
-            let sorted = c.evidence_against(&lx, &table, k, AGAINST);
-            assert!(!sorted.is_empty(), "row {k}");
-            assert_eq!(kept.len(), sorted.len(), "row {k}");
-            for (a, b) in kept.iter().zip(&sorted) {
-                assert_eq!((a.0, a.1.to_bits()), (b.0, b.1.to_bits()), "row {k}");
-            }
             let mut dense = 0f32;
             lx.row(k, &table.row(k), &m.edges, |h, v, _| {
                 dense += v * m.stage1[index(h, m.bits)];
