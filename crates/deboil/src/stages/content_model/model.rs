@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! magic   b"DEBOILCM"
-//! u32     format version (1)
+//! u32     format version (2: features hashed by `lexical::feature_hash`;
+//!         version 1 files, content-v2's hashing, are refused)
 //! u32     bits: the first pass has 2^bits weights, indexed by hash
 //! u32     structural features; per feature: u32 edge count, f32 edges
 //! u32     first-pass weights that are not zero; then their indices (u32,
@@ -23,7 +24,7 @@ use super::lexical::{Lexed, Source};
 use crate::stages::features::{self, Table};
 
 const MAGIC: &[u8; 8] = b"DEBOILCM";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// Largest first-pass table accepted (2^24 weights, 64 MiB).
 const MAX_BITS: u32 = 24;
 
