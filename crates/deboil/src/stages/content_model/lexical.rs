@@ -40,14 +40,6 @@ impl StableHash {
         self.0 = (self.0 ^ u64::from(b)).wrapping_mul(StableHash::PRIME);
     }
 
-    /// Adds a 64-bit value (another hash), byte by byte.
-    #[inline]
-    pub fn word(&mut self, v: u64) {
-        for b in v.to_le_bytes() {
-            self.byte(b);
-        }
-    }
-
     /// The hash of what was added.
     #[inline]
     pub fn finish(self) -> u64 {
@@ -73,8 +65,21 @@ pub const fn mix(mut z: u64) -> u64 {
 /// (classes, buckets), which the multiply spreads.
 #[inline]
 pub fn feature_hash(ns: Ns, key: u64) -> u64 {
-    (key ^ mix(ns as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    (key ^ NS_SEEDS[ns as usize]).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
+
+/// `mix(ns)` of every namespace, made at compile time: `ns` is not always
+/// a constant where a feature is emitted (the neighbour features take it
+/// from an array), and mixing it there would cost two more multiplies.
+const NS_SEEDS: [u64; Ns::Struct as usize + 1] = {
+    let mut seeds = [0; Ns::Struct as usize + 1];
+    let mut i = 0;
+    while i < seeds.len() {
+        seeds[i] = mix(i as u64);
+        i += 1;
+    }
+    seeds
+};
 
 /// Which part of a row a feature comes from: the feature's hash namespace,
 /// and what [`Lexed::describe`] calls it.
