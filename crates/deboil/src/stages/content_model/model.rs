@@ -78,6 +78,8 @@ impl Packed {
         let mut blocks = vec![Block::default(); len.div_ceil(64)];
         let mut values = Vec::new();
         for (i, w) in weights {
+            // -0.0 too: a slot is empty only when adding its weight
+            // changes nothing.
             if w.to_bits() != 0 {
                 blocks[i >> 6].bits |= 1 << (i & 63);
                 values.push(w);
@@ -94,25 +96,7 @@ impl Packed {
 
     /// Packs a dense table.
     pub fn new(dense: &[f32]) -> Packed {
-        let mut blocks = Vec::with_capacity(dense.len().div_ceil(64));
-        let mut values = Vec::new();
-        for chunk in dense.chunks(64) {
-            let mut b = Block {
-                bits: 0,
-                rank: values.len() as u32,
-            };
-            for (i, &w) in chunk.iter().enumerate() {
-                // -0.0 too: a slot is empty only when adding its weight
-                // changes nothing.
-                if w.to_bits() != 0 {
-                    b.bits |= 1 << i;
-                    values.push(w);
-                }
-            }
-            blocks.push(b);
-        }
-        values.push(0.0);
-        Packed { blocks, values }
+        Packed::from_sparse(dense.len(), dense.iter().copied().enumerate())
     }
 
     /// The weight of slot `i` (`0.0` for an empty slot or one past the
