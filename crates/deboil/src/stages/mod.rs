@@ -103,16 +103,27 @@ pub(crate) const fn is_ascii_space(b: u8) -> bool {
 /// Number of whitespace-separated words, counting no further than `limit`:
 /// callers compare against a bound, and a prose line can hold hundreds.
 pub(crate) fn word_count_upto(s: &str, limit: usize) -> usize {
-    if !s.is_ascii() {
-        return s.split_whitespace().take(limit).count();
-    }
-    // The same split as `split_whitespace`, byte by byte.
-    let (mut n, mut in_word) = (0, false);
     if limit == 0 {
         return 0;
     }
-    for &b in s.as_bytes() {
-        let space = is_ascii_space(b);
+    // The same split as `split_whitespace`, byte by byte, decoding only
+    // non-ASCII characters (which may be white space: NBSP, U+2003...).
+    // No `is_ascii` pre-check: that would read all of a long line whose
+    // first words already reach the limit.
+    let bytes = s.as_bytes();
+    let (mut n, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space = if b < 0x80 {
+            i += 1;
+            is_ascii_space(b)
+        } else {
+            let Some(c) = s[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            c.is_whitespace()
+        };
         if !space && !in_word {
             n += 1;
             if n >= limit {
@@ -162,6 +173,16 @@ mod tests {
                 let expected = s.split_whitespace().take(limit).count();
                 assert_eq!(word_count_upto(s, limit), expected, "{s:?} {limit}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_counts_agree_on_any_text(
+            s in "[a-z\\x00-\\x20\u{85}\u{a0}\u{1680}\u{2000}-\u{200b}\u{3000}é日]{0,40}",
+            limit in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(word_count_upto(&s, limit), s.split_whitespace().take(limit).count());
         }
     }
 }

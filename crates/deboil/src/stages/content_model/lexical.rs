@@ -332,6 +332,109 @@ fn for_each_shape(text: &str, mut f: impl FnMut(usize, usize, u64)) {
     }
 }
 
+/// What the token and shape hashes read of an ASCII byte: its token byte
+/// (lowercased, digits as `0`; 0 when the byte is no word character), its
+/// shape class (`d`, `X`, `x`, or 0: the byte stands for itself), and
+/// whether it is white space.
+#[derive(Clone, Copy)]
+struct AsciiClass {
+    token: u8,
+    shape: u8,
+    space: bool,
+}
+
+const ASCII_CLASSES: [AsciiClass; 128] = {
+    let mut t = [AsciiClass {
+        token: 0,
+        shape: 0,
+        space: false,
+    }; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = AsciiClass {
+            token: if c.is_ascii_digit() {
+                b'0'
+            } else if c.is_ascii_alphanumeric() || c == b'_' {
+                c.to_ascii_lowercase()
+            } else {
+                0
+            },
+            shape: if c.is_ascii_digit() {
+                b'd'
+            } else if c.is_ascii_uppercase() {
+                b'X'
+            } else if c.is_ascii_lowercase() {
+                b'x'
+            } else {
+                0
+            },
+            space: crate::stages::is_ascii_space(c),
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`for_each_token`] and, when `shapes` is given, [`for_each_shape`] of an
+/// ASCII line in one pass, a table lookup per byte: most lines are ASCII,
+/// and the two scans were a tenth of a balanced run. Pushes the same hashes
+/// in the same order.
+fn ascii_tokens_and_shapes(text: &[u8], tokens: &mut Vec<u64>, mut shapes: Option<&mut Vec<u64>>) {
+    let mut th = StableHash::new(0);
+    let mut in_token = false;
+    let mut sh = StableHash::new(1);
+    let mut in_chunk = false;
+    let (mut last, mut run) = (0u8, 0u32);
+    for &b in text {
+        let class = ASCII_CLASSES[usize::from(b & 0x7f)];
+        if class.token != 0 {
+            if !in_token {
+                in_token = true;
+                th = StableHash::new(0);
+            }
+            th.byte(class.token);
+        } else if in_token {
+            tokens.push(th.finish());
+            in_token = false;
+        }
+        let Some(shapes) = shapes.as_deref_mut() else {
+            continue;
+        };
+        if class.space {
+            if in_chunk {
+                shapes.push(sh.finish());
+                in_chunk = false;
+            }
+            continue;
+        }
+        if !in_chunk {
+            in_chunk = true;
+            sh = StableHash::new(1);
+            last = 0;
+            run = 0;
+        }
+        if class.shape == 0 {
+            sh.byte(b);
+            last = 0;
+            run = 0;
+            continue;
+        }
+        run = if class.shape == last { run + 1 } else { 1 };
+        last = class.shape;
+        let repeat = if class.shape == b'd' { 4 } else { 1 };
+        if run <= repeat {
+            sh.byte(class.shape);
+        }
+    }
+    if in_token {
+        tokens.push(th.finish());
+    }
+    if let (Some(shapes), true) = (shapes, in_chunk) {
+        shapes.push(sh.finish());
+    }
+}
+
 impl Lexed {
     /// Reads every non-blank line of `doc`: its tokens, chunk shapes, edge
     /// characters, and whether `claims` holds it.
@@ -345,13 +448,18 @@ impl Lexed {
             }
             let text = doc.line_trimmed(li);
             let t0 = lx.tokens.len() as u32;
-            for_each_token(text, |_, _, h| lx.tokens.push(h));
             let s0 = lx.shapes.len() as u32;
             let claimed = claims.is_claimed(li);
             // Shapes are read off a row's own line only, and a claimed row
             // is never scored: skip them.
-            if !claimed {
-                for_each_shape(text, |_, _, h| lx.shapes.push(h));
+            if text.is_ascii() {
+                let shapes = (!claimed).then_some(&mut lx.shapes);
+                ascii_tokens_and_shapes(text.as_bytes(), &mut lx.tokens, shapes);
+            } else {
+                for_each_token(text, |_, _, h| lx.tokens.push(h));
+                if !claimed {
+                    for_each_shape(text, |_, _, h| lx.shapes.push(h));
+                }
             }
             lx.lines.push(li);
             lx.facts.push(LineFacts {
@@ -539,7 +647,9 @@ impl Lexed {
             if e.is_empty() {
                 continue;
             }
-            let bin = e.iter().filter(|&&edge| edge <= x).count() as u64;
+            // Edges ascend (the model file is checked for it): the count of
+            // edges at or below `x` by binary search.
+            let bin = e.partition_point(|&edge| edge <= x) as u64;
             emit(
                 Ns::Struct,
                 (i as u64) << 8 | bin,
@@ -691,6 +801,44 @@ mod tests {
         }
         // Computed independently (FNV-1a, then splitmix64's finalizer, in Python).
         assert_eq!(h.finish(), 0xbc9b_5ca8_71d1_495d);
+    }
+
+    #[test]
+    fn the_ascii_pass_hashes_as_the_general_scans() {
+        let lines = [
+            "Posted 12 March, 2018 at 4:47 PM",
+            "  snake_case and CamelCase__x  \t 1234567 12:30 -- (a) ",
+            "said: \x0b wrote:\x0c|x|  ",
+            "",
+            "___",
+            "A",
+            "9",
+            "http://example.com/a_b?c=1&D=22",
+        ];
+        for text in lines {
+            let (mut want_t, mut want_s) = (Vec::new(), Vec::new());
+            for_each_token(text, |_, _, h| want_t.push(h));
+            for_each_shape(text, |_, _, h| want_s.push(h));
+            let (mut t, mut s) = (Vec::new(), Vec::new());
+            ascii_tokens_and_shapes(text.as_bytes(), &mut t, Some(&mut s));
+            assert_eq!((&t, &s), (&want_t, &want_s), "{text:?}");
+            let mut only = Vec::new();
+            ascii_tokens_and_shapes(text.as_bytes(), &mut only, None);
+            assert_eq!(only, want_t, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_pass_hashes_as_the_general_scans_on_any_text(s in "[\\x00-\\x7f]{0,40}") {
+            let (mut want_t, mut want_s) = (Vec::new(), Vec::new());
+            for_each_token(&s, |_, _, h| want_t.push(h));
+            for_each_shape(&s, |_, _, h| want_s.push(h));
+            let (mut t, mut sh) = (Vec::new(), Vec::new());
+            ascii_tokens_and_shapes(s.as_bytes(), &mut t, Some(&mut sh));
+            proptest::prop_assert_eq!(t, want_t);
+            proptest::prop_assert_eq!(sh, want_s);
+        }
     }
 
     #[test]
