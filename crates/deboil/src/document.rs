@@ -98,8 +98,11 @@ impl<'t> Document<'t> {
     /// Splits `text` into lines and blocks.
     pub fn new(text: &'t str) -> Document<'t> {
         let bytes = text.as_bytes();
-        // Average scraped line is well over 32 bytes; this avoids most regrowth.
-        let mut lines = Vec::with_capacity(bytes.len() / 32 + 1);
+        // Sized exactly: counting newlines is cheap next to splitting, and a
+        // table grown by doubling holds up to twice the lines it needs
+        // (32 bytes each: the largest allocation for millions of short
+        // lines).
+        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', bytes) {
             let content_end = if nl > start && bytes[nl - 1] == b'\r' {
@@ -158,6 +161,16 @@ impl<'t> Document<'t> {
     #[inline]
     pub fn lines(&self) -> &[Line] {
         &self.lines
+    }
+
+    /// Indexes of the non-blank lines, in order: the rows of the line
+    /// classifiers.
+    pub fn nonblank(&self) -> impl Iterator<Item = usize> + '_ {
+        self.lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.blank)
+            .map(|(i, _)| i)
     }
 
     /// All blocks, in order.

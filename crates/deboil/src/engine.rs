@@ -110,6 +110,10 @@ impl Engine {
         let mut hits = Vec::new();
         self.inner.matcher.find(&doc, &mut hits);
         let tails = pattern::claim(&doc, rules, &mut hits, doc_group, &mut claims);
+        // Claimed; the heuristics that follow never read hits, and on a
+        // document of millions of short lines they weigh as much as the
+        // line table.
+        drop(hits);
         tail::claim(&doc, &mut claims, rules, tails);
         let any_heuristic = stages::claim_heuristics(&doc, &mut claims, rules);
         let mut guard = None;

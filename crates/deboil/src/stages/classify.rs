@@ -283,6 +283,7 @@ impl ContentClassifier {
             return;
         };
         let table = Table::new(doc, claims, model.lexicon());
+        let lines: Vec<usize> = doc.nonblank().collect();
         let mut logits = Vec::with_capacity(table.len());
         let mut weights = Vec::with_capacity(table.len());
         for k in 0..table.len() {
@@ -295,15 +296,15 @@ impl ContentClassifier {
         // Sentences the smoothing would drop on weak evidence stay.
         for (k, (keep, &z)) in content.iter_mut().zip(&logits).enumerate() {
             let p = 1.0 / (1.0 + (-z).exp());
-            if !*keep && p >= self.prose_floor && is_sentence(doc.line_trimmed(table.line(k))) {
+            if !*keep && p >= self.prose_floor && is_sentence(doc.line_trimmed(lines[k])) {
                 *keep = true;
             }
         }
         if self.keep_headings {
-            rescue_headings(doc, claims, table.lines(), &mut content);
+            rescue_headings(doc, claims, &lines, &mut content);
         }
         for (k, (&keep, &z)) in content.iter().zip(&logits).enumerate() {
-            let line = table.line(k);
+            let line = lines[k];
             if keep || claims.is_claimed(line) {
                 continue;
             }

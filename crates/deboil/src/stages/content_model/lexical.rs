@@ -154,10 +154,11 @@ pub struct Source {
 /// The per-line facts the features read, for one non-blank line.
 #[derive(Clone, Copy, Debug, Default)]
 struct LineFacts {
-    /// Range of the line's token hashes in [`Lexed::tokens`].
-    tokens: (u32, u32),
-    /// Range of the line's chunk-shape hashes in [`Lexed::shapes`].
-    shapes: (u32, u32),
+    /// End of the line's token hashes in [`Lexed::tokens`] (they start
+    /// where the previous row's end: 20 bytes a row instead of 28).
+    tokens_end: u32,
+    /// End of the line's chunk-shape hashes in [`Lexed::shapes`].
+    shapes_end: u32,
     /// First and last character, as classes ([`char_class`]).
     start: u32,
     end: u32,
@@ -439,7 +440,13 @@ impl Lexed {
     /// Reads every non-blank line of `doc`: its tokens, chunk shapes, edge
     /// characters, and whether `claims` holds it.
     pub fn new(doc: &Document, claims: &Claims) -> Lexed {
-        let mut lx = Lexed::default();
+        // Sized exactly, as the document's line table is.
+        let rows = doc.lines().iter().filter(|l| !l.blank).count();
+        let mut lx = Lexed {
+            lines: Vec::with_capacity(rows),
+            facts: Vec::with_capacity(rows),
+            ..Lexed::default()
+        };
         let mut prev_blank = true;
         for (li, line) in doc.lines().iter().enumerate() {
             if line.blank {
@@ -447,8 +454,6 @@ impl Lexed {
                 continue;
             }
             let text = doc.line_trimmed(li);
-            let t0 = lx.tokens.len() as u32;
-            let s0 = lx.shapes.len() as u32;
             let claimed = claims.is_claimed(li);
             // Shapes are read off a row's own line only, and a claimed row
             // is never scored: skip them.
@@ -463,8 +468,8 @@ impl Lexed {
             }
             lx.lines.push(li);
             lx.facts.push(LineFacts {
-                tokens: (t0, lx.tokens.len() as u32),
-                shapes: (s0, lx.shapes.len() as u32),
+                tokens_end: lx.tokens.len() as u32,
+                shapes_end: lx.shapes.len() as u32,
                 start: text.chars().next().map_or(0, char_class),
                 end: text.chars().next_back().map_or(0, char_class),
                 blank_before: prev_blank,
@@ -502,18 +507,23 @@ impl Lexed {
 
     /// Number of tokens of row `k`.
     pub fn words(&self, k: usize) -> usize {
-        let (a, b) = self.facts[k].tokens;
-        (b - a) as usize
+        let (a, b) = self.token_range(k);
+        b - a
+    }
+
+    fn token_range(&self, k: usize) -> (usize, usize) {
+        let a = k.checked_sub(1).map_or(0, |j| self.facts[j].tokens_end);
+        (a as usize, self.facts[k].tokens_end as usize)
     }
 
     fn toks(&self, k: usize) -> &[u64] {
-        let (a, b) = self.facts[k].tokens;
-        &self.tokens[a as usize..b as usize]
+        let (a, b) = self.token_range(k);
+        &self.tokens[a..b]
     }
 
     fn shps(&self, k: usize) -> &[u64] {
-        let (a, b) = self.facts[k].shapes;
-        &self.shapes[a as usize..b as usize]
+        let a = k.checked_sub(1).map_or(0, |j| self.facts[j].shapes_end);
+        &self.shapes[a as usize..self.facts[k].shapes_end as usize]
     }
 
     /// Emits the features of row `k` as `(hash, value, source)`: `hash` is
