@@ -540,6 +540,20 @@ impl Lexed {
         edges: &[Vec<f32>],
         mut sink: impl FnMut(u64, f32, Source),
     ) {
+        self.row_lexical(k, &mut sink);
+        for (i, bin) in bins(structural, edges) {
+            let s = Source {
+                ns: Ns::Struct,
+                row: k as u32,
+                item: i as u32,
+            };
+            sink(feature_hash(Ns::Struct, struct_key(i, bin)), 1.0, s);
+        }
+    }
+
+    /// The features of row `k` that [`Lexed::row`] emits before the
+    /// structural bins, in the same order: all but those.
+    pub fn row_lexical(&self, k: usize, mut sink: impl FnMut(u64, f32, Source)) {
         let row = k as u32;
         let src = |ns, row, item| Source { ns, row, item };
         let mut emit = |ns: Ns, key: u64, v: f32, s: Source| sink(feature_hash(ns, key), v, s);
@@ -653,20 +667,6 @@ impl Lexed {
             };
             emit(Ns::Far, key, 1.0, src(Ns::Far, row, side as u32));
         }
-        for (i, (&x, e)) in structural.iter().zip(edges).enumerate() {
-            if e.is_empty() {
-                continue;
-            }
-            // Edges ascend (the model file is checked for it): the count of
-            // edges at or below `x` by binary search.
-            let bin = e.partition_point(|&edge| edge <= x) as u64;
-            emit(
-                Ns::Struct,
-                (i as u64) << 8 | bin,
-                1.0,
-                src(Ns::Struct, row, i as u32),
-            );
-        }
     }
 
     /// Words for a feature's source, for removal notes: `"said" (line)`,
@@ -739,6 +739,29 @@ impl Lexed {
                 .into(),
         }
     }
+}
+
+/// The bin of each structural feature a model reads, `(feature, bin)` in
+/// feature order: the number of the feature's bin edges at or below its
+/// value. Features without edges are not read.
+#[inline]
+pub fn bins<'a>(
+    structural: &'a [f32; features::COUNT],
+    edges: &'a [Vec<f32>],
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    structural
+        .iter()
+        .zip(edges)
+        .enumerate()
+        .filter(|(_, (_, e))| !e.is_empty())
+        // Edges ascend (the model file is checked for it): a binary search.
+        .map(|(i, (&x, e))| (i, e.partition_point(|&edge| edge <= x)))
+}
+
+/// The key of structural feature `i` in bin `bin`, hashed in [`Ns::Struct`].
+#[inline]
+pub fn struct_key(i: usize, bin: usize) -> u64 {
+    (i as u64) << 8 | bin as u64
 }
 
 /// The structural features of every row, from [`Table`] (its lexicon

@@ -20,7 +20,7 @@
 //! ([`Compiled::parse`]); the fitter works on the dense one ([`Model`]).
 
 use super::context::{self, PageStats};
-use super::lexical::{Lexed, Source};
+use super::lexical::{self, Lexed, Ns, Source};
 use crate::stages::features::{self, Table};
 
 const MAGIC: &[u8; 8] = b"DEBOILCM";
@@ -124,17 +124,43 @@ pub struct Compiled {
     bits: u32,
     edges: Vec<Vec<f32>>,
     stage1: Packed,
+    /// The first-pass weight of each structural feature's bins, looked up
+    /// once: the forty-odd structural features of every row then cost a
+    /// load each instead of a hash and a packed-table lookup.
+    struct_weights: Vec<Vec<f32>>,
     stage2: Vec<f32>,
 }
 
 impl Compiled {
     /// Packs `model` for scoring.
     pub fn new(model: &Model) -> Compiled {
+        Compiled::from_parts(
+            model.bits,
+            model.edges.clone(),
+            Packed::new(&model.stage1),
+            model.stage2.clone(),
+        )
+    }
+
+    fn from_parts(bits: u32, edges: Vec<Vec<f32>>, stage1: Packed, stage2: Vec<f32>) -> Compiled {
+        let struct_weights = edges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                (0..=e.len())
+                    .map(|bin| {
+                        let h = lexical::feature_hash(Ns::Struct, lexical::struct_key(i, bin));
+                        stage1.get(index(h, bits))
+                    })
+                    .collect()
+            })
+            .collect();
         Compiled {
-            bits: model.bits,
-            edges: model.edges.clone(),
-            stage1: Packed::new(&model.stage1),
-            stage2: model.stage2.clone(),
+            bits,
+            edges,
+            stage1,
+            struct_weights,
+            stage2,
         }
     }
 
@@ -145,12 +171,7 @@ impl Compiled {
     pub fn parse(bytes: &[u8]) -> Result<Compiled, String> {
         let f = File::parse(bytes)?;
         let stage1 = Packed::from_sparse(1 << f.bits, f.stage1());
-        Ok(Compiled {
-            bits: f.bits,
-            edges: f.edges,
-            stage1,
-            stage2: f.stage2,
-        })
+        Ok(Compiled::from_parts(f.bits, f.edges, stage1, f.stage2))
     }
 
     /// First-pass logits of every row (`0.0` for claimed rows, which are
@@ -163,9 +184,15 @@ impl Compiled {
             .map(|k| {
                 let mut z = 0f32;
                 if !lx.claimed(k) {
-                    lx.row(k, &table.row(k), &self.edges, |h, v, _| {
+                    // As `lx.row` emits them, in the same order: the
+                    // structural features last, weighing 1 each (`1.0 * w`
+                    // is `w`, so the sum is the same to the bit).
+                    lx.row_lexical(k, |h, v, _| {
                         z += v * self.stage1.get(index(h, bits));
                     });
+                    for (i, bin) in lexical::bins(&table.row(k), &self.edges) {
+                        z += self.struct_weights[i][bin];
+                    }
                 }
                 z
             })
@@ -187,9 +214,8 @@ impl Compiled {
         // row.
         let mut top: Vec<(Source, f32)> = Vec::with_capacity(n + 1);
         let bits = self.bits;
-        lx.row(k, &table.row(k), &self.edges, |h, v, s| {
-            let c = v * self.stage1.get(index(h, bits));
-            if s.ns == super::lexical::Ns::Bias || c >= 0.0 || n == 0 {
+        let mut offer = |s: Source, c: f32| {
+            if s.ns == Ns::Bias || c >= 0.0 || n == 0 {
                 return;
             }
             if top.len() == n && top[n - 1].1.total_cmp(&c).is_le() {
@@ -200,7 +226,17 @@ impl Compiled {
             let at = top.partition_point(|t| t.1.total_cmp(&c).is_le());
             top.insert(at, (s, c));
             top.truncate(n);
-        });
+        };
+        // The features of `lx.row`, in its order.
+        lx.row_lexical(k, |h, v, s| offer(s, v * self.stage1.get(index(h, bits))));
+        for (i, bin) in lexical::bins(&table.row(k), &self.edges) {
+            let s = Source {
+                ns: Ns::Struct,
+                row: k as u32,
+                item: i as u32,
+            };
+            offer(s, self.struct_weights[i][bin]);
+        }
         top
     }
 
