@@ -214,8 +214,41 @@ pub struct LineFeatures {
 /// not a practical concern at ten thousand entries.
 #[derive(Clone, Debug)]
 pub struct Lexicon {
-    entries: HashMap<u64, Entry>,
+    entries: std::collections::HashMap<u64, Entry, KeyIsHash>,
     weighted: usize,
+}
+
+/// The hasher of a map whose keys are hashes already ([`word_hash`]): the
+/// key is its own hash, so a token costs one hash, not two.
+#[derive(Clone, Copy, Debug, Default)]
+struct KeyIsHash;
+
+impl std::hash::BuildHasher for KeyIsHash {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+/// See [`KeyIsHash`].
+#[derive(Clone, Copy, Debug)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys come here; anything else still hashes.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }
 
 /// What the lexicon knows of one word.
@@ -263,7 +296,7 @@ impl Lexicon {
 
     fn with_weights(weights: HashMap<u64, f32>) -> Lexicon {
         let weighted = weights.len();
-        let mut entries: HashMap<u64, Entry> = weights
+        let mut entries: std::collections::HashMap<u64, Entry, KeyIsHash> = weights
             .into_iter()
             .map(|(h, weight)| (h, Entry { weight, stop: 0 }))
             .collect();
@@ -760,13 +793,23 @@ impl Table {
         // Duplicates are counted first, so the map is gone before the rows
         // grow.
         let duplicate: Vec<bool> = {
-            let mut counts: HashMap<&str, u32> = HashMap::default();
-            for li in nonblank() {
-                *counts.entry(doc.line_trimmed(li)).or_insert(0) += 1;
-            }
-            nonblank()
-                .map(|li| counts.get(doc.line_trimmed(li)).is_some_and(|&c| c > 1))
-                .collect()
+            // Each line hashed once: its text's ordinal among the distinct
+            // texts, then a count per text.
+            let mut ids: HashMap<&str, u32> = HashMap::default();
+            let mut counts: Vec<u32> = Vec::new();
+            let of_row: Vec<u32> = nonblank()
+                .map(|li| {
+                    let next = counts.len() as u32;
+                    let id = *ids.entry(doc.line_trimmed(li)).or_insert(next);
+                    if id == next {
+                        counts.push(0);
+                    }
+                    counts[id as usize] += 1;
+                    id
+                })
+                .collect();
+            drop(ids);
+            of_row.iter().map(|&id| counts[id as usize] > 1).collect()
         };
         let n = duplicate.len();
         let mut t = Table {
