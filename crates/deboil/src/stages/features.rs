@@ -393,9 +393,7 @@ fn has_url(text: &str) -> bool {
     })
 }
 
-fn ln1p(x: f32) -> f32 {
-    x.ln_1p()
-}
+use super::ln1p;
 
 /// Per-line counts gathered in the single pass over a line's bytes.
 ///

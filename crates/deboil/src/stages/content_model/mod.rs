@@ -158,7 +158,7 @@ impl ContentModel {
         let verdict = if self.switch_penalty > 0.0 {
             let weights: Vec<f32> = open
                 .iter()
-                .map(|&k| 1.0 + (lexed.words(k) as f32).ln_1p())
+                .map(|&k| 1.0 + super::ln1p(lexed.words(k) as f32))
                 .collect();
             smooth(&logits, &weights, self.switch_penalty)
         } else {
