@@ -82,7 +82,13 @@ pub fn is_blank_char(c: char) -> bool {
 /// `s` without leading and trailing blank characters.
 #[inline]
 pub fn trim_blank(s: &str) -> &str {
-    s.trim_matches(is_blank_char)
+    // Fast path: a line that starts and ends with a visible ASCII
+    // character has nothing to trim (stages ask for trimmed lines many
+    // times a document).
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim_matches(is_blank_char),
+    }
 }
 
 fn is_blank(s: &str) -> bool {
@@ -232,6 +238,15 @@ impl<'t> Document<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn trimming_takes_off_blank_characters_only(
+            s in "[a .\\t\u{a0}\u{200b}\u{feff}é\\r]{0,12}",
+        ) {
+            proptest::prop_assert_eq!(trim_blank(&s), s.trim_matches(is_blank_char));
+        }
+    }
 
     fn contents<'a>(doc: &Document<'a>) -> Vec<&'a str> {
         (0..doc.lines().len()).map(|i| doc.line_text(i)).collect()
