@@ -524,6 +524,16 @@ mod tests {
         assert_eq!(sparse.get(64).to_bits(), (-0.0f32).to_bits());
     }
 
+    /// A comment thread's rows and structural table.
+    fn read_thread() -> (Lexed, Table) {
+        let text = "Jane Doe on September 12, 2018 at 4:47 pm said:\n\nGreat piece, thanks.\nReply\nShare\n";
+        let doc = Document::new(text);
+        let claims = crate::Claims::new(doc.lines().len());
+        let lx = Lexed::new(&doc, &claims);
+        let table = super::super::lexical::structural(&doc, &claims);
+        (lx, table)
+    }
+
     #[test]
     fn evidence_is_the_most_negative_contributions_in_feature_order() {
         // Every slot weighs -1 or -2, so contributions tie often and the
@@ -534,11 +544,7 @@ mod tests {
         m.stage1 = (0..1u32 << 12)
             .map(|i| if i % 3 == 0 { -2.0 } else { -1.0 })
             .collect();
-        let text = "Jane Doe on September 12, 2018 at 4:47 pm said:\n\nGreat piece, thanks.\nReply\nShare\n";
-        let doc = Document::new(text);
-        let claims = crate::Claims::new(doc.lines().len());
-        let lx = Lexed::new(&doc, &claims);
-        let table = super::super::lexical::structural(&doc, &claims);
+        let (lx, table) = read_thread();
         let c = Compiled::new(&m);
         for k in 0..lx.len() {
             let mut all = Vec::new();
@@ -575,11 +581,7 @@ mod tests {
                 }
             })
             .collect();
-        let text = "Jane Doe on September 12, 2018 at 4:47 pm said:\n\nGreat piece, thanks.\nReply\nShare\n";
-        let doc = Document::new(text);
-        let claims = crate::Claims::new(doc.lines().len());
-        let lx = Lexed::new(&doc, &claims);
-        let table = super::super::lexical::structural(&doc, &claims);
+        let (lx, table) = read_thread();
         let c = Compiled::new(&m);
         let packed = c.first_pass(&lx, &table);
         for (k, z) in packed.iter().enumerate() {
