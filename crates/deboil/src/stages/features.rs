@@ -786,8 +786,6 @@ pub struct Table {
 impl Table {
     /// Computes the features of every non-blank line of `doc`.
     pub fn new(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Table {
-        let lines = doc.lines();
-        let nonblank = || (0..lines.len()).filter(|&i| !lines[i].blank);
         // Duplicates are counted first, so the map is gone before the rows
         // grow.
         let duplicate: Vec<bool> = {
@@ -795,7 +793,8 @@ impl Table {
             // texts, then a count per text.
             let mut ids: HashMap<&str, u32> = HashMap::default();
             let mut counts: Vec<u32> = Vec::new();
-            let of_row: Vec<u32> = nonblank()
+            let of_row: Vec<u32> = doc
+                .nonblank()
                 .map(|li| {
                     let next = counts.len() as u32;
                     let id = *ids.entry(doc.line_trimmed(li)).or_insert(next);
@@ -837,7 +836,7 @@ impl Table {
         let mut title: Vec<u64> = Vec::new();
         let mut title_len = 0f32;
         let mut uniq: Vec<u64> = Vec::new();
-        for (k, li) in nonblank().enumerate() {
+        for (k, li) in doc.nonblank().enumerate() {
             let text = doc.line_trimmed(li);
             if lang.is_some() {
                 tokens.hashes.clear();

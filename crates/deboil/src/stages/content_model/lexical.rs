@@ -281,54 +281,75 @@ fn for_each_token(text: &str, mut f: impl FnMut(usize, usize, u64)) {
     }
 }
 
+/// The hash of one chunk's shape, fed a character at a time: a class
+/// (`d`, `X`, `x`) counts once per run of letters of one kind and up to
+/// four times per run of digits; anything else is hashed as its bytes.
+struct ShapeHash {
+    h: StableHash,
+    last: u8,
+    run: u32,
+}
+
+impl ShapeHash {
+    fn new() -> ShapeHash {
+        ShapeHash {
+            h: StableHash::new(1),
+            last: 0,
+            run: 0,
+        }
+    }
+
+    /// A character of class `class` (`d`, `X` or `x`).
+    #[inline]
+    fn class(&mut self, class: u8) {
+        self.run = if class == self.last { self.run + 1 } else { 1 };
+        self.last = class;
+        let repeat = if class == b'd' { 4 } else { 1 };
+        if self.run <= repeat {
+            self.h.byte(class);
+        }
+    }
+
+    /// A character that stands for itself, as its UTF-8 bytes.
+    #[inline]
+    fn other(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.h.byte(b);
+        }
+        self.last = 0;
+        self.run = 0;
+    }
+
+    fn finish(self) -> u64 {
+        self.h.finish()
+    }
+}
+
 /// Calls `f(start, end, hash)` for each whitespace-separated chunk of
 /// `text`, hashing its shape: capitals as `X`, other letters as `x`, digits
 /// as `d` (a run of letters of one kind counts once, runs of digits up to
 /// four), anything else as itself.
 fn for_each_shape(text: &str, mut f: impl FnMut(usize, usize, u64)) {
-    let mut h = StableHash::new(1);
-    let mut start = usize::MAX;
-    let (mut last, mut run) = (0u8, 0u32);
+    let mut chunk: Option<(usize, ShapeHash)> = None;
     for (i, c) in text.char_indices() {
         if c.is_whitespace() {
-            if start != usize::MAX {
+            if let Some((start, h)) = chunk.take() {
                 f(start, i, h.finish());
-                start = usize::MAX;
             }
             continue;
         }
-        if start == usize::MAX {
-            start = i;
-            h = StableHash::new(1);
-            last = 0;
-            run = 0;
-        }
-        let class = if c.is_numeric() {
-            b'd'
+        let (_, h) = chunk.get_or_insert_with(|| (i, ShapeHash::new()));
+        if c.is_numeric() {
+            h.class(b'd');
         } else if c.is_uppercase() {
-            b'X'
+            h.class(b'X');
         } else if c.is_alphabetic() {
-            b'x'
+            h.class(b'x');
         } else {
-            0
-        };
-        if class == 0 {
-            let mut buf = [0u8; 4];
-            for &b in c.encode_utf8(&mut buf).as_bytes() {
-                h.byte(b);
-            }
-            last = 0;
-            run = 0;
-            continue;
-        }
-        run = if class == last { run + 1 } else { 1 };
-        last = class;
-        let repeat = if class == b'd' { 4 } else { 1 };
-        if run <= repeat {
-            h.byte(class);
+            h.other(c.encode_utf8(&mut [0u8; 4]).as_bytes());
         }
     }
-    if start != usize::MAX {
+    if let Some((start, h)) = chunk {
         f(start, text.len(), h.finish());
     }
 }
@@ -384,9 +405,7 @@ const ASCII_CLASSES: [AsciiClass; 128] = {
 fn ascii_tokens_and_shapes(text: &[u8], tokens: &mut Vec<u64>, mut shapes: Option<&mut Vec<u64>>) {
     let mut th = StableHash::new(0);
     let mut in_token = false;
-    let mut sh = StableHash::new(1);
-    let mut in_chunk = false;
-    let (mut last, mut run) = (0u8, 0u32);
+    let mut chunk: Option<ShapeHash> = None;
     for &b in text {
         let class = ASCII_CLASSES[usize::from(b & 0x7f)];
         if class.token != 0 {
@@ -403,36 +422,23 @@ fn ascii_tokens_and_shapes(text: &[u8], tokens: &mut Vec<u64>, mut shapes: Optio
             continue;
         };
         if class.space {
-            if in_chunk {
-                shapes.push(sh.finish());
-                in_chunk = false;
+            if let Some(h) = chunk.take() {
+                shapes.push(h.finish());
             }
             continue;
         }
-        if !in_chunk {
-            in_chunk = true;
-            sh = StableHash::new(1);
-            last = 0;
-            run = 0;
-        }
+        let h = chunk.get_or_insert_with(ShapeHash::new);
         if class.shape == 0 {
-            sh.byte(b);
-            last = 0;
-            run = 0;
-            continue;
-        }
-        run = if class.shape == last { run + 1 } else { 1 };
-        last = class.shape;
-        let repeat = if class.shape == b'd' { 4 } else { 1 };
-        if run <= repeat {
-            sh.byte(class.shape);
+            h.other(&[b]);
+        } else {
+            h.class(class.shape);
         }
     }
     if in_token {
         tokens.push(th.finish());
     }
-    if let (Some(shapes), true) = (shapes, in_chunk) {
-        shapes.push(sh.finish());
+    if let (Some(shapes), Some(h)) = (shapes, chunk) {
+        shapes.push(h.finish());
     }
 }
 
@@ -441,7 +447,7 @@ impl Lexed {
     /// characters, and whether `claims` holds it.
     pub fn new(doc: &Document, claims: &Claims) -> Lexed {
         // Sized exactly, as the document's line table is.
-        let rows = doc.lines().iter().filter(|l| !l.blank).count();
+        let rows = doc.nonblank().count();
         let mut lx = Lexed {
             lines: Vec::with_capacity(rows),
             facts: Vec::with_capacity(rows),
@@ -511,9 +517,15 @@ impl Lexed {
         b - a
     }
 
+    /// Row `k`'s range of a list whose per-row ends `end` reads: from the
+    /// previous row's end to its own.
+    fn range(&self, k: usize, end: impl Fn(&LineFacts) -> u32) -> (usize, usize) {
+        let a = k.checked_sub(1).map_or(0, |j| end(&self.facts[j]));
+        (a as usize, end(&self.facts[k]) as usize)
+    }
+
     fn token_range(&self, k: usize) -> (usize, usize) {
-        let a = k.checked_sub(1).map_or(0, |j| self.facts[j].tokens_end);
-        (a as usize, self.facts[k].tokens_end as usize)
+        self.range(k, |f| f.tokens_end)
     }
 
     fn toks(&self, k: usize) -> &[u64] {
@@ -522,8 +534,8 @@ impl Lexed {
     }
 
     fn shps(&self, k: usize) -> &[u64] {
-        let a = k.checked_sub(1).map_or(0, |j| self.facts[j].shapes_end);
-        &self.shapes[a as usize..self.facts[k].shapes_end as usize]
+        let (a, b) = self.range(k, |f| f.shapes_end);
+        &self.shapes[a..b]
     }
 
     /// Emits the features of row `k` as `(hash, value, source)`: `hash` is
