@@ -11,6 +11,7 @@
 //! (dumped by `examples/features.rs`).
 
 use super::lang;
+use super::words::{Words, flag, word_hash};
 use crate::claims::Claims;
 use crate::document::Document;
 use foldhash::HashMap;
@@ -261,11 +262,6 @@ struct Entry {
 }
 
 /// The word hash of [`Lexicon`]: fixed, so tables are the same in every run.
-fn word_hash(word: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0x6465_626f_696c).hash_one(word)
-}
-
 impl Default for Lexicon {
     /// No weights, only the function words.
     fn default() -> Lexicon {
@@ -337,7 +333,6 @@ fn is_separator(c: char) -> bool {
 }
 
 /// ASCII character classes, one table lookup per byte on the hot path.
-const WORD: u8 = 1; // part of a token: alphanumeric or '_'
 const DIGIT: u8 = 2;
 const ALPHA: u8 = 4;
 const UPPER: u8 = 8;
@@ -351,19 +346,16 @@ const ASCII: [u8; 128] = {
         let c = b as u8;
         let mut class = 0;
         if c.is_ascii_digit() {
-            class |= DIGIT | WORD;
+            class |= DIGIT;
         }
         if c.is_ascii_alphabetic() {
-            class |= ALPHA | WORD;
+            class |= ALPHA;
         }
         if c.is_ascii_uppercase() {
             class |= UPPER;
         }
         if c.is_ascii_lowercase() {
             class |= LOWER;
-        }
-        if c == b'_' {
-            class |= WORD;
         }
         if super::is_ascii_space(c) {
             class |= SPACE;
@@ -415,78 +407,48 @@ struct Scan {
     lex_max: f32,
 }
 
-/// Tokens read by [`Table::new`]: each token's hash (of its lowercase form)
-/// and its function-word languages, for the current line (and, until the
-/// language is known, every line before it).
+/// A row's tokens as the table reads them ([`Words`]): the hash of each
+/// token's lowercase form and its function-word languages, for the current
+/// row (and, until the language is known, every row before it).
 struct Tokens {
     hashes: Vec<u64>,
     stops: Vec<u8>,
-    /// Reused buffer for the lowercase form of a token.
-    lower: String,
 }
 
 impl Tokens {
-    /// Ends the token `t`: lowercases it, looks it up once, and adds what
-    /// the lexicon says to the line's counts. `ascii_lower` says `t` is
-    /// ASCII without capitals, so it is its own lowercase form.
-    fn push(&mut self, t: &str, kind: TokenKind, lexicon: &Lexicon, s: &mut Scan) {
-        let first = t.as_bytes()[0];
-        let capital = if first < 0x80 {
-            first.is_ascii_uppercase()
-        } else {
-            t.chars().next().is_some_and(char::is_uppercase)
-        };
-        s.capitalized += u32::from(capital);
-        let lower = if kind.ascii && !kind.upper {
-            t
-        } else {
-            self.lower.clear();
-            if kind.ascii {
-                self.lower.push_str(t);
-                self.lower.make_ascii_lowercase();
-            } else {
-                self.lower.extend(t.chars().flat_map(char::to_lowercase));
+    /// Adds row `k` of `words`: looks each token up once, and adds what the
+    /// lexicon says to the row's counts.
+    fn push_row(&mut self, words: &Words, k: usize, lexicon: &Lexicon, s: &mut Scan) {
+        let first = self.hashes.len();
+        words.lowercase_hashes(k, &mut self.hashes);
+        for (&h, &f) in self.hashes[first..].iter().zip(words.flags(k)) {
+            s.capitalized += u32::from(f & flag::CAPITAL != 0);
+            let entry = lexicon.entries.get(&h).copied();
+            self.stops.push(entry.map_or(0, |e| e.stop));
+            // Numbers say nothing about furniture: "2019" is in footers and prose.
+            if let Some(e) = entry.filter(|e| f & flag::DIGITS == 0 && !e.weight.is_nan()) {
+                s.lex_sum += e.weight;
+                s.lex_n += 1;
+                s.lex_max = s.lex_max.max(e.weight);
             }
-            &self.lower
-        };
-        let h = word_hash(lower);
-        let entry = lexicon.entries.get(&h).copied();
-        self.hashes.push(h);
-        self.stops.push(entry.map_or(0, |e| e.stop));
-        // Numbers say nothing about furniture: "2019" is in footers and prose.
-        if let Some(e) = entry.filter(|e| !kind.digits && !e.weight.is_nan()) {
-            s.lex_sum += e.weight;
-            s.lex_n += 1;
-            s.lex_max = s.lex_max.max(e.weight);
         }
     }
 }
 
-/// What [`scan`] learned of the token being read.
-#[derive(Clone, Copy)]
-struct TokenKind {
-    /// Every character is ASCII.
-    ascii: bool,
-    /// Some character is an ASCII capital.
-    upper: bool,
-    /// Every character is an ASCII digit.
-    digits: bool,
-}
-
-/// One pass over a trimmed line: character counts and tokens (runs of
-/// alphanumerics and '_'), with a table lookup per ASCII byte and the
-/// Unicode tables only for the rest.
-fn scan(text: &str, tokens: &mut Tokens, lexicon: &Lexicon) -> Scan {
+/// A trimmed line's character counts, with a table lookup per ASCII byte
+/// and the Unicode tables only for the rest (its tokens are read by
+/// [`Words`]).
+fn scan(text: &str) -> Scan {
     if text.is_ascii() {
-        scan_ascii(text, tokens, lexicon)
+        scan_ascii(text)
     } else {
-        scan_unicode(text, tokens, lexicon)
+        scan_unicode(text)
     }
 }
 
-/// [`scan`] for an ASCII line, the common case: the counts in one branch-free
-/// pass that the compiler vectorizes, the tokens in a second.
-fn scan_ascii(text: &str, tokens: &mut Tokens, lexicon: &Lexicon) -> Scan {
+/// [`scan`] for an ASCII line, the common case: one branch-free pass that
+/// the compiler vectorizes.
+fn scan_ascii(text: &str) -> Scan {
     let bytes = text.as_bytes();
     let (mut digits, mut upper, mut lower, mut commas, mut pipes) = (0u32, 0u32, 0u32, 0u32, 0u32);
     for &b in bytes {
@@ -502,28 +464,6 @@ fn scan_ascii(text: &str, tokens: &mut Tokens, lexicon: &Lexicon) -> Scan {
         .map(|w| u32::from(is_stop(w[0]) && super::is_ascii_space(w[1])))
         .sum::<u32>();
     sentences += u32::from(bytes.last().is_some_and(|&b| is_stop(b)));
-    let mut s = Scan::default();
-    let is_word = |b: u8| ASCII[usize::from(b)] & WORD != 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        while i < bytes.len() && !is_word(bytes[i]) {
-            i += 1;
-        }
-        let start = i;
-        let mut kind = TokenKind {
-            ascii: true,
-            upper: false,
-            digits: true,
-        };
-        while i < bytes.len() && is_word(bytes[i]) {
-            kind.upper |= bytes[i].is_ascii_uppercase();
-            kind.digits &= bytes[i].is_ascii_digit();
-            i += 1;
-        }
-        if start < i {
-            tokens.push(&text[start..i], kind, lexicon, &mut s);
-        }
-    }
     Scan {
         chars: bytes.len() as u32,
         digits,
@@ -533,33 +473,21 @@ fn scan_ascii(text: &str, tokens: &mut Tokens, lexicon: &Lexicon) -> Scan {
         lower,
         sep: pipes > 0,
         sentences,
-        ..s
+        ..Scan::default()
     }
 }
 
 /// [`scan`] for a line with non-ASCII characters.
-fn scan_unicode(text: &str, tokens: &mut Tokens, lexicon: &Lexicon) -> Scan {
-    // Counters live in locals, not in `s`: `s` is lent to `Tokens::push`,
-    // which would keep it in memory and put a store on every byte.
+fn scan_unicode(text: &str) -> Scan {
     let (mut chars, mut digits, mut letters, mut upper, mut lower) = (0u32, 0u32, 0u32, 0u32, 0u32);
     let (mut commas, mut sentences, mut sep) = (0u32, 0u32, false);
-    let mut s = Scan::default();
-    let bytes = text.as_bytes();
-    // Start of the token being read (`usize::MAX`: none) and its kind.
-    let mut start = usize::MAX;
-    let mut kind = TokenKind {
-        ascii: true,
-        upper: false,
-        digits: true,
-    };
     // The previous character ended a sentence ('.', '!' or '?').
     let mut after_stop = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (width, word) = if b < 0x80 {
-            let class = ASCII[b as usize];
-            chars += 1;
+    for c in text.chars() {
+        chars += 1;
+        if c.is_ascii() {
+            let b = c as u8;
+            let class = ASCII[usize::from(b)];
             digits += u32::from(class & DIGIT != 0);
             letters += u32::from(class & ALPHA != 0);
             upper += u32::from(class & UPPER != 0);
@@ -568,24 +496,7 @@ fn scan_unicode(text: &str, tokens: &mut Tokens, lexicon: &Lexicon) -> Scan {
             sep |= b == b'|';
             sentences += u32::from(class & SPACE != 0 && after_stop);
             after_stop = matches!(b, b'.' | b'!' | b'?');
-            if class & WORD != 0 {
-                if start == usize::MAX {
-                    start = i;
-                    kind = TokenKind {
-                        ascii: true,
-                        upper: false,
-                        digits: true,
-                    };
-                }
-                kind.upper |= class & UPPER != 0;
-                kind.digits &= class & DIGIT != 0;
-            }
-            (1, class & WORD != 0)
         } else {
-            let Some(c) = text[i..].chars().next() else {
-                break;
-            };
-            chars += 1;
             digits += u32::from(c.is_numeric());
             if c.is_alphabetic() {
                 letters += 1;
@@ -598,25 +509,7 @@ fn scan_unicode(text: &str, tokens: &mut Tokens, lexicon: &Lexicon) -> Scan {
             sep |= is_separator(c);
             sentences += u32::from(after_stop && c.is_whitespace());
             after_stop = false;
-            let word = c.is_alphanumeric();
-            if word {
-                if start == usize::MAX {
-                    start = i;
-                    kind.upper = false;
-                }
-                kind.ascii = false;
-                kind.digits = false;
-            }
-            (c.len_utf8(), word)
-        };
-        if !word && start != usize::MAX {
-            tokens.push(&text[start..i], kind, lexicon, &mut s);
-            start = usize::MAX;
         }
-        i += width;
-    }
-    if start != usize::MAX {
-        tokens.push(&text[start..], kind, lexicon, &mut s);
     }
     sentences += u32::from(after_stop);
     Scan {
@@ -628,7 +521,7 @@ fn scan_unicode(text: &str, tokens: &mut Tokens, lexicon: &Lexicon) -> Scan {
         lower,
         sep,
         sentences,
-        ..s
+        ..Scan::default()
     }
 }
 
@@ -786,6 +679,12 @@ pub struct Table {
 impl Table {
     /// Computes the features of every non-blank line of `doc`.
     pub fn new(doc: &Document, claims: &Claims, lexicon: &Lexicon) -> Table {
+        Table::with_words(doc, claims, lexicon, &Words::new(doc, |_| false))
+    }
+
+    /// [`Table::new`] of a document whose words are read already (`words`
+    /// of `doc`): the content model reads them too.
+    pub fn with_words(doc: &Document, claims: &Claims, lexicon: &Lexicon, words: &Words) -> Table {
         // Duplicates are counted first, so the map is gone before the rows
         // grow.
         let duplicate: Vec<bool> = {
@@ -827,7 +726,6 @@ impl Table {
         let mut tokens = Tokens {
             hashes: Vec::new(),
             stops: Vec::new(),
-            lower: String::new(),
         };
         let mut lang: Option<usize> = None;
         // Rows waiting for the language: (row, their tokens' range).
@@ -843,7 +741,8 @@ impl Table {
                 tokens.stops.clear();
             }
             let first = tokens.hashes.len();
-            let sc = scan(text, &mut tokens, lexicon);
+            let mut sc = scan(text);
+            tokens.push_row(words, k, lexicon, &mut sc);
             let end = tokens.hashes.len();
             let hashes = &tokens.hashes[first..end];
             let nw = (end - first) as f32;
@@ -1197,19 +1096,13 @@ mod tests {
         assert!(Lexicon::parse("no tab here").is_err());
     }
 
-    fn scans_of(text: &str, ascii: bool) -> (Vec<u32>, Vec<u64>, Vec<u8>) {
-        let lex = Lexicon::parse("cookies\t2.0\nthe\t-1.0\n2019\t1.0\n").unwrap();
-        let mut t = Tokens {
-            hashes: Vec::new(),
-            stops: Vec::new(),
-            lower: String::new(),
-        };
+    fn scans_of(text: &str, ascii: bool) -> Vec<u32> {
         let s = if ascii {
-            scan_ascii(text, &mut t, &lex)
+            scan_ascii(text)
         } else {
-            scan_unicode(text, &mut t, &lex)
+            scan_unicode(text)
         };
-        let counts = vec![
+        vec![
             s.chars,
             s.digits,
             s.letters,
@@ -1218,12 +1111,21 @@ mod tests {
             s.lower,
             u32::from(s.sep),
             s.sentences,
-            s.capitalized,
-            s.lex_n,
-            s.lex_sum.to_bits(),
-            s.lex_max.to_bits(),
-        ];
-        (counts, t.hashes, t.stops)
+        ]
+    }
+
+    #[test]
+    fn lexicon_and_title_read_words_with_digits_as_written() {
+        // "MP3" is looked up as "mp3", not as its normalized form "mp0" (the
+        // content model's key); a number ("2019") never weighs.
+        let lex = Lexicon::parse("mp3\t2.0\nmp0\t-5.0\n2019\t1.0\n").unwrap();
+        let doc = Document::new("Download MP3 2019\n");
+        let f = compute(&doc, &Claims::new(1), &lex);
+        assert_eq!(get(&f[0], "lex_mean"), 2.0);
+        assert_eq!(get(&f[0], "lex_max"), 2.0);
+        // "10" and "20" are different words to the title: 3 of 4 shared.
+        let f = feats("Top 10 cheap tips\nTop 20 cheap tips\n");
+        assert_eq!(get(&f[1], "title_sim"), 0.75);
     }
 
     proptest::proptest! {

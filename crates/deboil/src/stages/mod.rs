@@ -24,7 +24,8 @@
 //! Then the engine applies the safety guard (withdrawing the heuristic
 //! claims when everything claimed would remove too much) and turns the
 //! claims into removals. `prose` holds the "is this prose?" tests the
-//! stages share.
+//! stages share, and [`words`] the tokens of every line, read once for
+//! the structural features and the content model.
 //!
 //! A heuristic rule names one of these stages (`heuristic = "repeated-line"`)
 //! and sets its parameters in the rule file (`[rule.params]`); it has an id,
@@ -43,6 +44,7 @@ pub(crate) mod pattern;
 pub(crate) mod prose;
 mod repeated;
 pub(crate) mod tail;
+pub mod words;
 
 use crate::claims::Claims;
 use crate::document::Document;

@@ -4,56 +4,23 @@
 //!
 //! Every feature is an index into a table of `2^bits` weights, found by
 //! hashing the feature's text with [`StableHash`] and its namespace with
-//! [`feature_hash`], hashes fixed here (not a library's, whose output may
+//! [`feature_hash`], hashes fixed (not a library's, whose output may
 //! change between versions): the shipped weights are only meaningful as
 //! long as the same text lands on the same index.
 //!
-//! A document is read once ([`Lexed::new`]): each non-blank line's tokens
-//! are normalized (lower-cased, every digit read as `0`) and hashed as they
-//! are scanned, with no allocation per token, and kept as hashes so that a
-//! line's words serve it and its neighbours. [`Lexed::row`] then emits a
+//! A document is read once ([`Words`], shared with the structural
+//! features): each non-blank line's tokens are normalized (lower-cased,
+//! every digit read as `0`) and hashed as they are scanned, with no
+//! allocation per token, and kept as hashes so that a line's words serve
+//! it and its neighbours. [`Lexed::row`] then emits a
 //! row's features to a sink, with a [`Source`] that [`Lexed::describe`]
 //! turns back into words for the notes.
 
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::stages::features::{self, Table};
-
-/// A 64-bit FNV-1a hash with a final avalanche (splitmix64's): stable across
-/// platforms and releases, and cheap per byte.
-#[derive(Clone, Copy, Debug)]
-pub struct StableHash(u64);
-
-impl StableHash {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-
-    /// A hash seeded with `seed` (a namespace).
-    #[inline]
-    pub const fn new(seed: u64) -> StableHash {
-        StableHash((StableHash::OFFSET ^ seed).wrapping_mul(StableHash::PRIME))
-    }
-
-    /// Adds one byte.
-    #[inline]
-    pub fn byte(&mut self, b: u8) {
-        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(StableHash::PRIME);
-    }
-
-    /// The hash of what was added.
-    #[inline]
-    pub fn finish(self) -> u64 {
-        mix(self.0)
-    }
-}
-
-/// splitmix64's finalizer: every input bit affects every output bit.
-#[inline]
-pub const fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+pub use crate::stages::words::{StableHash, mix};
+use crate::stages::words::{Words, is_word};
 
 /// The hash of feature `key` in namespace `ns`: the key, told apart from
 /// the same key in other namespaces by a mixed seed, times a 64-bit odd
@@ -154,11 +121,6 @@ pub struct Source {
 /// The per-line facts the features read, for one non-blank line.
 #[derive(Clone, Copy, Debug, Default)]
 struct LineFacts {
-    /// End of the line's token hashes in [`Lexed::tokens`] (they start
-    /// where the previous row's end: 20 bytes a row instead of 28).
-    tokens_end: u32,
-    /// End of the line's chunk-shape hashes in [`Lexed::shapes`].
-    shapes_end: u32,
     /// First and last character, as classes ([`char_class`]).
     start: u32,
     end: u32,
@@ -174,10 +136,8 @@ pub struct Lexed {
     /// The document line of each row.
     lines: Vec<usize>,
     facts: Vec<LineFacts>,
-    /// Normalized token hashes of every row, in order.
-    tokens: Vec<u64>,
-    /// Chunk-shape hashes of every row, in order.
-    shapes: Vec<u64>,
+    /// Every row's tokens, and the chunk shapes of the unclaimed rows.
+    words: Words,
 }
 
 /// Bucket of a word count: 0, 1, 2, 3, 4, 5–6, 7–9, 10–14, 15–24, 25–49, 50+.
@@ -226,232 +186,29 @@ fn class_name(c: u32) -> String {
     }
 }
 
-/// A word character, as the scorer's `\w` (alphanumeric or `_`).
-#[inline]
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
-
-/// Calls `f(start, end, hash)` for each token of `text` (a run of word
-/// characters), hashing its normalized form: lower case, digits as `0`.
-fn for_each_token(text: &str, mut f: impl FnMut(usize, usize, u64)) {
-    let bytes = text.as_bytes();
-    let mut h = StableHash::new(0);
-    let mut start = usize::MAX;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (c, width) = if b < 0x80 {
-            (b as char, 1)
-        } else {
-            match text[i..].chars().next() {
-                Some(c) => (c, c.len_utf8()),
-                None => break,
-            }
-        };
-        if is_word(c) {
-            if start == usize::MAX {
-                start = i;
-                h = StableHash::new(0);
-            }
-            if b < 0x80 {
-                h.byte(if b.is_ascii_digit() {
-                    b'0'
-                } else {
-                    b.to_ascii_lowercase()
-                });
-            } else if c.is_numeric() {
-                h.byte(b'0');
-            } else {
-                let mut buf = [0u8; 4];
-                for l in c.to_lowercase() {
-                    for &lb in l.encode_utf8(&mut buf).as_bytes() {
-                        h.byte(lb);
-                    }
-                }
-            }
-        } else if start != usize::MAX {
-            f(start, i, h.finish());
-            start = usize::MAX;
-        }
-        i += width;
-    }
-    if start != usize::MAX {
-        f(start, bytes.len(), h.finish());
-    }
-}
-
-/// The hash of one chunk's shape, fed a character at a time: a class
-/// (`d`, `X`, `x`) counts once per run of letters of one kind and up to
-/// four times per run of digits; anything else is hashed as its bytes.
-struct ShapeHash {
-    h: StableHash,
-    last: u8,
-    run: u32,
-}
-
-impl ShapeHash {
-    fn new() -> ShapeHash {
-        ShapeHash {
-            h: StableHash::new(1),
-            last: 0,
-            run: 0,
-        }
-    }
-
-    /// A character of class `class` (`d`, `X` or `x`).
-    #[inline]
-    fn class(&mut self, class: u8) {
-        self.run = if class == self.last { self.run + 1 } else { 1 };
-        self.last = class;
-        let repeat = if class == b'd' { 4 } else { 1 };
-        if self.run <= repeat {
-            self.h.byte(class);
-        }
-    }
-
-    /// A character that stands for itself, as its UTF-8 bytes.
-    #[inline]
-    fn other(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.h.byte(b);
-        }
-        self.last = 0;
-        self.run = 0;
-    }
-
-    fn finish(self) -> u64 {
-        self.h.finish()
-    }
-}
-
-/// Calls `f(start, end, hash)` for each whitespace-separated chunk of
-/// `text`, hashing its shape: capitals as `X`, other letters as `x`, digits
-/// as `d` (a run of letters of one kind counts once, runs of digits up to
-/// four), anything else as itself.
-fn for_each_shape(text: &str, mut f: impl FnMut(usize, usize, u64)) {
-    let mut chunk: Option<(usize, ShapeHash)> = None;
-    for (i, c) in text.char_indices() {
-        if c.is_whitespace() {
-            if let Some((start, h)) = chunk.take() {
-                f(start, i, h.finish());
-            }
-            continue;
-        }
-        let (_, h) = chunk.get_or_insert_with(|| (i, ShapeHash::new()));
-        if c.is_numeric() {
-            h.class(b'd');
-        } else if c.is_uppercase() {
-            h.class(b'X');
-        } else if c.is_alphabetic() {
-            h.class(b'x');
-        } else {
-            h.other(c.encode_utf8(&mut [0u8; 4]).as_bytes());
-        }
-    }
-    if let Some((start, h)) = chunk {
-        f(start, text.len(), h.finish());
-    }
-}
-
-/// What the token and shape hashes read of an ASCII byte: its token byte
-/// (lowercased, digits as `0`; 0 when the byte is no word character), its
-/// shape class (`d`, `X`, `x`, or 0: the byte stands for itself), and
-/// whether it is white space.
-#[derive(Clone, Copy)]
-struct AsciiClass {
-    token: u8,
-    shape: u8,
-    space: bool,
-}
-
-const ASCII_CLASSES: [AsciiClass; 128] = {
-    let mut t = [AsciiClass {
-        token: 0,
-        shape: 0,
-        space: false,
-    }; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        t[b] = AsciiClass {
-            token: if c.is_ascii_digit() {
-                b'0'
-            } else if c.is_ascii_alphanumeric() || c == b'_' {
-                c.to_ascii_lowercase()
-            } else {
-                0
-            },
-            shape: if c.is_ascii_digit() {
-                b'd'
-            } else if c.is_ascii_uppercase() {
-                b'X'
-            } else if c.is_ascii_lowercase() {
-                b'x'
-            } else {
-                0
-            },
-            space: crate::stages::is_ascii_space(c),
-        };
-        b += 1;
-    }
-    t
-};
-
-/// [`for_each_token`] and, when `shapes` is given, [`for_each_shape`] of an
-/// ASCII line in one pass, a table lookup per byte: most lines are ASCII,
-/// and the two scans were a tenth of a balanced run. Pushes the same hashes
-/// in the same order.
-fn ascii_tokens_and_shapes(text: &[u8], tokens: &mut Vec<u64>, mut shapes: Option<&mut Vec<u64>>) {
-    let mut th = StableHash::new(0);
-    let mut in_token = false;
-    let mut chunk: Option<ShapeHash> = None;
-    for &b in text {
-        let class = ASCII_CLASSES[usize::from(b & 0x7f)];
-        if class.token != 0 {
-            if !in_token {
-                in_token = true;
-                th = StableHash::new(0);
-            }
-            th.byte(class.token);
-        } else if in_token {
-            tokens.push(th.finish());
-            in_token = false;
-        }
-        let Some(shapes) = shapes.as_deref_mut() else {
-            continue;
-        };
-        if class.space {
-            if let Some(h) = chunk.take() {
-                shapes.push(h.finish());
-            }
-            continue;
-        }
-        let h = chunk.get_or_insert_with(ShapeHash::new);
-        if class.shape == 0 {
-            h.other(&[b]);
-        } else {
-            h.class(class.shape);
-        }
-    }
-    if in_token {
-        tokens.push(th.finish());
-    }
-    if let (Some(shapes), Some(h)) = (shapes, chunk) {
-        shapes.push(h.finish());
-    }
-}
-
 impl Lexed {
     /// Reads every non-blank line of `doc`: its tokens, chunk shapes, edge
     /// characters, and whether `claims` holds it.
     pub fn new(doc: &Document, claims: &Claims) -> Lexed {
+        Lexed::with_words(doc, claims, Lexed::read_words(doc, claims))
+    }
+
+    /// The words of `doc` as [`Lexed::with_words`] needs them: every row's
+    /// tokens, and the chunk shapes of the rows `claims` leaves (shapes are
+    /// read off a row's own line only, and a claimed row is never scored).
+    pub fn read_words(doc: &Document, claims: &Claims) -> Words {
+        Words::new(doc, |li| !claims.is_claimed(li))
+    }
+
+    /// [`Lexed::new`] of a document whose words are read already
+    /// ([`Lexed::read_words`]): the structural features read them too.
+    pub fn with_words(doc: &Document, claims: &Claims, words: Words) -> Lexed {
         // Sized exactly, as the document's line table is.
-        let rows = doc.nonblank().count();
+        let rows = words.len();
         let mut lx = Lexed {
             lines: Vec::with_capacity(rows),
             facts: Vec::with_capacity(rows),
-            ..Lexed::default()
+            words,
         };
         let mut prev_blank = true;
         for (li, line) in doc.lines().iter().enumerate() {
@@ -460,26 +217,12 @@ impl Lexed {
                 continue;
             }
             let text = doc.line_trimmed(li);
-            let claimed = claims.is_claimed(li);
-            // Shapes are read off a row's own line only, and a claimed row
-            // is never scored: skip them.
-            if text.is_ascii() {
-                let shapes = (!claimed).then_some(&mut lx.shapes);
-                ascii_tokens_and_shapes(text.as_bytes(), &mut lx.tokens, shapes);
-            } else {
-                for_each_token(text, |_, _, h| lx.tokens.push(h));
-                if !claimed {
-                    for_each_shape(text, |_, _, h| lx.shapes.push(h));
-                }
-            }
             lx.lines.push(li);
             lx.facts.push(LineFacts {
-                tokens_end: lx.tokens.len() as u32,
-                shapes_end: lx.shapes.len() as u32,
                 start: text.chars().next().map_or(0, char_class),
                 end: text.chars().next_back().map_or(0, char_class),
                 blank_before: prev_blank,
-                claimed,
+                claimed: claims.is_claimed(li),
             });
             prev_blank = false;
         }
@@ -513,29 +256,17 @@ impl Lexed {
 
     /// Number of tokens of row `k`.
     pub fn words(&self, k: usize) -> usize {
-        let (a, b) = self.token_range(k);
-        b - a
+        self.toks(k).len()
     }
 
-    /// Row `k`'s range of a list whose per-row ends `end` reads: from the
-    /// previous row's end to its own.
-    fn range(&self, k: usize, end: impl Fn(&LineFacts) -> u32) -> (usize, usize) {
-        let a = k.checked_sub(1).map_or(0, |j| end(&self.facts[j]));
-        (a as usize, end(&self.facts[k]) as usize)
-    }
-
-    fn token_range(&self, k: usize) -> (usize, usize) {
-        self.range(k, |f| f.tokens_end)
-    }
-
+    #[inline]
     fn toks(&self, k: usize) -> &[u64] {
-        let (a, b) = self.token_range(k);
-        &self.tokens[a..b]
+        self.words.tokens(k)
     }
 
+    #[inline]
     fn shps(&self, k: usize) -> &[u64] {
-        let (a, b) = self.range(k, |f| f.shapes_end);
-        &self.shapes[a..b]
+        self.words.shapes(k)
     }
 
     /// Emits the features of row `k` as `(hash, value, source)`: `hash` is
@@ -686,8 +417,8 @@ impl Lexed {
     pub fn describe(&self, doc: &Document, s: Source) -> String {
         let k = s.row as usize;
         let text = doc.line_trimmed(self.lines[k]);
-        // The same tokens and chunks as `for_each_token` and
-        // `for_each_shape` read, found without hashing them.
+        // The same tokens and chunks as `words::for_each_token` and
+        // `words::for_each_shape` read, found without hashing them.
         let token = |i: u32| {
             text.split(|c: char| !is_word(c))
                 .filter(|t| !t.is_empty())
@@ -782,6 +513,11 @@ pub fn structural(doc: &Document, claims: &Claims) -> Table {
     Table::new(doc, claims, lexicon())
 }
 
+/// [`structural`] of a document whose words are read already.
+pub fn structural_with_words(doc: &Document, claims: &Claims, words: &Words) -> Table {
+    Table::with_words(doc, claims, lexicon(), words)
+}
+
 /// The function-word lexicon the structural features need (no weights).
 fn lexicon() -> &'static features::Lexicon {
     static LEX: std::sync::OnceLock<features::Lexicon> = std::sync::OnceLock::new();
@@ -791,100 +527,6 @@ fn lexicon() -> &'static features::Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn toks(text: &str) -> Vec<(&str, u64)> {
-        let mut out = Vec::new();
-        for_each_token(text, |a, b, h| out.push((&text[a..b], h)));
-        out
-    }
-
-    fn shape_of(text: &str) -> u64 {
-        let mut out = Vec::new();
-        for_each_shape(text, |_, _, h| out.push(h));
-        assert_eq!(out.len(), 1, "{text:?} is one chunk");
-        out[0]
-    }
-
-    #[test]
-    fn tokens_are_word_runs_normalized_for_case_and_digits() {
-        let t = toks("Posted 12 March, 2018 at 4:47 PM");
-        let words: Vec<&str> = t.iter().map(|x| x.0).collect();
-        assert_eq!(
-            words,
-            ["Posted", "12", "March", "2018", "at", "4", "47", "PM"]
-        );
-        let h = |s: &str| toks(s)[0].1;
-        assert_eq!(h("March"), h("march"));
-        assert_eq!(h("MARCH"), h("march"));
-        assert_eq!(h("2018"), h("1999"));
-        assert_ne!(h("2018"), h("18"));
-        assert_eq!(h("Ärger"), h("ärger"));
-        assert_ne!(h("said"), h("sad"));
-        assert!(toks("  — | · ").is_empty());
-    }
-
-    #[test]
-    fn shapes_keep_punctuation_and_collapse_letter_runs() {
-        assert_eq!(shape_of("4:47"), shape_of("9:05"));
-        assert_ne!(shape_of("4:47"), shape_of("12:30"));
-        assert_ne!(shape_of("4:47"), shape_of("4.47"));
-        assert_eq!(shape_of("September"), shape_of("March"));
-        assert_ne!(shape_of("September"), shape_of("september"));
-        assert_eq!(shape_of("said:"), shape_of("wrote:"));
-        assert_ne!(shape_of("said:"), shape_of("said"));
-        assert_eq!(shape_of("2018"), shape_of("1999"));
-        assert_eq!(shape_of("123456"), shape_of("1234"));
-        assert_ne!(shape_of("12"), shape_of("1234"));
-    }
-
-    #[test]
-    fn the_hash_is_fixed() {
-        // Shipped weights depend on these exact values.
-        let mut h = StableHash::new(7);
-        for b in b"deboil" {
-            h.byte(*b);
-        }
-        // Computed independently (FNV-1a, then splitmix64's finalizer, in Python).
-        assert_eq!(h.finish(), 0xbc9b_5ca8_71d1_495d);
-    }
-
-    #[test]
-    fn the_ascii_pass_hashes_as_the_general_scans() {
-        let lines = [
-            "Posted 12 March, 2018 at 4:47 PM",
-            "  snake_case and CamelCase__x  \t 1234567 12:30 -- (a) ",
-            "said: \x0b wrote:\x0c|x|  ",
-            "",
-            "___",
-            "A",
-            "9",
-            "http://example.com/a_b?c=1&D=22",
-        ];
-        for text in lines {
-            let (mut want_t, mut want_s) = (Vec::new(), Vec::new());
-            for_each_token(text, |_, _, h| want_t.push(h));
-            for_each_shape(text, |_, _, h| want_s.push(h));
-            let (mut t, mut s) = (Vec::new(), Vec::new());
-            ascii_tokens_and_shapes(text.as_bytes(), &mut t, Some(&mut s));
-            assert_eq!((&t, &s), (&want_t, &want_s), "{text:?}");
-            let mut only = Vec::new();
-            ascii_tokens_and_shapes(text.as_bytes(), &mut only, None);
-            assert_eq!(only, want_t, "{text:?}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn the_ascii_pass_hashes_as_the_general_scans_on_any_text(s in "[\\x00-\\x7f]{0,40}") {
-            let (mut want_t, mut want_s) = (Vec::new(), Vec::new());
-            for_each_token(&s, |_, _, h| want_t.push(h));
-            for_each_shape(&s, |_, _, h| want_s.push(h));
-            let (mut t, mut sh) = (Vec::new(), Vec::new());
-            ascii_tokens_and_shapes(s.as_bytes(), &mut t, Some(&mut sh));
-            proptest::prop_assert_eq!(t, want_t);
-            proptest::prop_assert_eq!(sh, want_s);
-        }
-    }
 
     #[test]
     fn rows_name_their_neighbours_words() {

@@ -89,8 +89,10 @@ impl Scored {
     /// Scores every non-blank line of `doc` with `model`, given what earlier
     /// stages claimed.
     pub fn new(model: &Compiled, doc: &Document, claims: &Claims) -> Scored {
-        let lexed = Lexed::new(doc, claims);
-        let table = lexical::structural(doc, claims);
+        // Both read the same words: tokenized once.
+        let words = Lexed::read_words(doc, claims);
+        let table = lexical::structural_with_words(doc, claims, &words);
+        let lexed = Lexed::with_words(doc, claims, words);
         // Claimed rows are neither decided nor read by the second pass
         // (it sees only that a neighbour was claimed): their scores stay 0,
         // which saves most of the work on pages the rules already cut.

@@ -1,0 +1,608 @@
+//! The words of a document, read once for every consumer: each non-blank
+//! line's tokens (runs of alphanumerics and `_`) hashed as they are
+//! scanned, and, for the lines asked for, the shapes of its
+//! whitespace-separated chunks.
+//!
+//! Two stages read a line's words: the structural features
+//! ([`features::Table`](super::features::Table): token count, capitals,
+//! function words, lexicon weights, the title's words) and the content
+//! model ([`Lexed`](super::content_model::lexical::Lexed): hashed words of
+//! a line and its neighbours). They used to tokenize every line each, with
+//! two different hashes; [`Words::new`] now does it once, and keeps what
+//! both need: a token's normalized hash (lower case, every digit read as
+//! `0`: the content model's key), and what sets its lowercase form apart
+//! when that differs (a token with a digit), for the lexicon and the title.
+//!
+//! The hashes are [`StableHash`], fixed here rather than a library's: the
+//! content model's shipped weights are indexed by them.
+
+use crate::document::Document;
+
+/// A 64-bit FNV-1a hash with a final avalanche (splitmix64's): stable across
+/// platforms and releases, and cheap per byte.
+#[derive(Clone, Copy, Debug)]
+pub struct StableHash(u64);
+
+impl StableHash {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+    /// A hash seeded with `seed` (a namespace).
+    #[inline]
+    pub const fn new(seed: u64) -> StableHash {
+        StableHash((StableHash::OFFSET ^ seed).wrapping_mul(StableHash::PRIME))
+    }
+
+    /// Adds one byte.
+    #[inline]
+    pub fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(StableHash::PRIME);
+    }
+
+    /// The hash of what was added.
+    #[inline]
+    pub fn finish(self) -> u64 {
+        mix(self.0)
+    }
+}
+
+/// splitmix64's finalizer: every input bit affects every output bit.
+#[inline]
+pub const fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The hash of a word as given, byte by byte: what a token's lowercase
+/// form hashes to ([`Words::lowercase_hashes`]), and so the key of a
+/// lexicon entry.
+pub fn word_hash(word: &str) -> u64 {
+    let mut h = StableHash::new(0);
+    for &b in word.as_bytes() {
+        h.byte(b);
+    }
+    h.finish()
+}
+
+/// A word character, as the scorer's `\w` (alphanumeric or `_`).
+#[inline]
+pub fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// What a token is, beyond its hash: bits of a byte.
+pub mod flag {
+    /// Its first character is a capital.
+    pub const CAPITAL: u8 = 1;
+    /// It holds a digit (any numeric character), so its normalized hash is
+    /// not the hash of its lowercase form.
+    pub const NUMERIC: u8 = 2;
+    /// Every character is an ASCII digit.
+    pub const DIGITS: u8 = 4;
+}
+
+/// Calls `f(start, end, hash, flags)` for each token of `text` (a run of
+/// word characters), hashing its normalized form: lower case, digits as `0`.
+pub fn for_each_token(text: &str, mut f: impl FnMut(usize, usize, u64, u8)) {
+    let bytes = text.as_bytes();
+    let mut h = StableHash::new(0);
+    let mut start = usize::MAX;
+    let mut flags = 0u8;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, width) = if b < 0x80 {
+            (b as char, 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            }
+        };
+        if is_word(c) {
+            if start == usize::MAX {
+                start = i;
+                h = StableHash::new(0);
+                flags = if c.is_uppercase() { flag::CAPITAL } else { 0 } | flag::DIGITS;
+            }
+            if b < 0x80 {
+                if b.is_ascii_digit() {
+                    flags |= flag::NUMERIC;
+                    h.byte(b'0');
+                } else {
+                    flags &= !flag::DIGITS;
+                    h.byte(b.to_ascii_lowercase());
+                }
+            } else if c.is_numeric() {
+                flags = (flags | flag::NUMERIC) & !flag::DIGITS;
+                h.byte(b'0');
+            } else {
+                flags &= !flag::DIGITS;
+                let mut buf = [0u8; 4];
+                for l in c.to_lowercase() {
+                    for &lb in l.encode_utf8(&mut buf).as_bytes() {
+                        h.byte(lb);
+                    }
+                }
+            }
+        } else if start != usize::MAX {
+            f(start, i, h.finish(), flags);
+            start = usize::MAX;
+        }
+        i += width;
+    }
+    if start != usize::MAX {
+        f(start, bytes.len(), h.finish(), flags);
+    }
+}
+
+/// The hash of a token's lowercase form (`word_hash` of it), for a token
+/// whose normalized hash differs (one with a digit).
+fn lowercase_hash(token: &str) -> u64 {
+    let mut h = StableHash::new(0);
+    let mut buf = [0u8; 4];
+    for c in token.chars().flat_map(char::to_lowercase) {
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            h.byte(b);
+        }
+    }
+    h.finish()
+}
+
+/// The hash of one chunk's shape, fed a character at a time: a class
+/// (`d`, `X`, `x`) counts once per run of letters of one kind and up to
+/// four times per run of digits; anything else is hashed as its bytes.
+struct ShapeHash {
+    h: StableHash,
+    last: u8,
+    run: u32,
+}
+
+impl ShapeHash {
+    fn new() -> ShapeHash {
+        ShapeHash {
+            h: StableHash::new(1),
+            last: 0,
+            run: 0,
+        }
+    }
+
+    /// A character of class `class` (`d`, `X` or `x`).
+    #[inline]
+    fn class(&mut self, class: u8) {
+        self.run = if class == self.last { self.run + 1 } else { 1 };
+        self.last = class;
+        let repeat = if class == b'd' { 4 } else { 1 };
+        if self.run <= repeat {
+            self.h.byte(class);
+        }
+    }
+
+    /// A character that stands for itself, as its UTF-8 bytes.
+    #[inline]
+    fn other(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.h.byte(b);
+        }
+        self.last = 0;
+        self.run = 0;
+    }
+
+    fn finish(self) -> u64 {
+        self.h.finish()
+    }
+}
+
+/// Calls `f(start, end, hash)` for each whitespace-separated chunk of
+/// `text`, hashing its shape: capitals as `X`, other letters as `x`, digits
+/// as `d` (a run of letters of one kind counts once, runs of digits up to
+/// four), anything else as itself.
+pub fn for_each_shape(text: &str, mut f: impl FnMut(usize, usize, u64)) {
+    let mut chunk: Option<(usize, ShapeHash)> = None;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if let Some((start, h)) = chunk.take() {
+                f(start, i, h.finish());
+            }
+            continue;
+        }
+        let (_, h) = chunk.get_or_insert_with(|| (i, ShapeHash::new()));
+        if c.is_numeric() {
+            h.class(b'd');
+        } else if c.is_uppercase() {
+            h.class(b'X');
+        } else if c.is_alphabetic() {
+            h.class(b'x');
+        } else {
+            h.other(c.encode_utf8(&mut [0u8; 4]).as_bytes());
+        }
+    }
+    if let Some((start, h)) = chunk {
+        f(start, text.len(), h.finish());
+    }
+}
+
+/// What the token and shape hashes read of an ASCII byte: its token byte
+/// (lowercased, digits as `0`; 0 when the byte is no word character), its
+/// shape class (`d`, `X`, `x`, or 0: the byte stands for itself), its token
+/// flags, and whether it is white space.
+#[derive(Clone, Copy)]
+struct AsciiClass {
+    token: u8,
+    shape: u8,
+    /// [`flag::CAPITAL`] for a capital, [`flag::NUMERIC`] and
+    /// [`flag::DIGITS`] for a digit.
+    flags: u8,
+    space: bool,
+}
+
+const ASCII_CLASSES: [AsciiClass; 128] = {
+    let mut t = [AsciiClass {
+        token: 0,
+        shape: 0,
+        flags: 0,
+        space: false,
+    }; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = AsciiClass {
+            token: if c.is_ascii_digit() {
+                b'0'
+            } else if c.is_ascii_alphanumeric() || c == b'_' {
+                c.to_ascii_lowercase()
+            } else {
+                0
+            },
+            shape: if c.is_ascii_digit() {
+                b'd'
+            } else if c.is_ascii_uppercase() {
+                b'X'
+            } else if c.is_ascii_lowercase() {
+                b'x'
+            } else {
+                0
+            },
+            flags: if c.is_ascii_digit() {
+                flag::NUMERIC | flag::DIGITS
+            } else if c.is_ascii_uppercase() {
+                flag::CAPITAL
+            } else {
+                0
+            },
+            space: super::is_ascii_space(c),
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`for_each_token`] and, when `shapes` is given, [`for_each_shape`] of an
+/// ASCII line in one pass, a table lookup per byte: most lines are ASCII.
+/// Pushes the same hashes and flags in the same order.
+fn ascii_tokens_and_shapes(
+    text: &[u8],
+    tokens: &mut Vec<u64>,
+    flags: &mut Vec<u8>,
+    lowercase: &mut Vec<(u32, u64)>,
+    mut shapes: Option<&mut Vec<u64>>,
+) {
+    // Ends the token `text[start..end]`.
+    let mut end_token = |th: StableHash, start: usize, end: usize, f: u8| {
+        if f & flag::NUMERIC != 0 {
+            let mut h = StableHash::new(0);
+            for &b in &text[start..end] {
+                h.byte(b.to_ascii_lowercase());
+            }
+            lowercase.push((tokens.len() as u32, h.finish()));
+        }
+        tokens.push(th.finish());
+        flags.push(f);
+    };
+    let mut th = StableHash::new(0);
+    let mut in_token = false;
+    let mut start = 0;
+    // The token's flags: CAPITAL from its first byte, NUMERIC if any byte
+    // is a digit, DIGITS if every byte is.
+    let (mut first, mut any, mut all) = (0u8, 0u8, 0u8);
+    let mut chunk: Option<ShapeHash> = None;
+    for (i, &b) in text.iter().enumerate() {
+        let class = ASCII_CLASSES[usize::from(b & 0x7f)];
+        if class.token != 0 {
+            if !in_token {
+                in_token = true;
+                start = i;
+                th = StableHash::new(0);
+                first = class.flags;
+                all = flag::DIGITS;
+                any = 0;
+            }
+            th.byte(class.token);
+            any |= class.flags;
+            all &= class.flags;
+        } else if in_token {
+            end_token(
+                th,
+                start,
+                i,
+                first & flag::CAPITAL | any & flag::NUMERIC | all,
+            );
+            in_token = false;
+        }
+        let Some(shapes) = shapes.as_deref_mut() else {
+            continue;
+        };
+        if class.space {
+            if let Some(h) = chunk.take() {
+                shapes.push(h.finish());
+            }
+            continue;
+        }
+        let h = chunk.get_or_insert_with(ShapeHash::new);
+        if class.shape == 0 {
+            h.other(&[b]);
+        } else {
+            h.class(class.shape);
+        }
+    }
+    if in_token {
+        let f = first & flag::CAPITAL | any & flag::NUMERIC | all;
+        end_token(th, start, text.len(), f);
+    }
+    if let (Some(shapes), Some(h)) = (shapes, chunk) {
+        shapes.push(h.finish());
+    }
+}
+
+/// The tokens (and, where asked, chunk shapes) of a document's non-blank
+/// lines, row after row: row `k` is the `k`-th non-blank line.
+#[derive(Debug, Default)]
+pub struct Words {
+    /// Normalized hash of every token.
+    hashes: Vec<u64>,
+    /// Every token's [`flag`]s.
+    flags: Vec<u8>,
+    /// The lowercase-form hash of each token with [`flag::NUMERIC`]:
+    /// `(token index, hash)`, ascending (a digit is rare in a token, and
+    /// other tokens' two hashes are the same).
+    lowercase: Vec<(u32, u64)>,
+    /// Chunk-shape hashes of the rows asked for.
+    shapes: Vec<u64>,
+    /// Per row: the end of its tokens and of its shapes (each row's start
+    /// is the previous row's end).
+    ends: Vec<(u32, u32)>,
+}
+
+impl Words {
+    /// Reads every non-blank line of `doc`; the chunk shapes of the lines
+    /// `shapes_of(line)` says.
+    pub fn new(doc: &Document, shapes_of: impl Fn(usize) -> bool) -> Words {
+        // Sized exactly, as the document's line table is.
+        let mut w = Words {
+            ends: Vec::with_capacity(doc.nonblank().count()),
+            ..Words::default()
+        };
+        for li in doc.nonblank() {
+            let text = doc.line_trimmed(li);
+            if text.is_ascii() {
+                let shapes = shapes_of(li).then_some(&mut w.shapes);
+                ascii_tokens_and_shapes(
+                    text.as_bytes(),
+                    &mut w.hashes,
+                    &mut w.flags,
+                    &mut w.lowercase,
+                    shapes,
+                );
+            } else {
+                for_each_token(text, |a, b, h, f| {
+                    if f & flag::NUMERIC != 0 {
+                        let at = w.hashes.len() as u32;
+                        w.lowercase.push((at, lowercase_hash(&text[a..b])));
+                    }
+                    w.hashes.push(h);
+                    w.flags.push(f);
+                });
+                if shapes_of(li) {
+                    for_each_shape(text, |_, _, h| w.shapes.push(h));
+                }
+            }
+            w.ends.push((w.hashes.len() as u32, w.shapes.len() as u32));
+        }
+        w
+    }
+
+    /// Number of rows (non-blank lines).
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when the document has no non-blank line.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn token_range(&self, k: usize) -> (usize, usize) {
+        let a = k.checked_sub(1).map_or(0, |j| self.ends[j].0);
+        (a as usize, self.ends[k].0 as usize)
+    }
+
+    /// Row `k`'s normalized token hashes (lower case, digits as `0`).
+    #[inline]
+    pub fn tokens(&self, k: usize) -> &[u64] {
+        let (a, b) = self.token_range(k);
+        &self.hashes[a..b]
+    }
+
+    /// Row `k`'s tokens' [`flag`]s.
+    #[inline]
+    pub fn flags(&self, k: usize) -> &[u8] {
+        let (a, b) = self.token_range(k);
+        &self.flags[a..b]
+    }
+
+    /// Row `k`'s chunk-shape hashes (none unless its shapes were asked for).
+    #[inline]
+    pub fn shapes(&self, k: usize) -> &[u64] {
+        let a = k.checked_sub(1).map_or(0, |j| self.ends[j].1);
+        &self.shapes[a as usize..self.ends[k].1 as usize]
+    }
+
+    /// Row `k`'s tokens' lowercase-form hashes ([`word_hash`] of each
+    /// token lowercased), written to `out`.
+    pub fn lowercase_hashes(&self, k: usize, out: &mut Vec<u64>) {
+        let (a, b) = self.token_range(k);
+        let at = out.len();
+        out.extend_from_slice(&self.hashes[a..b]);
+        let row = &mut out[at..];
+        let from = self.lowercase.partition_point(|&(i, _)| (i as usize) < a);
+        for &(i, h) in &self.lowercase[from..] {
+            match row.get_mut(i as usize - a) {
+                Some(slot) => *slot = h,
+                None => break,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<(&str, u64, u8)> {
+        let mut out = Vec::new();
+        for_each_token(text, |a, b, h, f| out.push((&text[a..b], h, f)));
+        out
+    }
+
+    fn shape_of(text: &str) -> u64 {
+        let mut out = Vec::new();
+        for_each_shape(text, |_, _, h| out.push(h));
+        assert_eq!(out.len(), 1, "{text:?} is one chunk");
+        out[0]
+    }
+
+    #[test]
+    fn tokens_are_word_runs_normalized_for_case_and_digits() {
+        let t = toks("Posted 12 March, 2018 at 4:47 PM");
+        let words: Vec<&str> = t.iter().map(|x| x.0).collect();
+        assert_eq!(
+            words,
+            ["Posted", "12", "March", "2018", "at", "4", "47", "PM"]
+        );
+        let h = |s: &str| toks(s)[0].1;
+        assert_eq!(h("March"), h("march"));
+        assert_eq!(h("MARCH"), h("march"));
+        assert_eq!(h("2018"), h("1999"));
+        assert_ne!(h("2018"), h("18"));
+        assert_eq!(h("Ärger"), h("ärger"));
+        assert_ne!(h("said"), h("sad"));
+        assert!(toks("  — | · ").is_empty());
+    }
+
+    #[test]
+    fn flags_say_capital_digit_and_all_digits() {
+        use flag::*;
+        let f = |s: &str| toks(s)[0].2;
+        assert_eq!(f("March"), CAPITAL);
+        assert_eq!(f("mARCH"), 0);
+        assert_eq!(f("Ärger"), CAPITAL);
+        assert_eq!(f("2018"), NUMERIC | DIGITS);
+        assert_eq!(f("mp3"), NUMERIC);
+        assert_eq!(f("X2"), CAPITAL | NUMERIC);
+        // A non-ASCII digit is numeric, not an ASCII digit.
+        assert_eq!(f("٣"), NUMERIC);
+        assert_eq!(f("1٣"), NUMERIC);
+        assert_eq!(f("_"), 0);
+    }
+
+    #[test]
+    fn shapes_keep_punctuation_and_collapse_letter_runs() {
+        assert_eq!(shape_of("4:47"), shape_of("9:05"));
+        assert_ne!(shape_of("4:47"), shape_of("12:30"));
+        assert_ne!(shape_of("4:47"), shape_of("4.47"));
+        assert_eq!(shape_of("September"), shape_of("March"));
+        assert_ne!(shape_of("September"), shape_of("september"));
+        assert_eq!(shape_of("said:"), shape_of("wrote:"));
+        assert_ne!(shape_of("said:"), shape_of("said"));
+        assert_eq!(shape_of("2018"), shape_of("1999"));
+        assert_eq!(shape_of("123456"), shape_of("1234"));
+        assert_ne!(shape_of("12"), shape_of("1234"));
+    }
+
+    #[test]
+    fn the_hash_is_fixed() {
+        // Shipped weights depend on these exact values.
+        let mut h = StableHash::new(7);
+        for b in b"deboil" {
+            h.byte(*b);
+        }
+        // Computed independently (FNV-1a, then splitmix64's finalizer, in Python).
+        assert_eq!(h.finish(), 0xbc9b_5ca8_71d1_495d);
+    }
+
+    /// `ascii_tokens_and_shapes` of `text`, against the general scans.
+    fn check_ascii_pass(text: &str) {
+        let (mut want_t, mut want_f, mut want_s) = (Vec::new(), Vec::new(), Vec::new());
+        for_each_token(text, |_, _, h, f| {
+            want_t.push(h);
+            want_f.push(f);
+        });
+        for_each_shape(text, |_, _, h| want_s.push(h));
+        let (mut t, mut f, mut l, mut s) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        ascii_tokens_and_shapes(text.as_bytes(), &mut t, &mut f, &mut l, Some(&mut s));
+        assert_eq!((&t, &f, &s), (&want_t, &want_f, &want_s), "{text:?}");
+        let (mut only, mut only_f, mut only_l) = (Vec::new(), Vec::new(), Vec::new());
+        ascii_tokens_and_shapes(text.as_bytes(), &mut only, &mut only_f, &mut only_l, None);
+        assert_eq!((only, only_f, &only_l), (want_t, want_f, &l), "{text:?}");
+    }
+
+    #[test]
+    fn the_ascii_pass_hashes_as_the_general_scans() {
+        for text in [
+            "Posted 12 March, 2018 at 4:47 PM",
+            "  snake_case and CamelCase__x  \t 1234567 12:30 -- (a) ",
+            "said: \x0b wrote:\x0c|x|  ",
+            "",
+            "___",
+            "A",
+            "9",
+            "9a A9 _9 9_",
+            "http://example.com/a_b?c=1&D=22",
+        ] {
+            check_ascii_pass(text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_pass_hashes_as_the_general_scans_on_any_text(s in "[\\x00-\\x7f]{0,40}") {
+            check_ascii_pass(&s);
+        }
+
+        /// A token's lowercase-form hash is `word_hash` of its lowercase
+        /// form, with or without a digit, ASCII or not.
+        #[test]
+        fn lowercase_hashes_are_word_hashes_of_the_lowercase_tokens(
+            lines in proptest::collection::vec("[a-zA-Z0-9_ ÄéΣ٣²\\-]{0,20}", 1..6)
+        ) {
+            let text = lines.join("\n");
+            let doc = Document::new(&text);
+            let words = Words::new(&doc, |_| true);
+            for (k, li) in doc.nonblank().enumerate() {
+                let line = doc.line_trimmed(li);
+                let want: Vec<u64> = line
+                    .split(|c: char| !is_word(c))
+                    .filter(|t| !t.is_empty())
+                    .map(|t| word_hash(&t.chars().flat_map(char::to_lowercase).collect::<String>()))
+                    .collect();
+                let mut got = Vec::new();
+                words.lowercase_hashes(k, &mut got);
+                proptest::prop_assert_eq!(&got, &want, "{:?}", line);
+                let mut norm = Vec::new();
+                for_each_token(line, |_, _, h, _| norm.push(h));
+                proptest::prop_assert_eq!(words.tokens(k), &norm[..]);
+            }
+        }
+    }
+}
