@@ -8,10 +8,12 @@
 //! function words, lexicon weights, the title's words) and the content
 //! model ([`Lexed`](super::content_model::lexical::Lexed): hashed words of
 //! a line and its neighbours). They used to tokenize every line each, with
-//! two different hashes; [`Words::new`] now does it once, and keeps what
-//! both need: a token's normalized hash (lower case, every digit read as
-//! `0`: the content model's key), and what sets its lowercase form apart
-//! when that differs (a token with a digit), for the lexicon and the title.
+//! two different hashes; [`Words::new`] now does it once, and keeps a
+//! token's normalized hash (lower case, every digit read as `0`: the
+//! content model's key) and its [`flag`]s. The lexicon and the title want
+//! the hash of a token's lowercase form, digits as written: the same hash
+//! for a token without a digit, and read again, only in the rows with a
+//! digit, for the others ([`Words::lowercase_hashes`]).
 //!
 //! The hashes are [`StableHash`], fixed here rather than a library's: the
 //! content model's shipped weights are indexed by them.
@@ -285,34 +287,19 @@ fn ascii_tokens_and_shapes(
     text: &[u8],
     tokens: &mut Vec<u64>,
     flags: &mut Vec<u8>,
-    lowercase: &mut Vec<(u32, u64)>,
     mut shapes: Option<&mut Vec<u64>>,
 ) {
-    // Ends the token `text[start..end]`.
-    let mut end_token = |th: StableHash, start: usize, end: usize, f: u8| {
-        if f & flag::NUMERIC != 0 {
-            let mut h = StableHash::new(0);
-            for &b in &text[start..end] {
-                h.byte(b.to_ascii_lowercase());
-            }
-            lowercase.push((tokens.len() as u32, h.finish()));
-        }
-        tokens.push(th.finish());
-        flags.push(f);
-    };
     let mut th = StableHash::new(0);
     let mut in_token = false;
-    let mut start = 0;
     // The token's flags: CAPITAL from its first byte, NUMERIC if any byte
     // is a digit, DIGITS if every byte is.
     let (mut first, mut any, mut all) = (0u8, 0u8, 0u8);
     let mut chunk: Option<ShapeHash> = None;
-    for (i, &b) in text.iter().enumerate() {
+    for &b in text {
         let class = ASCII_CLASSES[usize::from(b & 0x7f)];
         if class.token != 0 {
             if !in_token {
                 in_token = true;
-                start = i;
                 th = StableHash::new(0);
                 first = class.flags;
                 all = flag::DIGITS;
@@ -322,12 +309,8 @@ fn ascii_tokens_and_shapes(
             any |= class.flags;
             all &= class.flags;
         } else if in_token {
-            end_token(
-                th,
-                start,
-                i,
-                first & flag::CAPITAL | any & flag::NUMERIC | all,
-            );
+            tokens.push(th.finish());
+            flags.push(first & flag::CAPITAL | any & flag::NUMERIC | all);
             in_token = false;
         }
         let Some(shapes) = shapes.as_deref_mut() else {
@@ -347,8 +330,8 @@ fn ascii_tokens_and_shapes(
         }
     }
     if in_token {
-        let f = first & flag::CAPITAL | any & flag::NUMERIC | all;
-        end_token(th, start, text.len(), f);
+        tokens.push(th.finish());
+        flags.push(first & flag::CAPITAL | any & flag::NUMERIC | all);
     }
     if let (Some(shapes), Some(h)) = (shapes, chunk) {
         shapes.push(h.finish());
@@ -361,12 +344,11 @@ fn ascii_tokens_and_shapes(
 pub struct Words {
     /// Normalized hash of every token.
     hashes: Vec<u64>,
-    /// Every token's [`flag`]s.
+    /// Every token's [`flag`]s. (Not the lowercase-form hashes of the
+    /// tokens with a digit, which [`Words::lowercase_hashes`] reads again:
+    /// 16 bytes each, they made a document of ten million tiny lines 6%
+    /// larger.)
     flags: Vec<u8>,
-    /// The lowercase-form hash of each token with [`flag::NUMERIC`]:
-    /// `(token index, hash)`, ascending (a digit is rare in a token, and
-    /// other tokens' two hashes are the same).
-    lowercase: Vec<(u32, u64)>,
     /// Chunk-shape hashes of the rows asked for.
     shapes: Vec<u64>,
     /// Per row: the end of its tokens and of its shapes (each row's start
@@ -387,19 +369,9 @@ impl Words {
             let text = doc.line_trimmed(li);
             if text.is_ascii() {
                 let shapes = shapes_of(li).then_some(&mut w.shapes);
-                ascii_tokens_and_shapes(
-                    text.as_bytes(),
-                    &mut w.hashes,
-                    &mut w.flags,
-                    &mut w.lowercase,
-                    shapes,
-                );
+                ascii_tokens_and_shapes(text.as_bytes(), &mut w.hashes, &mut w.flags, shapes);
             } else {
-                for_each_token(text, |a, b, h, f| {
-                    if f & flag::NUMERIC != 0 {
-                        let at = w.hashes.len() as u32;
-                        w.lowercase.push((at, lowercase_hash(&text[a..b])));
-                    }
+                for_each_token(text, |_, _, h, f| {
                     w.hashes.push(h);
                     w.flags.push(f);
                 });
@@ -449,19 +421,52 @@ impl Words {
     }
 
     /// Row `k`'s tokens' lowercase-form hashes ([`word_hash`] of each
-    /// token lowercased), written to `out`.
-    pub fn lowercase_hashes(&self, k: usize, out: &mut Vec<u64>) {
-        let (a, b) = self.token_range(k);
+    /// token lowercased), appended to `out`; `text` is row `k`'s line,
+    /// trimmed ([`Document::line_trimmed`]). The normalized hashes, except
+    /// in a row with a digit, which is read again.
+    pub fn lowercase_hashes(&self, k: usize, text: &str, out: &mut Vec<u64>) {
         let at = out.len();
-        out.extend_from_slice(&self.hashes[a..b]);
-        let row = &mut out[at..];
-        let from = self.lowercase.partition_point(|&(i, _)| (i as usize) < a);
-        for &(i, h) in &self.lowercase[from..] {
-            match row.get_mut(i as usize - a) {
-                Some(slot) => *slot = h,
-                None => break,
-            }
+        out.extend_from_slice(self.tokens(k));
+        if !self.flags(k).iter().any(|f| f & flag::NUMERIC != 0) {
+            return;
         }
+        let row = &mut out[at..];
+        let mut i = 0;
+        let mut set = |h: u64| {
+            if let Some(slot) = row.get_mut(i) {
+                *slot = h;
+            }
+            i += 1;
+        };
+        if text.is_ascii() {
+            // Every token hashed, lower-cased with its digits as they are.
+            let mut h = StableHash::new(0);
+            let mut in_token = false;
+            for &b in text.as_bytes() {
+                if ASCII_CLASSES[usize::from(b)].token != 0 {
+                    if !in_token {
+                        in_token = true;
+                        h = StableHash::new(0);
+                    }
+                    h.byte(b.to_ascii_lowercase());
+                } else if in_token {
+                    set(h.finish());
+                    in_token = false;
+                }
+            }
+            if in_token {
+                set(h.finish());
+            }
+        } else {
+            for_each_token(text, |a, b, h, f| {
+                set(if f & flag::NUMERIC != 0 {
+                    lowercase_hash(&text[a..b])
+                } else {
+                    h
+                });
+            });
+        }
+        debug_assert_eq!(i, self.tokens(k).len(), "row {k} is not {text:?}");
     }
 }
 
@@ -549,12 +554,12 @@ mod tests {
             want_f.push(f);
         });
         for_each_shape(text, |_, _, h| want_s.push(h));
-        let (mut t, mut f, mut l, mut s) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        ascii_tokens_and_shapes(text.as_bytes(), &mut t, &mut f, &mut l, Some(&mut s));
+        let (mut t, mut f, mut s) = (Vec::new(), Vec::new(), Vec::new());
+        ascii_tokens_and_shapes(text.as_bytes(), &mut t, &mut f, Some(&mut s));
         assert_eq!((&t, &f, &s), (&want_t, &want_f, &want_s), "{text:?}");
-        let (mut only, mut only_f, mut only_l) = (Vec::new(), Vec::new(), Vec::new());
-        ascii_tokens_and_shapes(text.as_bytes(), &mut only, &mut only_f, &mut only_l, None);
-        assert_eq!((only, only_f, &only_l), (want_t, want_f, &l), "{text:?}");
+        let (mut only, mut only_f) = (Vec::new(), Vec::new());
+        ascii_tokens_and_shapes(text.as_bytes(), &mut only, &mut only_f, None);
+        assert_eq!((only, only_f), (want_t, want_f), "{text:?}");
     }
 
     #[test]
@@ -597,7 +602,7 @@ mod tests {
                     .map(|t| word_hash(&t.chars().flat_map(char::to_lowercase).collect::<String>()))
                     .collect();
                 let mut got = Vec::new();
-                words.lowercase_hashes(k, &mut got);
+                words.lowercase_hashes(k, line, &mut got);
                 proptest::prop_assert_eq!(&got, &want, "{:?}", line);
                 let mut norm = Vec::new();
                 for_each_token(line, |_, _, h, _| norm.push(h));
