@@ -323,7 +323,9 @@ impl Default for StreamOptions {
             group_by: None,
             on_error: OnError::Pass,
             max_line: 1 << 30,
-            chunk_bytes: 2 << 20,
+            // 1 MiB: at 2 MiB, `-j2` peaked 4 MB higher (a chunk being
+            // cleaned, the next being read, the outputs) and ran no faster.
+            chunk_bytes: 1 << 20,
         }
     }
 }
