@@ -103,30 +103,17 @@ impl Packed {
     /// table).
     #[inline]
     pub fn get(&self, i: usize) -> f32 {
-        self.value(self.position(i))
-    }
-
-    /// Where slot `i`'s weight is in `values` (the shared `0.0` for an
-    /// empty slot or one past the table): the first of [`Packed::get`]'s
-    /// two dependent loads.
-    #[inline]
-    fn position(&self, i: usize) -> usize {
         let empty = self.values.len() - 1;
         let Some(b) = self.blocks.get(i >> 6) else {
-            return empty;
+            return 0.0;
         };
         let bit = i & 63;
         let below = b.bits & ((1u64 << bit) - 1);
         let at = b.rank as usize + below.count_ones() as usize;
         // A select rather than a branch: whether a slot is empty is as
         // unpredictable as the hash that chose it.
-        if b.bits >> bit & 1 != 0 { at } else { empty }
-    }
-
-    /// The weight at `position`, the second load.
-    #[inline]
-    fn value(&self, position: usize) -> f32 {
-        self.values.get(position).copied().unwrap_or(0.0)
+        let at = if b.bits >> bit & 1 != 0 { at } else { empty };
+        self.values.get(at).copied().unwrap_or(0.0)
     }
 }
 
@@ -193,12 +180,6 @@ impl Compiled {
     /// leaves a sum that is never `-0.0` unchanged).
     pub fn first_pass(&self, lx: &Lexed, table: &Table) -> Vec<f32> {
         let bits = self.bits;
-        // A row's features, then their weights' positions, then the sum:
-        // each step's loads are independent of each other, where looking
-        // each weight up as it comes put two dependent loads (and the
-        // add) in a row for every feature.
-        let mut feats: Vec<(usize, f32)> = Vec::new();
-        let mut at: Vec<usize> = Vec::new();
         (0..lx.len())
             .map(|k| {
                 let mut z = 0f32;
@@ -206,13 +187,9 @@ impl Compiled {
                     // As `lx.row` emits them, in the same order: the
                     // structural features last, weighing 1 each (`1.0 * w`
                     // is `w`, so the sum is the same to the bit).
-                    feats.clear();
-                    lx.row_lexical(k, |h, v, _| feats.push((index(h, bits), v)));
-                    at.clear();
-                    at.extend(feats.iter().map(|&(i, _)| self.stage1.position(i)));
-                    for (&(_, v), &p) in feats.iter().zip(&at) {
-                        z += v * self.stage1.value(p);
-                    }
+                    lx.row_lexical(k, |h, v, _| {
+                        z += v * self.stage1.get(index(h, bits));
+                    });
                     for (i, bin) in lexical::bins(&table.row(k), &self.edges) {
                         z += self.struct_weights[i][bin];
                     }
