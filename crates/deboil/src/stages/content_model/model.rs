@@ -76,7 +76,7 @@ impl Packed {
     /// [`Packed::new`] of the dense form, without making the dense form.
     fn from_sparse(len: usize, weights: impl Iterator<Item = (usize, f32)>) -> Packed {
         let mut blocks = vec![Block::default(); len.div_ceil(64)];
-        let mut values = Vec::new();
+        let mut values = Vec::with_capacity(weights.size_hint().0 + 1);
         for (i, w) in weights {
             // -0.0 too: a slot is empty only when adding its weight
             // changes nothing.
@@ -91,6 +91,8 @@ impl Packed {
             rank += b.bits.count_ones();
         }
         values.push(0.0);
+        // A dense table's hint is its length, not its weights.
+        values.shrink_to_fit();
         Packed { blocks, values }
     }
 
@@ -278,6 +280,26 @@ impl Reader<'_> {
         }
     }
 
+    /// `n` little-endian `u32`s at once: a model holds some 300,000 of
+    /// them, and reading them one checked call at a time was a tenth of
+    /// start-up.
+    fn u32s(&mut self, n: usize) -> Result<Vec<u32>, String> {
+        let b = self.take(n.checked_mul(4).ok_or("the file is truncated")?)?;
+        Ok(b.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+
+    /// `n` weights at once ([`Reader::u32s`]), each a finite number.
+    fn f32s(&mut self, n: usize) -> Result<Vec<f32>, String> {
+        let v: Vec<f32> = self.u32s(n)?.into_iter().map(f32::from_bits).collect();
+        if v.iter().all(|w| w.is_finite()) {
+            Ok(v)
+        } else {
+            Err("a weight is not a finite number".into())
+        }
+    }
+
     /// A count of items of `size` bytes each, checked against what is left.
     fn count(&mut self, size: usize) -> Result<usize, String> {
         let n = self.u32()? as usize;
@@ -340,12 +362,12 @@ impl File {
             edges.push(e);
         }
         let nnz = r.count(8)?;
-        let slots = (0..nnz).map(|_| r.u32()).collect::<Result<Vec<_>, _>>()?;
+        let slots = r.u32s(nnz)?;
         let ascending = slots.windows(2).all(|w| w[0] < w[1]);
         if !ascending || slots.last().is_some_and(|&i| i >> bits != 0) {
             return Err("first-pass indices must ascend within the table".into());
         }
-        let weights = (0..nnz).map(|_| r.f32()).collect::<Result<Vec<_>, _>>()?;
+        let weights = r.f32s(nnz)?;
         let n2 = r.count(4)?;
         if n2 != context::DIM {
             return Err(format!(
@@ -471,6 +493,46 @@ mod tests {
         let sum = blake3::hash(&body);
         body.extend_from_slice(sum.as_bytes());
         assert!(Model::parse(&body).unwrap_err().contains("version 9"));
+    }
+
+    /// A body re-summed, so the checks past the checksum are reached.
+    fn resummed(mut body: Vec<u8>) -> Vec<u8> {
+        let sum = blake3::hash(&body);
+        body.extend_from_slice(sum.as_bytes());
+        body
+    }
+
+    #[test]
+    fn bad_weights_and_counts_are_named() {
+        let bytes = tiny().to_bytes();
+        let body = &bytes[..bytes.len() - 32];
+        // The first pass's weights follow its slots; `tiny` has two.
+        let nnz_at = body.len() - 4 - 4 * context::DIM - 2 * 8 - 4;
+        assert_eq!(body[nnz_at..nnz_at + 4], 2u32.to_le_bytes());
+        let mut nan = body.to_vec();
+        let w0 = nnz_at + 4 + 2 * 4;
+        nan[w0..w0 + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+        let nan = resummed(nan);
+        assert!(
+            Model::parse(&nan)
+                .unwrap_err()
+                .contains("not a finite number")
+        );
+        assert!(
+            Compiled::parse(&nan)
+                .unwrap_err()
+                .contains("not a finite number")
+        );
+        // More weights than the file holds.
+        let mut long = body.to_vec();
+        long[nnz_at..nnz_at + 4].copy_from_slice(&1000u32.to_le_bytes());
+        assert!(
+            Model::parse(&resummed(long))
+                .unwrap_err()
+                .contains("truncated")
+        );
+        // The same bytes re-summed still read back: the offsets are right.
+        assert_eq!(Model::parse(&resummed(body.to_vec())).unwrap(), tiny());
     }
 
     #[test]
