@@ -115,7 +115,12 @@ fn build_engine_with(common: &CommonArgs, learned: Option<(&str, &str)>) -> anyh
     if let Some((name, text)) = learned {
         b = b.rules_source(name, text);
     }
-    Ok(b.build()?)
+    let engine = b.build()?;
+    // The compiled rules live until the process exits: a clone kept
+    // forever spares freeing them one allocation at a time on the way out
+    // (about 3% of a one-file run's instructions).
+    std::mem::forget(engine.clone());
+    Ok(engine)
 }
 
 /// How the cleaning commands read files: `--max-size` and `--encoding`.

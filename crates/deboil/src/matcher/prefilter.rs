@@ -128,17 +128,12 @@ impl ScanGroup {
         (!short || pre.is_fast()).then_some(all)
     }
 
-    fn can_take(&self, prefixes: &Seq) -> bool {
-        self.merged(prefixes).is_some()
-    }
-
-    fn add(&mut self, hir: Hir, prefixes: &Seq, id: usize) {
-        if let Some(all) = self.merged(prefixes) {
-            self.short = prefixes.min_literal_len().is_some_and(|n| n < MIN_PREFIX);
-            self.literals = all;
-            self.hirs.push(hir);
-            self.ids.push(id);
-        }
+    /// Adds a pattern whose prefixes [`ScanGroup::merged`] made `all`.
+    fn add(&mut self, hir: Hir, prefixes: &Seq, id: usize, all: Vec<Vec<u8>>) {
+        self.short = prefixes.min_literal_len().is_some_and(|n| n < MIN_PREFIX);
+        self.literals = all;
+        self.hirs.push(hir);
+        self.ids.push(id);
     }
 
     fn prefilter(&self) -> Option<Prefilter> {
@@ -171,12 +166,18 @@ impl LinePrefilter {
                 rest.1.push(i);
                 continue;
             };
-            // Patterns whose prefixes fit one prefilter share a pass.
-            if let Some(g) = groups.iter_mut().find(|g| g.can_take(&prefixes)) {
-                g.add(weak.hir, &prefixes, i);
-            } else if ScanGroup::default().can_take(&prefixes) {
+            // Patterns whose prefixes fit one prefilter share a pass: the
+            // first group that can take them, else a new one. (Each try
+            // builds a prefilter, so a fit is kept, not tried again.)
+            let fit = groups
+                .iter()
+                .enumerate()
+                .find_map(|(at, g)| Some((at, g.merged(&prefixes)?)));
+            if let Some((at, all)) = fit {
+                groups[at].add(weak.hir, &prefixes, i, all);
+            } else if let Some(all) = ScanGroup::default().merged(&prefixes) {
                 let mut g = ScanGroup::default();
-                g.add(weak.hir, &prefixes, i);
+                g.add(weak.hir, &prefixes, i, all);
                 groups.push(g);
             } else {
                 rest.0.push(weak.hir);

@@ -44,7 +44,7 @@ pub fn builtin(name: &str) -> Result<&'static Compiled, String> {
     let loaded = LOADED.get_or_init(|| {
         MODELS
             .iter()
-            .map(|(n, b)| (*n, Compiled::parse(b)))
+            .map(|(n, b)| (*n, Compiled::parse_shipped(b)))
             .collect()
     });
     match loaded.iter().find(|(n, _)| *n == name) {
