@@ -4,6 +4,8 @@
 #
 #   bench/corpus.sh [CORPUS_DIR]      (default: ../shared/corpus/wcxb-dev/htmltext)
 #
+# Also prints the start-up time: the median of 31 one-file runs.
+#
 # Environment: RUNS (timed runs per row, best wall time kept; default 3),
 # LARGE_MB (size of the JSONL the profiles and the references are compared
 # on, in one run on the same bytes; default 100), BIG_MB (size of the
@@ -82,10 +84,28 @@ echo "building the JSONL corpus..." >&2
 target/release/examples/to_jsonl "$CORPUS" >"$TMP/corpus.jsonl"
 jsonl_bytes=$(size "$TMP/corpus.jsonl")
 
+# Start-up: a one-file run (a seed article, balanced), the median wall time
+# of 31 runs after one warm-up (GNU time's 10 ms resolution is too coarse:
+# timed here in nanoseconds).
+startup_ms() {
+    local file=fixtures/seeds/input/000_f5d3382707fb2e8e.txt
+    "$BIN" --isolated clean "$file" >/dev/null
+    for _ in $(seq 31); do
+        local t0 t1
+        t0=$(date +%s%N)
+        "$BIN" --isolated clean "$file" >/dev/null
+        t1=$(date +%s%N)
+        echo $(((t1 - t0) / 1000))
+    done | sort -n | awk '{a[NR] = $1} END {printf "%.1f", a[16] / 1000}'
+}
+echo "timing start-up..." >&2
+startup=$(startup_ms)
+
 cat <<INFO
 Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)
 deboil $(git describe --always --dirty 2>/dev/null || echo '?'), $(rustc --version)
 Corpus: $CORPUS ($corpus_files files, $(awk -v b="$corpus_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}')); best of $RUNS runs
+Start-up, a one-file run: median ${startup} ms wall of 31 runs
 
 | run | input MB | wall s | CPU s | MB/s | in process MB/s | peak RSS MB |
 |---|---:|---:|---:|---:|---:|---:|
