@@ -473,12 +473,7 @@ pub fn clean_stream(
         // otherwise leave the other workers idle.
         let (next, results) = rayon::join(
             || read_chunk(input, opts.max_line, opts.chunk_bytes),
-            || -> Vec<Outcome> {
-                lines
-                    .into_par_iter()
-                    .map(|r| clean_read(engine, r, opts))
-                    .collect()
-            },
+            || clean_chunk(engine, lines, opts),
         );
         // Each line goes straight to `output` (buffered there): collecting
         // the chunk first would hold a third copy of it.
@@ -521,6 +516,26 @@ pub fn clean_stream(
     }
     output.flush()?;
     Ok(())
+}
+
+/// Cleans the lines of a chunk in parallel; the outcomes come in line
+/// order. The longest lines start first: a chunk ends when its last line
+/// is done, and a long line started last would leave the other workers
+/// waiting for it.
+fn clean_chunk(engine: &Engine, lines: Vec<RawLine>, opts: &StreamOptions) -> Vec<Outcome> {
+    let len = |r: &RawLine| match r {
+        RawLine::Line(l) => l.len(),
+        RawLine::TooLong(_) => 0,
+    };
+    let mut order: Vec<(usize, RawLine)> = lines.into_iter().enumerate().collect();
+    // Stable, so the work comes in the same order on every run.
+    order.sort_by_key(|(_, r)| std::cmp::Reverse(len(r)));
+    let mut done: Vec<(usize, Outcome)> = order
+        .into_par_iter()
+        .map(|(i, r)| (i, clean_read(engine, r, opts)))
+        .collect();
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, o)| o).collect()
 }
 
 /// Reads lines until the chunk holds about `chunk_bytes` bytes (at least
@@ -581,6 +596,42 @@ mod tests {
         let mut out = Vec::new();
         clean_line(&engine(), line.as_bytes(), "text", None, &mut out)?;
         Ok(String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn a_chunk_comes_out_in_line_order_whatever_its_lengths() {
+        // Longest first in the work, but each outcome in its line's place:
+        // lengths that rise, fall and tie, an error among them.
+        let texts = [
+            "a",
+            "bb bb",
+            "Share on Facebook",
+            "c",
+            "dd dd dd dd dd",
+            "bb bb",
+        ];
+        let mut lines: Vec<RawLine> = texts
+            .iter()
+            .map(|t| RawLine::Line(format!(r#"{{"text":"{t}"}}"#).into_bytes()))
+            .collect();
+        lines.insert(2, RawLine::TooLong(99));
+        let (engine, opts) = (engine(), StreamOptions::default());
+        let expected: Vec<Outcome> = lines
+            .iter()
+            .map(|r| {
+                let r = match r {
+                    RawLine::Line(l) => RawLine::Line(l.clone()),
+                    RawLine::TooLong(n) => RawLine::TooLong(*n),
+                };
+                clean_read(&engine, r, &opts)
+            })
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let got = pool.install(|| clean_chunk(&engine, lines, &opts));
+        assert_eq!(format!("{got:?}"), format!("{expected:?}"));
     }
 
     #[test]
