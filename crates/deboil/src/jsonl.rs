@@ -618,13 +618,7 @@ mod tests {
         let (engine, opts) = (engine(), StreamOptions::default());
         let expected: Vec<Outcome> = lines
             .iter()
-            .map(|r| {
-                let r = match r {
-                    RawLine::Line(l) => RawLine::Line(l.clone()),
-                    RawLine::TooLong(n) => RawLine::TooLong(*n),
-                };
-                clean_read(&engine, r, &opts)
-            })
+            .map(|r| clean_read(&engine, r.clone(), &opts))
             .collect();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(2)
