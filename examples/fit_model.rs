@@ -1,10 +1,10 @@
-//! Fits the content model (`crates/deboil/data/model/content-v3.bin`) on the development
+//! Fits the content model (`crates/deboil/data/model/content-v4.bin`) on the development
 //! corpus, cross-validated by page, and reports what the cleaning scores
 //! with it.
 //!
 //! ```text
 //! cargo run --release --example fit_model -- ../shared/corpus/wcxb-dev \
-//!     [--out crates/deboil/data/model/content-v3.bin] [--cv-dir DIR] [--seed 1] [--folds 5]
+//!     [--out crates/deboil/data/model/content-v4.bin] [--cv-dir DIR] [--seed 1] [--folds 5]
 //! ```
 //!
 //! Both dumps (`htmltext/`, `bs4/`) are read, cleaned by the built-in
@@ -100,7 +100,7 @@ fn parse_args() -> Result<Args, Error> {
         cv_dir: None,
         seed: 1,
         folds: 5,
-        bits: 20,
+        bits: 16,
         inner: 5,
         stage1: Ftrl {
             alpha: 0.05,

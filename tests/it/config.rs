@@ -18,6 +18,9 @@ fn deboil_in(cwd: &Path) -> Command {
 }
 
 const PAGE: &str = "Body of the article.\nShare on Facebook\n";
+// The configurations below ignore the classifier as well as the share
+// rules: the content model may judge the share line on its own, and these
+// tests are about where a setting comes from, not about the model.
 
 /// What `clean -` makes of `PAGE` in `cwd`, with these extra arguments.
 fn clean_page(cwd: &Path, extra: &[&str]) -> String {
@@ -49,7 +52,11 @@ fn a_config_file_is_found_walking_up_from_the_working_directory() {
     let root = tempfile::tempdir().unwrap();
     let deep = root.path().join("a/b/c");
     fs::create_dir_all(&deep).unwrap();
-    fs::write(root.path().join("deboil.toml"), "ignore = [\"share\"]\n").unwrap();
+    fs::write(
+        root.path().join("deboil.toml"),
+        "ignore = [\"share\", \"classifier\"]\n",
+    )
+    .unwrap();
     assert_eq!(clean_page(&deep, &[]), PAGE);
     assert_eq!(clean_page(root.path(), &[]), PAGE);
     // The nearest file wins, and only it is read.
@@ -68,7 +75,7 @@ fn pyproject_tool_deboil_is_read_and_one_without_it_is_passed_over() {
     fs::create_dir_all(&sub).unwrap();
     fs::write(
         root.path().join("pyproject.toml"),
-        "[project]\nname = \"outer\"\n\n[tool.deboil]\nignore = [\"share\"]\n",
+        "[project]\nname = \"outer\"\n\n[tool.deboil]\nignore = [\"share\", \"classifier\"]\n",
     )
     .unwrap();
     fs::write(
@@ -82,7 +89,11 @@ fn pyproject_tool_deboil_is_read_and_one_without_it_is_passed_over() {
 #[test]
 fn a_flag_wins_over_the_config_file_which_wins_over_the_default() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("deboil.toml"), "ignore = [\"share\"]\n").unwrap();
+    fs::write(
+        dir.path().join("deboil.toml"),
+        "ignore = [\"share\", \"classifier\"]\n",
+    )
+    .unwrap();
     assert_eq!(clean_page(dir.path(), &[]), PAGE);
     // --ignore given: the file's list is replaced, not added to.
     assert_eq!(clean_page(dir.path(), &["--ignore", "menu-run"]), REMOVED);
@@ -113,7 +124,11 @@ const MENU: &str = "World\nBusiness\nSport\nCulture\nWeather\nTravel\n";
 #[test]
 fn isolated_ignores_every_config_file() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("deboil.toml"), "ignore = [\"share\"]\n").unwrap();
+    fs::write(
+        dir.path().join("deboil.toml"),
+        "ignore = [\"share\", \"classifier\"]\n",
+    )
+    .unwrap();
     assert_eq!(clean_page(dir.path(), &[]), PAGE);
     assert_eq!(clean_page(dir.path(), &["--isolated"]), REMOVED);
     // Even a broken one.
@@ -126,7 +141,7 @@ fn config_names_a_file_anywhere() {
     let dir = tempfile::tempdir().unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
     let file = elsewhere.path().join("strict.toml");
-    fs::write(&file, "ignore = [\"share\"]\n").unwrap();
+    fs::write(&file, "ignore = [\"share\", \"classifier\"]\n").unwrap();
     assert_eq!(
         clean_page(dir.path(), &["--config", file.to_str().unwrap()]),
         PAGE
@@ -246,7 +261,11 @@ fn changing_the_config_file_makes_a_resumed_run_clean_everything_again() {
     };
     assert_eq!(run(), (Some(3), Some(0)));
     assert_eq!(run(), (Some(0), Some(3)));
-    fs::write(root.path().join("deboil.toml"), "ignore = [\"share\"]\n").unwrap();
+    fs::write(
+        root.path().join("deboil.toml"),
+        "ignore = [\"share\", \"classifier\"]\n",
+    )
+    .unwrap();
     assert_eq!(run(), (Some(3), Some(0)));
     assert_eq!(fs::read_to_string(out.join("0.txt")).unwrap(), PAGE);
     assert_eq!(run(), (Some(0), Some(3)));

@@ -155,7 +155,7 @@ pub struct ContentModel {
 impl Default for ContentModel {
     fn default() -> ContentModel {
         ContentModel {
-            model: "content-v3".into(),
+            model: "content-v4".into(),
             bias: 0.0,
             switch_penalty: 0.0,
             keep_headings: true,

@@ -18,7 +18,7 @@
 //!    - `menu-run`: `menu` (runs of short title-cased lines);
 //!    - `content-classifier`: [`classify`] (content-v1, a binned model
 //!      over the structural features of [`features`], with [`lang`]);
-//!    - `content-model`: [`content_model`] (content-v3, hashed words of a
+//!    - `content-model`: [`content_model`] (content-v4, hashed words of a
 //!      line and its neighbours).
 //!
 //! Then the engine applies the safety guard (withdrawing the heuristic

@@ -30,8 +30,8 @@ use std::sync::{Mutex, OnceLock};
 
 /// Models shipped with deboil: (name, file).
 const MODELS: &[(&str, &[u8])] = &[(
-    "content-v3",
-    include_bytes!("../../../data/model/content-v3.bin"),
+    "content-v4",
+    include_bytes!("../../../data/model/content-v4.bin"),
 )];
 
 /// A model by name: one shipped with deboil, or else a model file (a path,

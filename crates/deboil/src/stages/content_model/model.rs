@@ -119,13 +119,58 @@ impl Packed {
     }
 }
 
-/// A model ready to score: its first pass packed ([`Packed`]), its bin
-/// edges and second pass as read. Built once per model per process.
+/// Largest first-pass table kept dense (2^16 weights, 256 KB): it stays
+/// in a core's L2 cache, and a lookup is one load, where [`Packed`] makes
+/// two dependent ones and a popcount.
+const DENSE_BITS: u32 = 16;
+
+/// First-pass weights as scoring reads them: dense when the table is small
+/// ([`DENSE_BITS`]), else packed. Both read the same weight for every slot,
+/// to the bit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Weights {
+    /// Every slot's weight, `2^bits` of them.
+    Dense(Vec<f32>),
+    /// The non-zero weights and where they sit.
+    Packed(Packed),
+}
+
+impl Weights {
+    /// The table of `2^bits` slots with the given `(slot, weight)` pairs,
+    /// ascending, in its scoring form.
+    fn from_sparse(bits: u32, weights: impl Iterator<Item = (usize, f32)>) -> Weights {
+        let len = 1usize << bits;
+        if bits <= DENSE_BITS {
+            let mut dense = vec![0f32; len];
+            for (i, w) in weights {
+                if let Some(slot) = dense.get_mut(i) {
+                    *slot = w;
+                }
+            }
+            Weights::Dense(dense)
+        } else {
+            Weights::Packed(Packed::from_sparse(len, weights))
+        }
+    }
+
+    /// The weight of slot `i` (`0.0` for an empty slot or one past the
+    /// table).
+    #[inline]
+    pub fn get(&self, i: usize) -> f32 {
+        match self {
+            Weights::Dense(d) => d.get(i).copied().unwrap_or(0.0),
+            Weights::Packed(p) => p.get(i),
+        }
+    }
+}
+
+/// A model ready to score: its first pass as [`Weights`], its bin edges and
+/// second pass as read. Built once per model per process.
 #[derive(Clone, Debug)]
 pub struct Compiled {
     bits: u32,
     edges: Vec<Vec<f32>>,
-    stage1: Packed,
+    stage1: Weights,
     /// The first-pass weight of each structural feature's bins, looked up
     /// once: the forty-odd structural features of every row then cost a
     /// load each instead of a hash and a packed-table lookup.
@@ -136,15 +181,16 @@ pub struct Compiled {
 impl Compiled {
     /// Packs `model` for scoring.
     pub fn new(model: &Model) -> Compiled {
+        let weights = model.stage1.iter().copied().enumerate();
         Compiled::from_parts(
             model.bits,
             model.edges.clone(),
-            Packed::new(&model.stage1),
+            Weights::from_sparse(model.bits, weights),
             model.stage2.clone(),
         )
     }
 
-    fn from_parts(bits: u32, edges: Vec<Vec<f32>>, stage1: Packed, stage2: Vec<f32>) -> Compiled {
+    fn from_parts(bits: u32, edges: Vec<Vec<f32>>, stage1: Weights, stage2: Vec<f32>) -> Compiled {
         let struct_weights = edges
             .iter()
             .enumerate()
@@ -182,7 +228,7 @@ impl Compiled {
     }
 
     fn from_file(f: File) -> Compiled {
-        let stage1 = Packed::from_sparse(1 << f.bits, f.stage1());
+        let stage1 = Weights::from_sparse(f.bits, f.stage1());
         Compiled::from_parts(f.bits, f.edges, stage1, f.stage2)
     }
 
@@ -595,19 +641,28 @@ mod tests {
         m.stage1[0] = 2.0;
         m.stage1[70] = 1.0;
         m.stage1[255] = -3.5;
-        let packed = Compiled::parse(&m.to_bytes()).unwrap();
+        let read = Compiled::parse(&m.to_bytes()).unwrap();
         let dense = Compiled::new(&Model::parse(&m.to_bytes()).unwrap());
-        assert_eq!(packed.stage1, dense.stage1);
-        for i in 0..m.stage1.len() {
+        assert_eq!(read.stage1, dense.stage1);
+        // A table this small is read dense; the packed form of the same
+        // weights reads the same at every slot.
+        assert!(matches!(read.stage1, Weights::Dense(_)));
+        let packed = Packed::new(&Model::parse(&m.to_bytes()).unwrap().stage1);
+        for i in 0..m.stage1.len() + 70 {
             assert_eq!(
-                packed.stage1.get(i).to_bits(),
-                dense.stage1.get(i).to_bits(),
+                read.stage1.get(i).to_bits(),
+                packed.get(i).to_bits(),
                 "slot {i}"
             );
         }
-        assert_eq!(packed.stage1.get(255), -3.5);
-        assert_eq!(packed.edges, m.edges);
-        assert_eq!(packed.stage2, m.stage2);
+        assert_eq!(read.stage1.get(255), -3.5);
+        assert_eq!(read.edges, m.edges);
+        assert_eq!(read.stage2, m.stage2);
+        // A big table is packed.
+        let big = Weights::from_sparse(DENSE_BITS + 1, [(3, 0.5), (1 << 16, -1.0)].into_iter());
+        assert!(matches!(big, Weights::Packed(_)));
+        assert_eq!(big.get(1 << 16), -1.0);
+        assert_eq!(big.get(4), 0.0);
         // A file may hold a -0.0 weight (to_bytes leaves it out, as it
         // equals 0.0); packed, it is a slot that holds a weight, as in the
         // dense table.
