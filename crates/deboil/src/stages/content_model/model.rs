@@ -125,7 +125,7 @@ impl Packed {
 const DENSE_BITS: u32 = 16;
 
 /// First-pass weights as scoring reads them: dense when the table is small
-/// ([`DENSE_BITS`]), else packed. Both read the same weight for every slot,
+/// (at most 2^16 weights), else packed. Both read the same weight for every slot,
 /// to the bit.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Weights {
