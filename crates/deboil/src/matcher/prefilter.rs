@@ -19,8 +19,14 @@
 //! lazy DFAs with overlapping, all-matches semantics, in two groups:
 //!
 //! - **anchored**: patterns that start with a line anchor (every whole-line
-//!   and prefix rule). One union DFA runs *anchored* at each line start and
+//!   and prefix rule). A union DFA runs *anchored* at each line start and
 //!   stops as soon as no pattern can continue, usually after a few bytes.
+//!   Since a pattern is reported as soon as a line's start matches it, one
+//!   is cut where "any text" (`[^\n]*`) first begins when what comes before
+//!   still selects lines by a few letters ("posted by", "reply"): cut, it
+//!   dies within a few bytes instead of running to the line's end. Those
+//!   that stay long-lived run as a second union, since the states of two
+//!   sets of patterns alive together multiply.
 //! - **scan**: the rest. Leading parts that select little (`[^.!?]{15,180}`
 //!   before a `:`) are cut off, which keeps every match *end* (and so its
 //!   line) while giving the DFA a literal prefix to skip ahead with; each
@@ -48,10 +54,10 @@ const MIN_PREFIX: usize = 2;
 const MAX_PREFIXES: usize = 64;
 /// A class of more code points than this, repeated, says little about a line.
 const WIDE_CLASS: u64 = 1000;
-/// Transition-table budget of the anchored union, per thread. With the
-/// built-in rules it settles at about 6 MB on real page dumps; past the
+/// Transition-table budget of each anchored union, per thread. With the
+/// built-in rules each settles at 4 to 5 MB on real page dumps; past the
 /// budget the table is cleared and rebuilt, slower but still right.
-const ANCHORED_CACHE: usize = 8 << 20;
+const ANCHORED_CACHE: usize = 6 << 20;
 /// Budget of each scanning DFA: one or a few patterns, far fewer states.
 const SCAN_CACHE: usize = 2 << 20;
 
@@ -59,15 +65,18 @@ type CachesFn = Box<dyn Fn() -> Caches + Send + Sync + UnwindSafe + RefUnwindSaf
 
 /// One search cache per DFA, reused by one thread at a time.
 struct Caches {
-    anchored: Option<Cache>,
+    anchored: Vec<Cache>,
     scans: Vec<Cache>,
 }
 
 /// The weakened patterns of a list of regexes, compiled.
 pub(crate) struct LinePrefilter {
-    /// Union of the line-anchored patterns, with the index of each pattern's
-    /// regex in the caller's list.
-    anchored: Option<(DFA, Vec<usize>)>,
+    /// Unions of the line-anchored patterns (those that die within a few
+    /// bytes of most lines, then those that run on to their end), with the
+    /// index of each pattern's regex in the caller's list. Apart, each
+    /// union's states settle; together they multiply (each state of one
+    /// paired with each of the other) and never did.
+    anchored: Vec<(DFA, Vec<usize>)>,
     /// Unanchored DFAs (one per prefiltered pattern, plus one union of the
     /// others), each with the caller's indexes of its patterns.
     scans: Vec<(DFA, Vec<usize>)>,
@@ -77,7 +86,10 @@ pub(crate) struct LinePrefilter {
 impl std::fmt::Debug for LinePrefilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LinePrefilter")
-            .field("anchored", &self.anchored.as_ref().map(|(_, ids)| ids))
+            .field(
+                "anchored",
+                &self.anchored.iter().map(|(_, ids)| ids).collect::<Vec<_>>(),
+            )
             .field(
                 "scans",
                 &self.scans.iter().map(|(_, ids)| ids).collect::<Vec<_>>(),
@@ -90,6 +102,9 @@ impl std::fmt::Debug for LinePrefilter {
 struct Weak {
     hir: Hir,
     anchored: bool,
+    /// For an anchored pattern, whether it keeps a wide loop (so stays
+    /// alive to the end of most lines).
+    to_line_end: bool,
     /// For an unanchored pattern, its literal prefixes when they are a
     /// small finite set.
     prefixes: Option<Seq>,
@@ -152,13 +167,15 @@ impl LinePrefilter {
     /// the DFAs are the same whatever the number of threads.
     pub(crate) fn new(patterns: &[Hir]) -> Option<LinePrefilter> {
         let weak: Vec<Weak> = patterns.par_iter().map(weaken_pattern).collect();
-        let mut anchored = (Vec::new(), Vec::new());
+        // (patterns, ids) of the short-lived and the long-lived anchored.
+        let mut anchored = [(Vec::new(), Vec::new()), (Vec::new(), Vec::new())];
         let mut groups: Vec<ScanGroup> = Vec::new();
         let mut rest = (Vec::new(), Vec::new());
         for (i, weak) in weak.into_iter().enumerate() {
             if weak.anchored {
-                anchored.0.push(weak.hir);
-                anchored.1.push(i);
+                let union = &mut anchored[usize::from(weak.to_line_end)];
+                union.0.push(weak.hir);
+                union.1.push(i);
                 continue;
             }
             let Some(prefixes) = weak.prefixes else {
@@ -184,12 +201,12 @@ impl LinePrefilter {
                 rest.1.push(i);
             }
         }
-        let has_anchored = !anchored.0.is_empty();
-        // (patterns, ids, prefilter, cache budget): the anchored union
-        // first when there is one, then the scans in group order.
-        let mut jobs = Vec::with_capacity(groups.len() + 2);
-        if has_anchored {
-            jobs.push((anchored.0, anchored.1, None, ANCHORED_CACHE));
+        // (patterns, ids, prefilter, cache budget): the anchored unions
+        // first, then the scans in group order.
+        let mut jobs = Vec::with_capacity(groups.len() + 3);
+        let unions = anchored.iter().filter(|a| !a.0.is_empty()).count();
+        for (hirs, ids) in anchored.into_iter().filter(|a| !a.0.is_empty()) {
+            jobs.push((hirs, ids, None, ANCHORED_CACHE));
         }
         for g in groups {
             let pre = g.prefilter();
@@ -203,14 +220,14 @@ impl LinePrefilter {
             .map(|(hirs, ids, pre, cache)| Some((build_dfa(&hirs, pre, cache)?, ids)))
             .collect::<Option<Vec<(DFA, Vec<usize>)>>>()?
             .into_iter();
-        let anchored = if has_anchored { built.next() } else { None };
+        let anchored: Vec<(DFA, Vec<usize>)> = built.by_ref().take(unions).collect();
         let scans: Vec<(DFA, Vec<usize>)> = built.collect();
-        let dfas: (Option<DFA>, Vec<DFA>) = (
-            anchored.as_ref().map(|(d, _)| d.clone()),
+        let dfas: (Vec<DFA>, Vec<DFA>) = (
+            anchored.iter().map(|(d, _)| d.clone()).collect(),
             scans.iter().map(|(d, _)| d.clone()).collect(),
         );
         let create: CachesFn = Box::new(move || Caches {
-            anchored: dfas.0.as_ref().map(DFA::create_cache),
+            anchored: dfas.0.iter().map(DFA::create_cache).collect(),
             scans: dfas.1.iter().map(DFA::create_cache).collect(),
         });
         Some(LinePrefilter {
@@ -229,7 +246,7 @@ impl LinePrefilter {
         let lines = doc.lines();
         let mut caches = self.caches.get();
         let caches = &mut *caches;
-        if let (Some((dfa, ids)), Some(cache)) = (&self.anchored, caches.anchored.as_mut()) {
+        for ((dfa, ids), cache) in self.anchored.iter().zip(caches.anchored.iter_mut()) {
             // In the rules' CRLF mode a lone `\r` also starts a line for the
             // regex, while the document keeps it as content. Walking from
             // each one could cost the rest of the line every time (quadratic
@@ -362,8 +379,10 @@ fn weaken_pattern(hir: &Hir) -> Weak {
         .find(|h| !is_narrow_optional(h))
         .is_some_and(|h| is_wide_loop(h));
     if starts_at_line && !opens_wide {
+        let hir = cut_at_wide_loop(&items).unwrap_or(weak);
         return Weak {
-            hir: weak,
+            to_line_end: cut_body(&hir).is_some(),
+            hir,
             anchored: true,
             prefixes: None,
         };
@@ -372,7 +391,119 @@ fn weaken_pattern(hir: &Hir) -> Weak {
     Weak {
         hir: Hir::concat(items[cut..].iter().map(|&h| h.clone()).collect()),
         anchored: false,
+        to_line_end: false,
         prefixes,
+    }
+}
+
+/// A line-anchored pattern (its items, the anchor first) cut where "any
+/// text" first begins, when what is left still selects lines by a literal
+/// of a few bytes; `None` to keep it whole.
+///
+/// The anchored union reports a pattern as soon as the line so far matches
+/// it, so any leading part of a pattern is a superset of it. Past a wide
+/// loop, a pattern stays alive to the end of most lines, and the union's
+/// states multiply with the patterns alive together: its cache filled and
+/// was cleared every few hundred documents, and building states took about
+/// a tenth of a run. Cut, a pattern dies a few bytes after its literal.
+fn cut_at_wide_loop(items: &[&Hir]) -> Option<Hir> {
+    // The anchor and the blank space after it select nothing; the literal
+    // must come from what follows.
+    let start = 1 + items
+        .iter()
+        .skip(1)
+        .take_while(|h| is_narrow_optional(h))
+        .count();
+    let body = Hir::concat(items.get(start..)?.iter().map(|&h| h.clone()).collect());
+    let cut = cut_body(&body)?;
+    if narrow_len(&cut).0 < MIN_CUT_LITERAL {
+        return None;
+    }
+    let mut kept: Vec<Hir> = items[..start].iter().map(|&h| h.clone()).collect();
+    kept.push(cut);
+    Some(Hir::concat(kept))
+}
+
+/// Characters a cut pattern must still start with, each from a narrow
+/// class ([`narrow_len`]).
+const MIN_CUT_LITERAL: usize = 3;
+
+/// How many characters every match of `hir` starts with that are each one
+/// of a few (a literal, or a letter in either case: `(?i)reply` is a class
+/// per letter, too many spellings for a literal extractor's limits), and
+/// whether that is all of `hir`.
+fn narrow_len(hir: &Hir) -> (usize, bool) {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => (0, true),
+        HirKind::Literal(l) => (String::from_utf8_lossy(&l.0).chars().count(), true),
+        HirKind::Class(c) => {
+            if class_size(c) <= 4 {
+                (1, true)
+            } else {
+                (0, false)
+            }
+        }
+        HirKind::Capture(c) => narrow_len(&c.sub),
+        HirKind::Repetition(r) => {
+            if r.min == 0 {
+                (0, false)
+            } else {
+                (narrow_len(&r.sub).0, false)
+            }
+        }
+        HirKind::Concat(v) => {
+            let mut len = 0;
+            for h in v {
+                let (l, whole) = narrow_len(h);
+                len += l;
+                if !whole {
+                    return (len, false);
+                }
+            }
+            (len, true)
+        }
+        HirKind::Alternation(v) => {
+            let all: Vec<(usize, bool)> = v.iter().map(narrow_len).collect();
+            let len = all.iter().map(|a| a.0).min().unwrap_or(0);
+            // Branches of different lengths: only the shortest is sure.
+            let whole = all.iter().all(|&(l, w)| w && l == len);
+            (len, whole)
+        }
+    }
+}
+
+/// `hir` cut before its first wide loop (and everything after it), `None`
+/// when it has none. A leading part of a match of `hir` matches the result.
+fn cut_body(hir: &Hir) -> Option<Hir> {
+    match hir.kind() {
+        HirKind::Repetition(r) => {
+            if is_wide_loop(hir) {
+                return Some(Hir::empty());
+            }
+            let sub = cut_body(&r.sub)?;
+            // Once at least, cut; or not at all.
+            Some(if r.min == 0 { Hir::empty() } else { sub })
+        }
+        HirKind::Concat(v) => v.iter().enumerate().find_map(|(i, h)| {
+            let cut = cut_body(h)?;
+            let mut kept = v[..i].to_vec();
+            kept.push(cut);
+            Some(Hir::concat(kept))
+        }),
+        HirKind::Alternation(v) => {
+            let cuts: Vec<Option<Hir>> = v.iter().map(cut_body).collect();
+            if cuts.iter().all(Option::is_none) {
+                return None;
+            }
+            Some(Hir::alternation(
+                cuts.into_iter()
+                    .zip(v)
+                    .map(|(c, h)| c.unwrap_or_else(|| h.clone()))
+                    .collect(),
+            ))
+        }
+        HirKind::Capture(c) => cut_body(&c.sub),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => None,
     }
 }
 
@@ -545,6 +676,34 @@ mod tests {
             [1]
         );
         assert_eq!(lines_of(r"(?mRi)^[^.!?:\n]{1,180}:\s*monitor$", text), [2]);
+    }
+
+    #[test]
+    fn anchored_patterns_stop_where_any_text_begins() {
+        let byline = r"(?mRi)^\s*(?:posted|updated)\s+by\s[^\n]*$";
+        let w = weak(byline);
+        assert!(w.anchored && !w.to_line_end);
+        assert!(cut_body(&w.hir).is_none(), "{}", w.hir);
+        let text =
+            "Posted by Jane on Monday\nposted\nThe post was updated by Tom\n  updated  by x\n";
+        assert_eq!(lines_of(byline, text), [0, 3]);
+        // A start that selects nothing much stays whole: cut, it would
+        // make nearly every line a candidate.
+        let w = weak(r"(?mR)^\s*[A-Z][^\n]*:$");
+        assert!(w.anchored && w.to_line_end);
+        assert_eq!(
+            lines_of(r"(?mR)^\s*[A-Z][^\n]*:$", "Read more:\nRead more\n"),
+            [0]
+        );
+    }
+
+    #[test]
+    fn narrow_starts_are_counted_in_characters() {
+        let hir = |p: &str| regex_syntax::Parser::new().parse(p).unwrap();
+        assert_eq!(narrow_len(&hir("(?i)reply")), (5, true));
+        assert_eq!(narrow_len(&hir("(?i)by\\s+x")), (2, false));
+        assert_eq!(narrow_len(&hir("(?:share|tweet)s?")), (5, false));
+        assert_eq!(narrow_len(&hir("[A-Z]x")).0, 0);
     }
 
     #[test]
