@@ -16,6 +16,12 @@
 # rewriting 1,500 files on a disk file system measures its inode allocator
 # more than deboil).
 #
+# The LARGE_MB rows run interleaved: each of RUNS rounds runs every row
+# once, in turn, so a shared machine's drift weighs on all rows alike;
+# those rows print the median of the rounds, and the ratios (the literal
+# scan's in-process speed over balanced -j1's, -j2's over -j1's) are taken
+# within each round, then their median printed.
+#
 # MB/s is input bytes (10^6) divided by wall seconds of the whole process,
 # start-up included; "in process" is what the process itself reports
 # (deboil's summary line: start-up and reading the rules left out; the
@@ -133,18 +139,58 @@ if [ "${SKIP_LARGE:-0}" != 1 ]; then
         cat "$TMP/corpus.jsonl" >>"$TMP/large/in.jsonl"
     done
     large=$(size "$TMP/large/in.jsonl")
-    for j in 1 2; do
-        measure "${LARGE_MB} MB JSONL, balanced, -j$j" "$large" "$RUNS" \
-            "$BIN --isolated clean --jsonl -j $j < '$TMP/large/in.jsonl' > /dev/null"
+    in="'$TMP/large/in.jsonl'"
+    rows=(
+        "balanced, -j1|$BIN --isolated clean --jsonl -j 1 < $in > /dev/null"
+        "balanced, -j2|$BIN --isolated clean --jsonl -j 2 < $in > /dev/null"
+        "balanced without the classifier, -j1|$BIN --isolated clean --jsonl -j 1 --ignore content-classifier < $in > /dev/null"
+        "safe, -j1|$BIN --isolated clean --jsonl -j 1 --profile safe < $in > /dev/null"
+        "reference: Aho-Corasick, all literals, overlapping|$AC '$TMP/large'"
+        "reference: read + count lines|$AC '$TMP/large' --lines"
+    )
+    : >"$TMP/rounds"
+    for round in $(seq "$RUNS"); do
+        for i in "${!rows[@]}"; do
+            cmd=${rows[$i]#*|}
+            "$TIME" -f '%e %U %S %M' -o "$TMP/time" sh -c "$cmd" 2>"$TMP/stderr" >"$TMP/stdout" || {
+                echo "failed: $cmd" >&2
+                cat "$TMP/stderr" >&2
+                exit 1
+            }
+            inproc=$(cat "$TMP/stderr" "$TMP/stdout" 2>/dev/null |
+                sed -nE 's/.*(\(|scan alone )([0-9.]+) MB\/s.*/\2/p' | tail -n 1)
+            echo "$round $i $(tail -n 1 "$TMP/time") ${inproc:-0}" >>"$TMP/rounds"
+        done
     done
-    measure "${LARGE_MB} MB JSONL, balanced without the classifier, -j1" "$large" "$RUNS" \
-        "$BIN --isolated clean --jsonl -j 1 --ignore content-classifier < '$TMP/large/in.jsonl' > /dev/null"
-    measure "${LARGE_MB} MB JSONL, safe, -j1" "$large" "$RUNS" \
-        "$BIN --isolated clean --jsonl -j 1 --profile safe < '$TMP/large/in.jsonl' > /dev/null"
-    measure "${LARGE_MB} MB JSONL, reference: Aho-Corasick, all literals, overlapping" "$large" "$RUNS" \
-        "$AC '$TMP/large'"
-    measure "${LARGE_MB} MB JSONL, reference: read + count lines" "$large" "$RUNS" \
-        "$AC '$TMP/large' --lines"
+    echo
+    echo "JSON Lines, $(awk -v b="$large" 'BEGIN {printf "%.1f", b / 1e6}') MB (the corpus repeated to at least ${LARGE_MB} MB), rows interleaved, median of $RUNS rounds:"
+    echo
+    echo "| run | wall s | CPU s | MB/s | in process MB/s | peak RSS MB |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    labels=$(for r in "${rows[@]}"; do echo "${r%%|*}"; done)
+    awk -v b="$large" -v labels="$labels" '
+        function median(list,    v, n, i, j, t) {
+            n = split(list, v, " ")
+            for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+            return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        }
+        {
+            round = $1; row = $2; wall[row] = wall[row] " " $3; cpu[row] = cpu[row] " " ($4 + $5)
+            if ($6 > rss[row]) rss[row] = $6
+            inproc[row] = inproc[row] " " $7; ip[round, row] = $7; rounds[round] = 1; if (row > last) last = row
+        }
+        END {
+            split(labels, name, "\n")
+            for (row = 0; row <= last; row++) {
+                w = median(wall[row])
+                printf "| %s | %.2f | %.2f | %.1f | %.1f | %.0f |\n", name[row + 1], w, median(cpu[row]), b / 1e6 / (w > 0 ? w : 0.001), median(inproc[row]), rss[row] * 1024 / 1e6
+            }
+            # Row 0 is balanced -j1, 1 is -j2, 4 the literal scan.
+            for (r in rounds) {
+                if (ip[r, 0] > 0) { scan = scan " " ip[r, 4] / ip[r, 0]; j2 = j2 " " ip[r, 1] / ip[r, 0] }
+            }
+            printf "\nIn process, median of the rounds'"'"' ratios: the literal scan is %.2fx balanced -j1; balanced -j2 is %.2fx -j1.\n", median(scan), median(j2)
+        }' "$TMP/rounds"
     rm -rf "$TMP/large"
 fi
 
@@ -154,6 +200,9 @@ if [ "${SKIP_BIG:-0}" != 1 ]; then
     while [ "$(size "$TMP/big.jsonl")" -lt $((BIG_MB * 1000000)) ]; do
         cat "$TMP/corpus.jsonl" >>"$TMP/big.jsonl"
     done
+    echo
+    echo "| run | input MB | wall s | CPU s | MB/s | in process MB/s | peak RSS MB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
     measure "JSONL stream, ${BIG_MB} MB, -j2" "$(size "$TMP/big.jsonl")" 1 \
         "$BIN clean --jsonl -j 2 < '$TMP/big.jsonl' > /dev/null"
     rm -f "$TMP/big.jsonl"
@@ -172,6 +221,9 @@ if [ "${SKIP_PATHOLOGICAL:-0}" != 1 ]; then
     head -c 1000000 "$TMP/flat" >"$TMP/line"
     for _ in $(seq 200); do cat "$TMP/line"; echo; done >"$TMP/repeated.txt"
     rm -f "$TMP/flat" "$TMP/line"
+    echo
+    echo "| run | input MB | wall s | CPU s | MB/s | in process MB/s | peak RSS MB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
     for f in noline tiny repeated; do
         measure "pathological: $f" "$(size "$TMP/$f.txt")" 1 "$BIN clean '$TMP/$f.txt' > /dev/null"
         rm -f "$TMP/$f.txt"
