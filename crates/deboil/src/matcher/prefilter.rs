@@ -381,7 +381,7 @@ fn weaken_pattern(hir: &Hir) -> Weak {
     if starts_at_line && !opens_wide {
         let hir = cut_at_wide_loop(&items).unwrap_or(weak);
         return Weak {
-            to_line_end: cut_body(&hir).is_some(),
+            to_line_end: has_wide_loop(&hir),
             hir,
             anchored: true,
             prefixes: None,
@@ -435,7 +435,10 @@ const MIN_CUT_LITERAL: usize = 3;
 fn narrow_len(hir: &Hir) -> (usize, bool) {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => (0, true),
-        HirKind::Literal(l) => (String::from_utf8_lossy(&l.0).chars().count(), true),
+        HirKind::Literal(l) => (
+            std::str::from_utf8(&l.0).map_or(l.0.len(), |s| s.chars().count()),
+            true,
+        ),
         HirKind::Class(c) => {
             if class_size(c) <= 4 {
                 (1, true)
@@ -469,6 +472,16 @@ fn narrow_len(hir: &Hir) -> (usize, bool) {
             let whole = all.iter().all(|&(l, w)| w && l == len);
             (len, whole)
         }
+    }
+}
+
+/// Whether `hir` holds a wide loop anywhere (where [`cut_body`] cuts).
+fn has_wide_loop(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Repetition(r) => is_wide_loop(hir) || has_wide_loop(&r.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(has_wide_loop),
+        HirKind::Capture(c) => has_wide_loop(&c.sub),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
     }
 }
 
@@ -683,7 +696,7 @@ mod tests {
         let byline = r"(?mRi)^\s*(?:posted|updated)\s+by\s[^\n]*$";
         let w = weak(byline);
         assert!(w.anchored && !w.to_line_end);
-        assert!(cut_body(&w.hir).is_none(), "{}", w.hir);
+        assert!(!has_wide_loop(&w.hir), "{}", w.hir);
         let text =
             "Posted by Jane on Monday\nposted\nThe post was updated by Tom\n  updated  by x\n";
         assert_eq!(lines_of(byline, text), [0, 3]);

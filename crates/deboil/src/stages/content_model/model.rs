@@ -178,7 +178,7 @@ pub struct Compiled {
 }
 
 impl Compiled {
-    /// Packs `model` for scoring.
+    /// `model` in its scoring form.
     pub fn new(model: &Model) -> Compiled {
         let weights = model.stage1.iter().copied().enumerate();
         Compiled::from_parts(
