@@ -280,61 +280,143 @@ const ASCII_CLASSES: [AsciiClass; 128] = {
     t
 };
 
-/// [`for_each_token`] and, when `shapes` is given, [`for_each_shape`] of an
-/// ASCII line in one pass, a table lookup per byte: most lines are ASCII.
-/// Pushes the same hashes and flags in the same order.
-fn ascii_tokens_and_shapes(
-    text: &[u8],
+/// The token flags a character adds: [`flag::NUMERIC`] for a digit, and
+/// [`flag::DIGITS`] unless it is something other than an ASCII digit.
+#[inline]
+fn char_flags(c: char) -> u8 {
+    if c.is_ascii_digit() {
+        flag::NUMERIC | flag::DIGITS
+    } else if c.is_numeric() {
+        flag::NUMERIC
+    } else {
+        0
+    }
+}
+
+/// [`for_each_token`] and, when `shapes` is given, [`for_each_shape`] of a
+/// line in one pass: pushes the same hashes and flags in the same order.
+///
+/// Chunk by chunk, and within a chunk byte by byte through a table for
+/// ASCII, the Unicode tables only for the other characters: a line with
+/// one curly quote used to take the general scans for all of its bytes,
+/// and lines with one are a third of a page dump's bytes.
+fn tokens_and_shapes(
+    text: &str,
     tokens: &mut Vec<u64>,
     flags: &mut Vec<u8>,
     mut shapes: Option<&mut Vec<u64>>,
 ) {
-    let mut th = StableHash::new(0);
-    let mut in_token = false;
-    // The token's flags: CAPITAL from its first byte, NUMERIC if any byte
-    // is a digit, DIGITS if every byte is.
-    let (mut first, mut any, mut all) = (0u8, 0u8, 0u8);
-    let mut chunk: Option<ShapeHash> = None;
-    for &b in text {
-        let class = ASCII_CLASSES[usize::from(b & 0x7f)];
-        if class.token != 0 {
-            if !in_token {
-                in_token = true;
-                th = StableHash::new(0);
-                first = class.flags;
-                all = flag::DIGITS;
-                any = 0;
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut i = 0;
+    loop {
+        // Blank space between chunks: no token, no shape.
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !ASCII_CLASSES[usize::from(b)].space {
+                    break;
+                }
+                i += 1;
+            } else {
+                match text[i..].chars().next() {
+                    Some(c) if c.is_whitespace() => i += c.len_utf8(),
+                    _ => break,
+                }
             }
-            th.byte(class.token);
-            any |= class.flags;
-            all &= class.flags;
-        } else if in_token {
+        }
+        if i >= n {
+            return;
+        }
+        let mut sh = ShapeHash::new();
+        let mut th = StableHash::new(0);
+        let mut in_token = false;
+        // The token's flags: CAPITAL from its first character, NUMERIC if
+        // any is a digit, DIGITS if every one is an ASCII digit.
+        let (mut first, mut any, mut all) = (0u8, 0u8, 0u8);
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                let class = ASCII_CLASSES[usize::from(b)];
+                if class.space {
+                    break;
+                }
+                if class.shape == 0 {
+                    sh.other(&[b]);
+                } else {
+                    sh.class(class.shape);
+                }
+                if class.token != 0 {
+                    if !in_token {
+                        in_token = true;
+                        th = StableHash::new(0);
+                        first = class.flags;
+                        all = flag::DIGITS;
+                        any = 0;
+                    }
+                    th.byte(class.token);
+                    any |= class.flags;
+                    all &= class.flags;
+                } else if in_token {
+                    tokens.push(th.finish());
+                    flags.push(first & flag::CAPITAL | any & flag::NUMERIC | all);
+                    in_token = false;
+                }
+                i += 1;
+                continue;
+            }
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            if c.is_whitespace() {
+                break;
+            }
+            let width = c.len_utf8();
+            if c.is_numeric() {
+                sh.class(b'd');
+            } else if c.is_uppercase() {
+                sh.class(b'X');
+            } else if c.is_alphabetic() {
+                sh.class(b'x');
+            } else {
+                sh.other(&bytes[i..i + width]);
+            }
+            if is_word(c) {
+                let cf = char_flags(c);
+                if !in_token {
+                    in_token = true;
+                    th = StableHash::new(0);
+                    first = if c.is_uppercase() { flag::CAPITAL } else { 0 };
+                    all = flag::DIGITS;
+                    any = 0;
+                }
+                any |= cf;
+                all &= cf;
+                if c.is_numeric() {
+                    th.byte(b'0');
+                } else {
+                    let mut buf = [0u8; 4];
+                    for l in c.to_lowercase() {
+                        for &lb in l.encode_utf8(&mut buf).as_bytes() {
+                            th.byte(lb);
+                        }
+                    }
+                }
+            } else if in_token {
+                tokens.push(th.finish());
+                flags.push(first & flag::CAPITAL | any & flag::NUMERIC | all);
+                in_token = false;
+            }
+            i += width;
+        }
+        // A token never spans blank space: the chunk's end ends it.
+        if in_token {
             tokens.push(th.finish());
             flags.push(first & flag::CAPITAL | any & flag::NUMERIC | all);
-            in_token = false;
         }
-        let Some(shapes) = shapes.as_deref_mut() else {
-            continue;
-        };
-        if class.space {
-            if let Some(h) = chunk.take() {
-                shapes.push(h.finish());
-            }
-            continue;
+        if let Some(shapes) = shapes.as_deref_mut() {
+            shapes.push(sh.finish());
         }
-        let h = chunk.get_or_insert_with(ShapeHash::new);
-        if class.shape == 0 {
-            h.other(&[b]);
-        } else {
-            h.class(class.shape);
-        }
-    }
-    if in_token {
-        tokens.push(th.finish());
-        flags.push(first & flag::CAPITAL | any & flag::NUMERIC | all);
-    }
-    if let (Some(shapes), Some(h)) = (shapes, chunk) {
-        shapes.push(h.finish());
     }
 }
 
@@ -367,18 +449,8 @@ impl Words {
         };
         for li in doc.nonblank() {
             let text = doc.line_trimmed(li);
-            if text.is_ascii() {
-                let shapes = shapes_of(li).then_some(&mut w.shapes);
-                ascii_tokens_and_shapes(text.as_bytes(), &mut w.hashes, &mut w.flags, shapes);
-            } else {
-                for_each_token(text, |_, _, h, f| {
-                    w.hashes.push(h);
-                    w.flags.push(f);
-                });
-                if shapes_of(li) {
-                    for_each_shape(text, |_, _, h| w.shapes.push(h));
-                }
-            }
+            let shapes = shapes_of(li).then_some(&mut w.shapes);
+            tokens_and_shapes(text, &mut w.hashes, &mut w.flags, shapes);
             w.ends.push((w.hashes.len() as u32, w.shapes.len() as u32));
         }
         w
@@ -546,8 +618,8 @@ mod tests {
         assert_eq!(h.finish(), 0xbc9b_5ca8_71d1_495d);
     }
 
-    /// `ascii_tokens_and_shapes` of `text`, against the general scans.
-    fn check_ascii_pass(text: &str) {
+    /// `tokens_and_shapes` of `text`, against the general scans.
+    fn check_pass(text: &str) {
         let (mut want_t, mut want_f, mut want_s) = (Vec::new(), Vec::new(), Vec::new());
         for_each_token(text, |_, _, h, f| {
             want_t.push(h);
@@ -555,15 +627,15 @@ mod tests {
         });
         for_each_shape(text, |_, _, h| want_s.push(h));
         let (mut t, mut f, mut s) = (Vec::new(), Vec::new(), Vec::new());
-        ascii_tokens_and_shapes(text.as_bytes(), &mut t, &mut f, Some(&mut s));
+        tokens_and_shapes(text, &mut t, &mut f, Some(&mut s));
         assert_eq!((&t, &f, &s), (&want_t, &want_f, &want_s), "{text:?}");
         let (mut only, mut only_f) = (Vec::new(), Vec::new());
-        ascii_tokens_and_shapes(text.as_bytes(), &mut only, &mut only_f, None);
+        tokens_and_shapes(text, &mut only, &mut only_f, None);
         assert_eq!((only, only_f), (want_t, want_f), "{text:?}");
     }
 
     #[test]
-    fn the_ascii_pass_hashes_as_the_general_scans() {
+    fn the_one_pass_hashes_as_the_general_scans() {
         for text in [
             "Posted 12 March, 2018 at 4:47 PM",
             "  snake_case and CamelCase__x  \t 1234567 12:30 -- (a) ",
@@ -574,15 +646,33 @@ mod tests {
             "9",
             "9a A9 _9 9_",
             "http://example.com/a_b?c=1&D=22",
+            // Lines with a few non-ASCII characters among ASCII ones: curly
+            // quotes, dashes, no-break and other Unicode spaces, non-ASCII
+            // digits and letters whose lowercase form is longer.
+            "It\u{2019}s \u{201c}Ärger\u{201d} \u{2014} ΣΊΣΥΦΟΣ İstanbul ß\u{a0}٣٤x 1٣ Ⅻ",
+            "\u{a0}\u{2003}a\u{a0}b\u{3000}",
+            "日本語のテキスト、句読点。",
         ] {
-            check_ascii_pass(text);
+            check_pass(text);
         }
     }
 
     proptest::proptest! {
         #[test]
-        fn the_ascii_pass_hashes_as_the_general_scans_on_any_text(s in "[\\x00-\\x7f]{0,40}") {
-            check_ascii_pass(&s);
+        fn the_one_pass_hashes_as_the_general_scans_on_ascii(s in "[\\x00-\\x7f]{0,40}") {
+            check_pass(&s);
+        }
+
+        #[test]
+        fn the_one_pass_hashes_as_the_general_scans_on_any_text(s in "\\PC{0,40}") {
+            check_pass(&s);
+        }
+
+        #[test]
+        fn the_one_pass_hashes_as_the_general_scans_on_mixed_text(
+            s in "[a-zA-Z0-9_ .:,'\t\u{a0}\u{2019}\u{201c}Äéß٣²ΣİⅫ\u{2003}—]{0,40}"
+        ) {
+            check_pass(&s);
         }
 
         /// A token's lowercase-form hash is `word_hash` of its lowercase
