@@ -353,13 +353,39 @@ impl Lexed {
 
         // The neighbours: previous and next non-blank lines, then the lines
         // two away (their length, end and claim only).
-        let state = |j: usize, blank_between: bool| {
-            u64::from(self.facts[j].claimed) | u64::from(blank_between) << 1
-        };
-        let mut neighbour = |j: Option<usize>, ns: [Ns; 5], blank: bool| {
+        let prev = k.checked_sub(1);
+        let next = (k + 1 < self.len()).then_some(k + 1);
+        let sides = [
+            (
+                prev,
+                [
+                    Ns::PrevWord,
+                    Ns::PrevFirst,
+                    Ns::PrevEnd,
+                    Ns::PrevLength,
+                    Ns::PrevState,
+                ],
+                f.blank_before,
+            ),
+            (
+                next,
+                [
+                    Ns::NextWord,
+                    Ns::NextFirst,
+                    Ns::NextEnd,
+                    Ns::NextLength,
+                    Ns::NextState,
+                ],
+                next.is_some_and(|j| self.facts[j].blank_before),
+            ),
+        ];
+        // A loop rather than a closure called twice: the closure was not
+        // inlined, and the first pass's running sum went through memory
+        // on every feature.
+        for (j, ns, blank) in sides {
             let Some(j) = j else {
                 emit(ns[4], 4, 1.0, src(ns[4], row, 0));
-                return;
+                continue;
             };
             let jr = j as u32;
             let toks = self.toks(j);
@@ -373,32 +399,10 @@ impl Lexed {
             emit(ns[2], self.facts[j].end.into(), 1.0, src(ns[2], jr, 0));
             let lb = u64::from(length_bucket(toks.len()));
             emit(ns[3], lb, 1.0, src(ns[3], jr, 0));
-            emit(ns[4], state(j, blank), 1.0, src(ns[4], jr, 0));
-        };
-        let prev = k.checked_sub(1);
-        let next = (k + 1 < self.len()).then_some(k + 1);
-        neighbour(
-            prev,
-            [
-                Ns::PrevWord,
-                Ns::PrevFirst,
-                Ns::PrevEnd,
-                Ns::PrevLength,
-                Ns::PrevState,
-            ],
-            f.blank_before,
-        );
-        neighbour(
-            next,
-            [
-                Ns::NextWord,
-                Ns::NextFirst,
-                Ns::NextEnd,
-                Ns::NextLength,
-                Ns::NextState,
-            ],
-            next.is_some_and(|j| self.facts[j].blank_before),
-        );
+            // Claimed, and whether a blank line separates it from this one.
+            let state = u64::from(self.facts[j].claimed) | u64::from(blank) << 1;
+            emit(ns[4], state, 1.0, src(ns[4], jr, 0));
+        }
         for (side, j) in [(0u64, k.checked_sub(2)), (1, k.checked_add(2))] {
             let key = match j.filter(|&j| j < self.len()) {
                 Some(j) => {
