@@ -332,40 +332,6 @@ fn is_separator(c: char) -> bool {
     matches!(c, '|' | '•' | '·' | '›' | '»' | '→' | '►' | '▸')
 }
 
-/// ASCII character classes, one table lookup per byte on the hot path.
-const DIGIT: u8 = 2;
-const ALPHA: u8 = 4;
-const UPPER: u8 = 8;
-const SPACE: u8 = 16; // `char::is_whitespace`
-const LOWER: u8 = 32;
-
-const ASCII: [u8; 128] = {
-    let mut t = [0u8; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        let mut class = 0;
-        if c.is_ascii_digit() {
-            class |= DIGIT;
-        }
-        if c.is_ascii_alphabetic() {
-            class |= ALPHA;
-        }
-        if c.is_ascii_uppercase() {
-            class |= UPPER;
-        }
-        if c.is_ascii_lowercase() {
-            class |= LOWER;
-        }
-        if super::is_ascii_space(c) {
-            class |= SPACE;
-        }
-        t[b] = class;
-        b += 1;
-    }
-    t
-};
-
 /// Whether the line holds "http://", "https://", "www." or ".com", in any
 /// ASCII case: every candidate is anchored on a '.' or ':', so only those
 /// bytes are looked at.
@@ -435,28 +401,24 @@ impl Tokens {
     }
 }
 
-/// A trimmed line's character counts, with a table lookup per ASCII byte
-/// and the Unicode tables only for the rest (its tokens are read by
-/// [`Words`]).
+/// A trimmed line's character counts: a branch-free pass over its bytes
+/// that the compiler vectorizes, then the Unicode tables for its non-ASCII
+/// characters alone (its tokens are read by [`Words`]).
+///
+/// A line with one curly quote or dash used to be read a character at a
+/// time; lines with one are a third of a page dump's bytes.
 fn scan(text: &str) -> Scan {
-    if text.is_ascii() {
-        scan_ascii(text)
-    } else {
-        scan_unicode(text)
-    }
-}
-
-/// [`scan`] for an ASCII line, the common case: one branch-free pass that
-/// the compiler vectorizes.
-fn scan_ascii(text: &str) -> Scan {
     let bytes = text.as_bytes();
     let (mut digits, mut upper, mut lower, mut commas, mut pipes) = (0u32, 0u32, 0u32, 0u32, 0u32);
+    // Every byte but UTF-8's continuation bytes starts a character.
+    let mut starts = 0u32;
     for &b in bytes {
         digits += u32::from(b.wrapping_sub(b'0') < 10);
         upper += u32::from(b.wrapping_sub(b'A') < 26);
         lower += u32::from(b.wrapping_sub(b'a') < 26);
         commas += u32::from(b == b',');
         pipes += u32::from(b == b'|');
+        starts += u32::from(b & 0xc0 != 0x80);
     }
     // Bitwise `&` and `|`, not `&&`: without a branch per byte the
     // compiler vectorizes this loop as it does the one above.
@@ -468,8 +430,8 @@ fn scan_ascii(text: &str) -> Scan {
         .map(|(&a, &b)| u32::from(is_stop(a) & is_space(b)))
         .sum::<u32>();
     sentences += u32::from(bytes.last().is_some_and(|&b| is_stop(b)));
-    Scan {
-        chars: bytes.len() as u32,
+    let mut s = Scan {
+        chars: starts,
         digits,
         letters: upper + lower,
         commas,
@@ -478,76 +440,105 @@ fn scan_ascii(text: &str) -> Scan {
         sep: pipes > 0,
         sentences,
         ..Scan::default()
+    };
+    if starts as usize != bytes.len() {
+        scan_non_ascii(text, &mut s);
+    }
+    s
+}
+
+/// Adds what the non-ASCII characters of `text` count to `s` (the counts of
+/// its ASCII bytes): the ASCII pass saw none of them as a digit, letter,
+/// separator or space.
+fn scan_non_ascii(text: &str, s: &mut Scan) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        s.digits += u32::from(c.is_numeric());
+        if c.is_alphabetic() {
+            s.letters += 1;
+            if c.is_uppercase() {
+                s.upper += 1;
+            } else if c.is_lowercase() {
+                s.lower += 1;
+            }
+        }
+        s.sep |= is_separator(c);
+        // A sentence ends at a stop ('.', '!', '?') before white space.
+        let after_stop = i > 0 && matches!(bytes[i - 1], b'.' | b'!' | b'?');
+        s.sentences += u32::from(after_stop && c.is_whitespace());
+        i += c.len_utf8();
     }
 }
 
-/// [`scan`] for a line with non-ASCII characters.
-fn scan_unicode(text: &str) -> Scan {
-    let (mut chars, mut digits, mut letters, mut upper, mut lower) = (0u32, 0u32, 0u32, 0u32, 0u32);
-    let (mut commas, mut sentences, mut sep) = (0u32, 0u32, false);
-    // The previous character ended a sentence ('.', '!' or '?').
-    let mut after_stop = false;
-    for c in text.chars() {
-        chars += 1;
-        if c.is_ascii() {
-            let b = c as u8;
-            let class = ASCII[usize::from(b)];
-            digits += u32::from(class & DIGIT != 0);
-            letters += u32::from(class & ALPHA != 0);
-            upper += u32::from(class & UPPER != 0);
-            lower += u32::from(class & LOWER != 0);
-            commas += u32::from(b == b',');
-            sep |= b == b'|';
-            sentences += u32::from(class & SPACE != 0 && after_stop);
-            after_stop = matches!(b, b'.' | b'!' | b'?');
-        } else {
-            digits += u32::from(c.is_numeric());
-            if c.is_alphabetic() {
-                letters += 1;
-                if c.is_uppercase() {
-                    upper += 1;
-                } else if c.is_lowercase() {
-                    lower += 1;
+/// The first line's distinct words (by hash), sorted, with a one-word
+/// Bloom filter: most tokens of a page are not in its title, and the filter
+/// turns most of them away with a shift and a test instead of a binary
+/// search.
+#[derive(Default)]
+struct TitleWords {
+    sorted: Vec<u64>,
+    filter: u64,
+}
+
+impl TitleWords {
+    fn new(hashes: &[u64]) -> TitleWords {
+        let mut sorted = hashes.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let filter = sorted.iter().fold(0, |f, &h| f | filter_bit(h));
+        TitleWords { sorted, filter }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
+    /// Whether the title may hold the word hashed `h`: false only when it
+    /// does not.
+    #[inline]
+    fn may_hold(&self, h: u64) -> bool {
+        self.filter & filter_bit(h) != 0
+    }
+
+    /// How many distinct words of `line` the title holds.
+    fn shared(&self, line: &[u64], scratch: &mut Vec<u64>) -> usize {
+        let title = &self.sorted;
+        if title.len() <= 64 {
+            let mut seen = 0u64;
+            for &h in line {
+                if !self.may_hold(h) {
+                    continue;
+                }
+                if let Ok(at) = title.binary_search(&h) {
+                    seen |= 1 << at;
                 }
             }
-            sep |= is_separator(c);
-            sentences += u32::from(after_stop && c.is_whitespace());
-            after_stop = false;
+            return seen.count_ones() as usize;
         }
-    }
-    sentences += u32::from(after_stop);
-    Scan {
-        chars,
-        digits,
-        letters,
-        commas,
-        upper,
-        lower,
-        sep,
-        sentences,
-        ..Scan::default()
+        scratch.clear();
+        scratch.extend(line.iter().filter(|&&h| self.may_hold(h)));
+        scratch.sort_unstable();
+        scratch.dedup();
+        scratch
+            .iter()
+            .filter(|h| title.binary_search(h).is_ok())
+            .count()
     }
 }
 
-/// How many distinct words of `line` the title (distinct, sorted) holds.
-fn shared_with_title(title: &[u64], line: &[u64], scratch: &mut Vec<u64>) -> usize {
-    if title.len() <= 64 {
-        let mut seen = 0u64;
-        for h in line {
-            if let Ok(at) = title.binary_search(h) {
-                seen |= 1 << at;
-            }
-        }
-        return seen.count_ones() as usize;
-    }
-    scratch.clear();
-    scratch.extend_from_slice(line);
-    scratch.sort_unstable();
-    scratch.dedup();
-    scratch
-        .iter()
-        .filter(|h| title.binary_search(h).is_ok())
-        .count()
+/// A word's bit in [`TitleWords`]' filter: the hash's top six bits (word
+/// hashes end with a finalizer, so every bit is as good as another).
+#[inline]
+fn filter_bit(h: u64) -> u64 {
+    1 << (h >> 58)
 }
 
 /// Lang detection reads the function words of this many first tokens.
@@ -735,7 +726,7 @@ impl Table {
         // Rows waiting for the language: (row, their tokens' range).
         let mut pending: Vec<(usize, usize, usize)> = Vec::new();
         // The first line's distinct words (by hash), sorted, and its token count.
-        let mut title: Vec<u64> = Vec::new();
+        let mut title = TitleWords::default();
         let mut title_len = 0f32;
         let mut uniq: Vec<u64> = Vec::new();
         for (k, li) in doc.nonblank().enumerate() {
@@ -752,14 +743,12 @@ impl Table {
             let nw = (end - first) as f32;
             if k == 0 {
                 title_len = nw;
-                title = hashes.to_vec();
-                title.sort_unstable();
-                title.dedup();
+                title = TitleWords::new(hashes);
             }
             let title_sim = if k == 0 || title.is_empty() || nw == 0.0 {
                 0.0
             } else {
-                let shared = shared_with_title(&title, hashes, &mut uniq) as f32;
+                let shared = title.shared(hashes, &mut uniq) as f32;
                 shared / nw.min(title_len).max(1.0)
             };
             if t.title_row.is_none() && k > 0 && title_sim >= 0.6 && nw >= 3.0 {
@@ -1100,12 +1089,93 @@ mod tests {
         assert!(Lexicon::parse("no tab here").is_err());
     }
 
-    fn scans_of(text: &str, ascii: bool) -> Vec<u32> {
-        let s = if ascii {
-            scan_ascii(text)
-        } else {
-            scan_unicode(text)
-        };
+    /// ASCII character classes, for the reference scan.
+    const DIGIT: u8 = 2;
+    const ALPHA: u8 = 4;
+    const UPPER: u8 = 8;
+    const SPACE: u8 = 16; // `char::is_whitespace`
+    const LOWER: u8 = 32;
+
+    const ASCII: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            let mut class = 0;
+            if c.is_ascii_digit() {
+                class |= DIGIT;
+            }
+            if c.is_ascii_alphabetic() {
+                class |= ALPHA;
+            }
+            if c.is_ascii_uppercase() {
+                class |= UPPER;
+            }
+            if c.is_ascii_lowercase() {
+                class |= LOWER;
+            }
+            if crate::stages::is_ascii_space(c) {
+                class |= SPACE;
+            }
+            t[b] = class;
+            b += 1;
+        }
+        t
+    };
+
+    /// [`scan`] a character at a time: the reference it is held to.
+    fn scan_unicode(text: &str) -> Scan {
+        let (mut chars, mut digits, mut letters, mut upper, mut lower) =
+            (0u32, 0u32, 0u32, 0u32, 0u32);
+        let (mut commas, mut sentences, mut sep) = (0u32, 0u32, false);
+        // The previous character ended a sentence ('.', '!' or '?').
+        let mut after_stop = false;
+        for c in text.chars() {
+            chars += 1;
+            if c.is_ascii() {
+                let b = c as u8;
+                let class = ASCII[usize::from(b)];
+                digits += u32::from(class & DIGIT != 0);
+                letters += u32::from(class & ALPHA != 0);
+                upper += u32::from(class & UPPER != 0);
+                lower += u32::from(class & LOWER != 0);
+                commas += u32::from(b == b',');
+                sep |= b == b'|';
+                sentences += u32::from(class & SPACE != 0 && after_stop);
+                after_stop = matches!(b, b'.' | b'!' | b'?');
+            } else {
+                digits += u32::from(c.is_numeric());
+                if c.is_alphabetic() {
+                    letters += 1;
+                    if c.is_uppercase() {
+                        upper += 1;
+                    } else if c.is_lowercase() {
+                        lower += 1;
+                    }
+                }
+                sep |= is_separator(c);
+                sentences += u32::from(after_stop && c.is_whitespace());
+                after_stop = false;
+            }
+        }
+        sentences += u32::from(after_stop);
+        Scan {
+            chars,
+            digits,
+            letters,
+            commas,
+            upper,
+            lower,
+            sep,
+            sentences,
+            ..Scan::default()
+        }
+    }
+
+    /// The counts of `text` by [`scan`], or by the reference scan, a
+    /// character at a time.
+    fn scans_of(text: &str, fast: bool) -> Vec<u32> {
+        let s = if fast { scan(text) } else { scan_unicode(text) };
         vec![
             s.chars,
             s.digits,
@@ -1133,15 +1203,50 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The ASCII fast path and the general scan agree on ASCII lines.
+        /// The byte pass and the reference scan agree on ASCII lines...
         #[test]
-        fn ascii_and_unicode_scans_agree(text in "[ -~\t\x0b\x0c\r]{0,80}") {
+        fn the_scan_counts_as_the_reference_on_ascii(text in "[ -~\t\x0b\x0c\r]{0,80}") {
+            proptest::prop_assert_eq!(scans_of(&text, true), scans_of(&text, false));
+        }
+
+        /// ...on any text...
+        #[test]
+        fn the_scan_counts_as_the_reference_on_any_text(text in "\\PC{0,60}") {
+            proptest::prop_assert_eq!(scans_of(&text, true), scans_of(&text, false));
+        }
+
+        /// ...and on ASCII with the non-ASCII characters page dumps hold:
+        /// stops before Unicode spaces, separators, letters, digits.
+        #[test]
+        fn the_scan_counts_as_the_reference_on_mixed_text(
+            text in "[a-zA-Z0-9 .!?,|\t\u{a0}\u{2003}\u{2019}\u{201c}•»›Äéß٣²ΣİⅫ—]{0,60}"
+        ) {
             proptest::prop_assert_eq!(scans_of(&text, true), scans_of(&text, false));
         }
     }
 
+    proptest::proptest! {
+        /// The title's filter only turns away words it does not hold, with
+        /// titles of up to and over 64 distinct words.
+        #[test]
+        fn shared_title_words_are_counted_as_a_set_intersection(
+            title in proptest::collection::vec(0u64..150, 0..100),
+            line in proptest::collection::vec(0u64..150, 0..40),
+        ) {
+            let hash = |v: &Vec<u64>| v.iter().map(|&x| crate::stages::words::mix(x)).collect::<Vec<u64>>();
+            let (title, line) = (hash(&title), hash(&line));
+            let want = {
+                let t: std::collections::HashSet<u64> = title.iter().copied().collect();
+                let l: std::collections::HashSet<u64> = line.iter().copied().collect();
+                t.intersection(&l).count()
+            };
+            let got = TitleWords::new(&title).shared(&line, &mut Vec::new());
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
     #[test]
-    fn scans_agree_on_tricky_ascii() {
+    fn scans_agree_on_tricky_lines() {
         for text in [
             "The cookies, the 2019 report. Next!  Done?",
             "A|B|C",
@@ -1149,6 +1254,8 @@ mod tests {
             "end.",
             ".",
             "",
+            "Ende.\u{a0}Neu: «Ärger» • ΣΊΣΥΦΟΣ ٣٤ Ⅻ.\u{2003}x",
+            "It\u{2019}s \u{201c}done.\u{201d} Next.\u{3000}日本語。",
         ] {
             assert_eq!(scans_of(text, true), scans_of(text, false), "{text:?}");
         }
