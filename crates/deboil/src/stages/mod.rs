@@ -145,11 +145,18 @@ pub(crate) fn word_count_upto(s: &str, limit: usize) -> usize {
         if !block.is_ascii() {
             break;
         }
-        for &b in block {
-            let space = is_ascii_space(b);
-            n += usize::from(!space && !in_word);
-            in_word = !space;
-        }
+        // A word starts at a non-space byte after a space (or the line's
+        // start): counted from each byte and the one before it, with no
+        // running state from byte to byte, the compiler does the sixteen
+        // side by side.
+        let space: [bool; 16] = std::array::from_fn(|j| is_ascii_space(block[j]));
+        n += usize::from(!space[0] & !in_word);
+        n += space
+            .iter()
+            .zip(&space[1..])
+            .map(|(&before, &here)| usize::from(before & !here))
+            .sum::<usize>();
+        in_word = !space[15];
         i += 16;
         if n >= limit {
             return limit;
