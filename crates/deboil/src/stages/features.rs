@@ -217,6 +217,8 @@ pub struct LineFeatures {
 pub struct Lexicon {
     entries: std::collections::HashMap<u64, Entry, KeyIsHash>,
     weighted: usize,
+    /// Whether a word of the lexicon holds a digit (any numeric character).
+    numeric_words: bool,
 }
 
 /// The hasher of a map whose keys are hashes already ([`word_hash`]): the
@@ -265,7 +267,7 @@ struct Entry {
 impl Default for Lexicon {
     /// No weights, only the function words.
     fn default() -> Lexicon {
-        Lexicon::with_weights(HashMap::default())
+        Lexicon::with_weights(HashMap::default(), false)
     }
 }
 
@@ -273,6 +275,7 @@ impl Lexicon {
     /// Parses `word<TAB>weight` lines (`#` comments allowed).
     pub fn parse(text: &str) -> Result<Lexicon, String> {
         let mut weights = HashMap::default();
+        let mut numeric_words = false;
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -286,17 +289,22 @@ impl Lexicon {
                 .parse()
                 .map_err(|_| format!("lexicon line {}: bad weight {v:?}", i + 1))?;
             weights.insert(word_hash(w), v);
+            numeric_words |= w.chars().any(char::is_numeric);
         }
-        Ok(Lexicon::with_weights(weights))
+        Ok(Lexicon::with_weights(weights, numeric_words))
     }
 
-    fn with_weights(weights: HashMap<u64, f32>) -> Lexicon {
+    /// The lexicon of `weights` (by [`word_hash`]) and the function words;
+    /// `numeric_words` when a weighted word holds a digit.
+    fn with_weights(weights: HashMap<u64, f32>, numeric_words: bool) -> Lexicon {
         let weighted = weights.len();
         let mut entries: std::collections::HashMap<u64, Entry, KeyIsHash> = weights
             .into_iter()
             .map(|(h, weight)| (h, Entry { weight, stop: 0 }))
             .collect();
+        let mut numeric_words = numeric_words;
         for (word, &mask) in lang::index() {
+            numeric_words |= word.chars().any(char::is_numeric);
             entries
                 .entry(word_hash(word))
                 .or_insert(Entry {
@@ -305,7 +313,11 @@ impl Lexicon {
                 })
                 .stop |= mask;
         }
-        Lexicon { entries, weighted }
+        Lexicon {
+            entries,
+            weighted,
+            numeric_words,
+        }
     }
 
     /// Number of weighted words.
@@ -383,10 +395,26 @@ struct Tokens {
 
 impl Tokens {
     /// Adds row `k` of `words`: looks each token up once, and adds what the
-    /// lexicon says to the row's counts.
-    fn push_row(&mut self, words: &Words, k: usize, text: &str, lexicon: &Lexicon, s: &mut Scan) {
+    /// lexicon says to the row's counts. With `digits_matter`, a token with
+    /// a digit is looked up by its lowercase form's hash, digits as written
+    /// ("mp3"); without, by its normalized hash ("mp0"), which is only right
+    /// when neither the lexicon nor the title holds a word with a digit (see
+    /// [`Table::with_words`]).
+    fn push_row(
+        &mut self,
+        words: &Words,
+        k: usize,
+        text: &str,
+        lexicon: &Lexicon,
+        digits_matter: bool,
+        s: &mut Scan,
+    ) {
         let first = self.hashes.len();
-        words.lowercase_hashes(k, text, &mut self.hashes);
+        if digits_matter {
+            words.lowercase_hashes(k, text, &mut self.hashes);
+        } else {
+            self.hashes.extend_from_slice(words.tokens(k));
+        }
         for (&h, &f) in self.hashes[first..].iter().zip(words.flags(k)) {
             s.capitalized += u32::from(f & flag::CAPITAL != 0);
             let entry = lexicon.entries.get(&h).copied();
@@ -728,6 +756,15 @@ impl Table {
         // The first line's distinct words (by hash), sorted, and its token count.
         let mut title = TitleWords::default();
         let mut title_len = 0f32;
+        // A token with a digit has two hashes: its normalized one ("mp0",
+        // every digit as 0: the content model's key) and its lowercase
+        // form's ("mp3"), which the lexicon and the title are matched on
+        // and which takes reading the row again. The normalized hash of a
+        // word with a digit matches no word without one (but by a 64-bit
+        // collision, as anywhere hashed words meet), so unless the lexicon
+        // or the title holds a word with a digit, both hashes find nothing
+        // for it, and the rows are not read again.
+        let mut digits_matter = true;
         let mut uniq: Vec<u64> = Vec::new();
         for (k, li) in doc.nonblank().enumerate() {
             let text = doc.line_trimmed(li);
@@ -737,13 +774,15 @@ impl Table {
             }
             let first = tokens.hashes.len();
             let mut sc = scan(text);
-            tokens.push_row(words, k, text, lexicon, &mut sc);
+            tokens.push_row(words, k, text, lexicon, digits_matter, &mut sc);
             let end = tokens.hashes.len();
             let hashes = &tokens.hashes[first..end];
             let nw = (end - first) as f32;
             if k == 0 {
                 title_len = nw;
                 title = TitleWords::new(hashes);
+                let numeric_title = words.flags(0).iter().any(|f| f & flag::NUMERIC != 0);
+                digits_matter = lexicon.numeric_words || numeric_title;
             }
             let title_sim = if k == 0 || title.is_empty() || nw == 0.0 {
                 0.0
@@ -1243,6 +1282,38 @@ mod tests {
             let got = TitleWords::new(&title).shared(&line, &mut Vec::new());
             proptest::prop_assert_eq!(got, want);
         }
+    }
+
+    proptest::proptest! {
+        /// A table read without the lowercase hashes of words with digits
+        /// (neither the lexicon nor the title holding one) is the table
+        /// read with them: a lexicon with a word with a digit, one that no
+        /// document holds, makes every row be read again.
+        #[test]
+        fn rows_with_digits_read_the_same_either_way(
+            lines in proptest::collection::vec("[A-Za-z0-9²٣ .,:]{0,30}", 1..8),
+        ) {
+            let text = lines.join("\n");
+            let doc = Document::new(&text);
+            let claims = Claims::new(doc.lines().len());
+            let plain = Table::new(&doc, &claims, &Lexicon::default());
+            let with_digits = Lexicon::parse("zzq9zz\t1.0\n").unwrap();
+            proptest::prop_assert!(with_digits.numeric_words && !Lexicon::default().numeric_words);
+            let read_again = Table::new(&doc, &claims, &with_digits);
+            for k in 0..plain.len() {
+                let (a, b) = (plain.row(k), read_again.row(k));
+                proptest::prop_assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits), "row {}", k);
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_not_title_words_unless_the_title_has_one() {
+        // The title has no number: "10" and "2019" of the other rows share
+        // nothing with it, read again or not.
+        let f = feats("Cheap tips for you\nTop 10 cheap tips\n2019 tips\n");
+        assert_eq!(get(&f[1], "title_sim"), 0.5);
+        assert_eq!(get(&f[2], "title_sim"), 0.5);
     }
 
     #[test]
