@@ -60,9 +60,33 @@ pub struct PageStats {
     /// Per row: strong lines before it, and the total.
     strong_before: Vec<u32>,
     strong_total: u32,
+    /// The strong lines, in order (row `k`'s nearest ones on either side
+    /// are found by `strong_before[k]`, not by a walk).
+    strong_rows: Vec<u32>,
 }
 
+/// Rows further than this from a strong line are as far as can be.
+const STRONG_REACH: usize = 21;
+
 impl PageStats {
+    /// How many rows back the nearest strong line before row `k` is, and
+    /// how many ahead the nearest after it ([`STRONG_REACH`] when there is
+    /// none that close); `strong_here` when row `k` is strong itself.
+    fn strong_distances(&self, k: usize, strong_here: bool) -> (u32, u32) {
+        let before = self.strong_before[k] as usize;
+        let since = before
+            .checked_sub(1)
+            .map_or(STRONG_REACH, |i| k - self.strong_rows[i] as usize);
+        let until = self
+            .strong_rows
+            .get(before + usize::from(strong_here))
+            .map_or(STRONG_REACH, |&j| j as usize - k);
+        (
+            since.min(STRONG_REACH) as u32,
+            until.min(STRONG_REACH) as u32,
+        )
+    }
+
     /// Gathers the page-level statistics of first-pass logits `z`.
     pub fn new(lx: &Lexed, z: &[f32]) -> PageStats {
         let (mut sum, mut weight, mut content) = (0f64, 0f64, 0f64);
@@ -99,20 +123,25 @@ impl PageStats {
         }
         let mut mass_before = Vec::with_capacity(z.len());
         let mut strong_before = Vec::with_capacity(z.len());
-        let (mut mass, mut strong) = (0f32, 0u32);
+        let mut strong_rows = Vec::new();
+        let mut mass = 0f32;
         for (k, &zk) in z.iter().enumerate() {
             mass_before.push(mass);
-            strong_before.push(strong);
+            strong_before.push(strong_rows.len() as u32);
             if !lx.claimed(k) {
                 mass += lx.words(k) as f32 / (1.0 + (-zk).exp());
-                strong += u32::from(is_strong(lx, zk, k));
+                if is_strong(lx, zk, k) {
+                    strong_rows.push(k as u32);
+                }
             }
         }
+        let strong = strong_rows.len() as u32;
         PageStats {
             mass_before,
             mass_total: mass,
             strong_before,
             strong_total: strong,
+            strong_rows,
             mean: if weight > 0.0 {
                 (sum / weight) as f32
             } else {
@@ -226,15 +255,7 @@ pub fn row(lx: &Lexed, z: &[f32], stats: &PageStats, k: usize, mut sink: impl Fn
     sink(at + count_bin(sb, 5), 1.0);
     sink(at + 5 + count_bin(sa, 5), 1.0);
     at += 10;
-    let since = (0..k)
-        .rev()
-        .take(21)
-        .position(|j| !lx.claimed(j) && is_strong(lx, z[j], j))
-        .map_or(21, |d| d as u32 + 1);
-    let until = (k + 1..n)
-        .take(21)
-        .position(|j| !lx.claimed(j) && is_strong(lx, z[j], j))
-        .map_or(21, |d| d as u32 + 1);
+    let (since, until) = stats.strong_distances(k, strong_here);
     sink(at + count_bin(since, 6), 1.0);
     sink(at + 6 + count_bin(until, 6), 1.0);
 }
@@ -294,6 +315,37 @@ mod tests {
         assert!(seen.contains(&(next + 2)));
         // ...and nothing before it.
         assert!(seen.contains(&(OFFSET_BASE + 1)));
+    }
+
+    proptest::proptest! {
+        /// The nearest strong lines, found from the page's list of them,
+        /// are those a walk of up to `STRONG_REACH` rows each way finds.
+        #[test]
+        fn strong_distances_are_what_a_walk_finds(
+            rows in proptest::collection::vec((0usize..14, -4f32..6.0, proptest::bool::weighted(0.2)), 1..60),
+        ) {
+            // Row k: `words` words, first-pass logit `z`, claimed or not.
+            let text: String = rows
+                .iter()
+                .map(|&(words, _, _)| format!("{}\n", vec!["w"; words.max(1)].join(" ")))
+                .collect();
+            let doc = Document::new(&text);
+            let mut claims = Claims::new(doc.lines().len());
+            for (k, &(_, _, claimed)) in rows.iter().enumerate() {
+                if claimed {
+                    claims.claim_line(k, crate::rules::RuleIndex(0));
+                }
+            }
+            let lx = Lexed::new(&doc, &claims);
+            let z: Vec<f32> = rows.iter().map(|r| r.1).collect();
+            let stats = PageStats::new(&lx, &z);
+            let strong = |j: usize| !lx.claimed(j) && is_strong(&lx, z[j], j);
+            for k in 0..z.len() {
+                let since = (0..k).rev().take(21).position(strong).map_or(21, |d| d as u32 + 1);
+                let until = (k + 1..z.len()).take(21).position(strong).map_or(21, |d| d as u32 + 1);
+                proptest::prop_assert_eq!(stats.strong_distances(k, strong(k)), (since, until), "row {}", k);
+            }
+        }
     }
 
     #[test]
