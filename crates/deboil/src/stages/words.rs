@@ -357,6 +357,23 @@ fn tokens_and_shapes(
                     th.byte(class.token);
                     any |= class.flags;
                     all &= class.flags;
+                    if class.shape == b'x' {
+                        // The rest of a run of small letters, the most
+                        // common bytes of all: each adds itself to the
+                        // token's hash and nothing to its flags or to the
+                        // chunk's shape (a run of one class counts once).
+                        let run = bytes[i + 1..]
+                            .iter()
+                            .take_while(|b| b.is_ascii_lowercase())
+                            .count();
+                        for &b in &bytes[i + 1..i + 1 + run] {
+                            th.byte(b);
+                        }
+                        if run > 0 {
+                            sh.class(b'x');
+                        }
+                        i += run;
+                    }
                 } else if in_token {
                     tokens.push(th.finish());
                     flags.push(first & flag::CAPITAL | any & flag::NUMERIC | all);
