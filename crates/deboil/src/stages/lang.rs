@@ -63,10 +63,16 @@ pub fn index() -> &'static HashMap<&'static str, u8> {
 /// The position in [`all`] of the list that hits most tokens, given each
 /// token's language mask from [`index`] (English on a tie or no hit).
 pub fn detect_masks(masks: impl Iterator<Item = u8>) -> usize {
+    // Tokens counted per mask first, then each mask's count added to its
+    // lists: one step a token instead of one a token and list.
+    let mut per_mask = [0usize; 256];
+    for mask in masks {
+        per_mask[usize::from(mask)] += 1;
+    }
     let mut hits = [0usize; LISTS.len()];
-    for mask in masks.filter(|&m| m != 0) {
+    for (mask, &n) in per_mask.iter().enumerate().skip(1) {
         for (i, h) in hits.iter_mut().enumerate() {
-            *h += usize::from(mask >> i & 1);
+            *h += n * (mask >> i & 1);
         }
     }
     let mut best = 0;
@@ -87,6 +93,22 @@ mod tests {
         let index = index();
         let best = detect_masks(lowercase_tokens.map(|t| index.get(t).copied().unwrap_or(0)));
         &all()[best]
+    }
+
+    proptest::proptest! {
+        /// Counting tokens per mask first picks the list that a count per
+        /// token and list picks.
+        #[test]
+        fn detection_counts_each_lists_hits(masks in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let mut hits = [0usize; LISTS.len()];
+            for &m in &masks {
+                for (i, h) in hits.iter_mut().enumerate() {
+                    *h += usize::from(m >> i & 1);
+                }
+            }
+            let best = (0..hits.len()).fold(0, |b, i| if hits[i] > hits[b] { i } else { b });
+            proptest::prop_assert_eq!(detect_masks(masks.into_iter()), best);
+        }
     }
 
     #[test]
