@@ -109,6 +109,42 @@ struct Record<'a> {
     guard: Option<GuardRecord>,
 }
 
+impl Record<'_> {
+    /// Appends the record as JSON: the bytes serde_json writes for it (a
+    /// test holds it to them), with its strings (the removed texts and
+    /// their notes, most of a record) written by [`write_json_str`].
+    fn write(&self, out: &mut Vec<u8>) {
+        // Writing to a `Vec` cannot fail.
+        let _ = write!(
+            out,
+            "{{\"bytes_in\":{},\"bytes_out\":{},\"bytes_removed\":{},\"removals\":[",
+            self.bytes_in, self.bytes_out, self.bytes_removed
+        );
+        for (i, r) in self.removals.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"rule\":");
+            write_json_str(out, r.rule);
+            out.extend_from_slice(b",\"category\":");
+            write_json_str(out, r.category);
+            let _ = write!(out, ",\"start\":{},\"end\":{},\"text\":", r.start, r.end);
+            write_json_str(out, r.text);
+            if let Some(note) = r.note {
+                out.extend_from_slice(b",\"note\":");
+                write_json_str(out, note);
+            }
+            out.push(b'}');
+        }
+        out.push(b']');
+        if let Some(guard) = &self.guard {
+            out.extend_from_slice(b",\"guard\":");
+            write_json(out, guard);
+        }
+        out.push(b'}');
+    }
+}
+
 /// One JSON object's document: the text of its text field, and its group
 /// (see [`document`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,7 +246,7 @@ pub fn clean_line(
     }
     write_json(out, RECORD_KEY);
     out.push(b':');
-    write_json(out, &record);
+    record.write(out);
     out.extend_from_slice(b"}\n");
     Ok(stats)
 }
@@ -691,6 +727,39 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A record is written as serde_json writes it: removals with and
+        /// without notes, strings to escape, with and without a guard.
+        #[test]
+        fn records_are_written_as_serde_json_writes_them(
+            numbers in proptest::collection::vec(0usize..100_000, 3),
+            removals in proptest::collection::vec(
+                ("[a-z-]{1,12}", "[a-z]{1,8}", 0usize..5000, 0usize..5000, "\\PC{0,20}|[ \"\\\\\\x00-\\x1f]{0,8}", proptest::option::of("\\PC{0,30}")),
+                0..5,
+            ),
+            guard in proptest::option::of((0f64..1.0, 0f64..1.0, 0f64..1.0)),
+        ) {
+            let record = Record {
+                bytes_in: numbers[0],
+                bytes_out: numbers[1],
+                bytes_removed: numbers[2],
+                removals: removals
+                    .iter()
+                    .map(|(rule, category, start, end, text, note)| RemovalRecord {
+                        rule,
+                        category,
+                        start: *start,
+                        end: *end,
+                        text,
+                        note: note.as_deref(),
+                    })
+                    .collect(),
+                guard: guard.map(|(would_remove, limit, removes)| GuardRecord { would_remove, limit, removes }),
+            };
+            let mut out = Vec::new();
+            record.write(&mut out);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&record).unwrap());
+        }
+
         #[test]
         fn any_string_is_written_as_serde_json_writes_it(s in "[\\x00-\\x7f]{0,40}|\\PC{0,40}|[a \\x00-\\x1f\"\\\\é]{0,40}") {
             proptest::prop_assert_eq!(json_str(&s), serde_json::to_string(&s).unwrap());
