@@ -191,10 +191,12 @@ fn window_mean(lx: &Lexed, z: &[f32], k: usize, w: usize) -> f32 {
     let hi = (k + w + 1).min(z.len());
     let (mut s, mut n) = (0f32, 0f32);
     for (j, &zj) in z.iter().enumerate().take(hi).skip(lo) {
-        if j != k && !lx.claimed(j) {
-            s += zj;
-            n += 1.0;
-        }
+        // Without a branch (whether a row is claimed is as unpredictable
+        // as the page): a row left out adds +0.0, which changes no sum
+        // that started at +0.0 (such a sum is never -0.0).
+        let counted = j != k && !lx.claimed(j);
+        s += if counted { zj } else { 0.0 };
+        n += f32::from(u8::from(counted));
     }
     if n > 0.0 { s / n } else { 0.0 }
 }
@@ -344,6 +346,39 @@ mod tests {
                 let since = (0..k).rev().take(21).position(strong).map_or(21, |d| d as u32 + 1);
                 let until = (k + 1..z.len()).take(21).position(strong).map_or(21, |d| d as u32 + 1);
                 proptest::prop_assert_eq!(stats.strong_distances(k, strong(k)), (since, until), "row {}", k);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The branch-free window mean is the mean of the rows counted, to
+        /// the bit (zeros of either sign and claimed rows among them).
+        #[test]
+        fn window_means_count_only_unclaimed_neighbours(
+            rows in proptest::collection::vec((proptest::sample::select(vec![0.0f32, -0.0, 1.5, -2.25, 7.0, -1e-7]), proptest::bool::weighted(0.3)), 1..40),
+            w in 0usize..16,
+        ) {
+            let text = "w\n".repeat(rows.len());
+            let doc = Document::new(&text);
+            let mut claims = Claims::new(doc.lines().len());
+            for (k, &(_, claimed)) in rows.iter().enumerate() {
+                if claimed {
+                    claims.claim_line(k, crate::rules::RuleIndex(0));
+                }
+            }
+            let lx = Lexed::new(&doc, &claims);
+            let z: Vec<f32> = rows.iter().map(|r| r.0).collect();
+            for k in 0..z.len() {
+                let (mut s, mut n) = (0f32, 0f32);
+                let (lo, hi) = (k.saturating_sub(w), (k + w + 1).min(z.len()));
+                for (j, &zj) in z.iter().enumerate().take(hi).skip(lo) {
+                    if j != k && !lx.claimed(j) {
+                        s += zj;
+                        n += 1.0;
+                    }
+                }
+                let want = if n > 0.0 { s / n } else { 0.0 };
+                proptest::prop_assert_eq!(window_mean(&lx, &z, k, w).to_bits(), want.to_bits(), "row {}", k);
             }
         }
     }
