@@ -3,7 +3,7 @@
 //! document, with no earlier stage's claims (so every line is read).
 //!
 //! ```sh
-//! cargo run --release -p deboil --example stage_times -- ../shared/corpus/wcxb-dev/htmltext
+//! cargo run --release --example stage_times -- ../shared/corpus/wcxb-dev/htmltext
 //! ```
 //!
 //! Where the whole balanced profile's time goes is for `bench/corpus.sh`
@@ -45,7 +45,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|(d, c)| lexical::Lexed::new(d, c))
         .collect();
     let parts: [(&str, &dyn Fn() -> usize); 5] = [
-        ("words", &|| docs.iter().map(|d| Words::new(d, |_| true).len()).sum()),
+        ("words", &|| {
+            docs.iter().map(|d| Words::new(d, |_| true).len()).sum()
+        }),
         ("structural table", &|| {
             docs.iter()
                 .zip(&claims)
