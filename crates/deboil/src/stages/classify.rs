@@ -252,9 +252,17 @@ fn is_heading(text: &str) -> bool {
 pub(crate) fn is_sentence(text: &str) -> bool {
     // The cheap test first; words are counted only up to the bound.
     let end = text.trim_end_matches(['"', '\'', '”', '’', ')', '»']);
-    end.ends_with(['.', '!', '?'])
-        && super::word_count_upto(text, 10) >= 10
-        && !text.contains(['|', '•', '›'])
+    end.ends_with(['.', '!', '?']) && super::word_count_upto(text, 10) >= 10 && !has_separator(text)
+}
+
+/// Whether `text` holds '|', '•' or '›', found by their bytes ('•' and '›'
+/// are E2 80 A2 and E2 80 BA in UTF-8, which no other character's bytes
+/// contain): `str::contains` with a set of characters decodes every one
+/// of a paragraph's, and most lines this is asked of are paragraphs.
+fn has_separator(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr2_iter(b'|', 0xe2, b)
+        .any(|i| b[i] == b'|' || matches!(b.get(i + 1..i + 3), Some([0x80, 0xa2 | 0xba])))
 }
 
 /// The indices of the (up to) three most negative values, most negative
@@ -327,6 +335,14 @@ impl ContentClassifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte search finds what `str::contains` finds.
+        #[test]
+        fn separators_are_found_by_their_bytes(text in "[a |.\u{2022}\u{203a}\u{2019}\u{201c}\u{2014}\u{20ac}é]{0,30}|\\PC{0,30}") {
+            proptest::prop_assert_eq!(has_separator(&text), text.contains(['|', '•', '›']));
+        }
+    }
 
     #[test]
     fn smoothing_follows_strong_evidence_and_absorbs_weak_flips() {
