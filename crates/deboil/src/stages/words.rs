@@ -362,17 +362,15 @@ fn tokens_and_shapes(
                         // common bytes of all: each adds itself to the
                         // token's hash and nothing to its flags or to the
                         // chunk's shape (a run of one class counts once).
-                        let run = bytes[i + 1..]
-                            .iter()
-                            .take_while(|b| b.is_ascii_lowercase())
-                            .count();
-                        for &b in &bytes[i + 1..i + 1 + run] {
+                        let mut end = i + 1;
+                        while let Some(&b) = bytes.get(end).filter(|b| b.is_ascii_lowercase()) {
                             th.byte(b);
+                            end += 1;
                         }
-                        if run > 0 {
+                        if end > i + 1 {
                             sh.class(b'x');
                         }
-                        i += run;
+                        i = end - 1;
                     }
                 } else if in_token {
                     tokens.push(th.finish());
