@@ -713,6 +713,9 @@ pub struct Table {
     max_len: f32,
     /// The first row after the title that echoes it.
     title_row: Option<usize>,
+    /// Whether the lexicon had weights: without, every row's lexicon
+    /// columns are 0, and so are their window means.
+    weighted: bool,
 }
 
 impl Table {
@@ -761,6 +764,7 @@ impl Table {
             total_prose: 0.0,
             max_len: 0.0,
             title_row: None,
+            weighted: !lexicon.is_empty(),
         };
         if n == 0 {
             return t;
@@ -1003,8 +1007,13 @@ impl Table {
         r[AfterTitle] = f32::from(u8::from(self.title_row.is_some_and(|t| k >= t)));
         r[LexMean] = o.get(LEX_MEAN);
         r[LexMax] = o.get(LEX_MAX);
-        r[W2Lex] = self.window_mean(LEX_MEAN, k, 2);
-        r[W6Lex] = self.window_mean(LEX_MEAN, k, 6);
+        // The mean of zeros is +0.0, as `r` holds already: the content
+        // model's lexicon has no weights, and these were a fifth of a
+        // row's reads.
+        if self.weighted {
+            r[W2Lex] = self.window_mean(LEX_MEAN, k, 2);
+            r[W6Lex] = self.window_mean(LEX_MEAN, k, 6);
+        }
         r
     }
 
