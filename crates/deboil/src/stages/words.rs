@@ -191,6 +191,21 @@ impl ShapeHash {
         self.run = 0;
     }
 
+    /// A character of any kind: a class for digits and letters, else its
+    /// UTF-8 bytes (`utf8`).
+    #[inline]
+    fn character(&mut self, c: char, utf8: &[u8]) {
+        if c.is_numeric() {
+            self.class(b'd');
+        } else if c.is_uppercase() {
+            self.class(b'X');
+        } else if c.is_alphabetic() {
+            self.class(b'x');
+        } else {
+            self.other(utf8);
+        }
+    }
+
     fn finish(self) -> u64 {
         self.h.finish()
     }
@@ -210,15 +225,7 @@ pub fn for_each_shape(text: &str, mut f: impl FnMut(usize, usize, u64)) {
             continue;
         }
         let (_, h) = chunk.get_or_insert_with(|| (i, ShapeHash::new()));
-        if c.is_numeric() {
-            h.class(b'd');
-        } else if c.is_uppercase() {
-            h.class(b'X');
-        } else if c.is_alphabetic() {
-            h.class(b'x');
-        } else {
-            h.other(c.encode_utf8(&mut [0u8; 4]).as_bytes());
-        }
+        h.character(c, c.encode_utf8(&mut [0u8; 4]).as_bytes());
     }
     if let Some((start, h)) = chunk {
         f(start, text.len(), h.finish());
@@ -387,15 +394,7 @@ fn tokens_and_shapes(
                 break;
             }
             let width = c.len_utf8();
-            if c.is_numeric() {
-                sh.class(b'd');
-            } else if c.is_uppercase() {
-                sh.class(b'X');
-            } else if c.is_alphabetic() {
-                sh.class(b'x');
-            } else {
-                sh.other(&bytes[i..i + width]);
-            }
+            sh.character(c, &bytes[i..i + width]);
             if is_word(c) {
                 let cf = char_flags(c);
                 if !in_token {
