@@ -315,6 +315,9 @@ fn tokens_and_shapes(
 ) {
     let bytes = text.as_bytes();
     let n = bytes.len();
+    // A line whose shapes are not asked for (one an earlier stage claimed)
+    // skips their hashing; the branch goes the same way all line long.
+    let want_shapes = shapes.is_some();
     let mut i = 0;
     loop {
         // Blank space between chunks: no token, no shape.
@@ -348,10 +351,12 @@ fn tokens_and_shapes(
                 if class.space {
                     break;
                 }
-                if class.shape == 0 {
-                    sh.other(&[b]);
-                } else {
-                    sh.class(class.shape);
+                if want_shapes {
+                    if class.shape == 0 {
+                        sh.other(&[b]);
+                    } else {
+                        sh.class(class.shape);
+                    }
                 }
                 if class.token != 0 {
                     if !in_token {
@@ -368,14 +373,12 @@ fn tokens_and_shapes(
                         // The rest of a run of small letters, the most
                         // common bytes of all: each adds itself to the
                         // token's hash and nothing to its flags or to the
-                        // chunk's shape (a run of one class counts once).
+                        // chunk's shape (a run of one class counts once,
+                        // and the byte after the run is of another).
                         let mut end = i + 1;
                         while let Some(&b) = bytes.get(end).filter(|b| b.is_ascii_lowercase()) {
                             th.byte(b);
                             end += 1;
-                        }
-                        if end > i + 1 {
-                            sh.class(b'x');
                         }
                         i = end - 1;
                     }
@@ -394,7 +397,9 @@ fn tokens_and_shapes(
                 break;
             }
             let width = c.len_utf8();
-            sh.character(c, &bytes[i..i + width]);
+            if want_shapes {
+                sh.character(c, &bytes[i..i + width]);
+            }
             if is_word(c) {
                 let cf = char_flags(c);
                 if !in_token {
