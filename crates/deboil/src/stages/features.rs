@@ -735,9 +735,8 @@ impl Table {
             // Sized for a page's lines, not for a document of millions
             // (most of whose lines repeat): growing through every size on
             // the way was 2.5% of the table's time.
-            let rows = doc.nonblank().count();
             let mut ids: HashMap<&str, u32> =
-                HashMap::with_capacity_and_hasher(rows.min(4096), Default::default());
+                HashMap::with_capacity_and_hasher(words.len().min(4096), Default::default());
             let mut counts: Vec<u32> = Vec::new();
             let of_row: Vec<u32> = doc
                 .nonblank()

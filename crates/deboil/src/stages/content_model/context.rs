@@ -57,11 +57,11 @@ pub struct PageStats {
     /// the rows before it, and the total.
     mass_before: Vec<f32>,
     mass_total: f32,
-    /// Per row: strong lines before it, and the total.
+    /// Per row: strong lines before it.
     strong_before: Vec<u32>,
-    strong_total: u32,
-    /// The strong lines, in order (row `k`'s nearest ones on either side
-    /// are found by `strong_before[k]`, not by a walk).
+    /// The strong lines, in order: their count is the total, and row `k`'s
+    /// nearest ones on either side are found by `strong_before[k]`, not by
+    /// a walk.
     strong_rows: Vec<u32>,
 }
 
@@ -135,12 +135,10 @@ impl PageStats {
                 }
             }
         }
-        let strong = strong_rows.len() as u32;
         PageStats {
             mass_before,
             mass_total: mass,
             strong_before,
-            strong_total: strong,
             strong_rows,
             mean: if weight > 0.0 {
                 (sum / weight) as f32
@@ -253,7 +251,7 @@ pub fn row(lx: &Lexed, z: &[f32], stats: &PageStats, k: usize, mut sink: impl Fn
     }
     let sb = stats.strong_before[k];
     let strong_here = !lx.claimed(k) && is_strong(lx, z[k], k);
-    let sa = stats.strong_total - sb - u32::from(strong_here);
+    let sa = stats.strong_rows.len() as u32 - sb - u32::from(strong_here);
     sink(at + count_bin(sb, 5), 1.0);
     sink(at + 5 + count_bin(sa, 5), 1.0);
     at += 10;
@@ -319,6 +317,24 @@ mod tests {
         assert!(seen.contains(&(OFFSET_BASE + 1)));
     }
 
+    /// A page read by the model: a line of `words` words (one at least) per
+    /// row, claimed by an earlier rule or not.
+    fn page(rows: impl Iterator<Item = (usize, bool)>) -> Lexed {
+        let rows: Vec<(usize, bool)> = rows.collect();
+        let text: String = rows
+            .iter()
+            .map(|&(words, _)| format!("{}\n", vec!["w"; words.max(1)].join(" ")))
+            .collect();
+        let doc = Document::new(&text);
+        let mut claims = Claims::new(doc.lines().len());
+        for (k, &(_, claimed)) in rows.iter().enumerate() {
+            if claimed {
+                claims.claim_line(k, crate::rules::RuleIndex(0));
+            }
+        }
+        Lexed::new(&doc, &claims)
+    }
+
     proptest::proptest! {
         /// The nearest strong lines, found from the page's list of them,
         /// are those a walk of up to `STRONG_REACH` rows each way finds.
@@ -327,18 +343,7 @@ mod tests {
             rows in proptest::collection::vec((0usize..14, -4f32..6.0, proptest::bool::weighted(0.2)), 1..60),
         ) {
             // Row k: `words` words, first-pass logit `z`, claimed or not.
-            let text: String = rows
-                .iter()
-                .map(|&(words, _, _)| format!("{}\n", vec!["w"; words.max(1)].join(" ")))
-                .collect();
-            let doc = Document::new(&text);
-            let mut claims = Claims::new(doc.lines().len());
-            for (k, &(_, _, claimed)) in rows.iter().enumerate() {
-                if claimed {
-                    claims.claim_line(k, crate::rules::RuleIndex(0));
-                }
-            }
-            let lx = Lexed::new(&doc, &claims);
+            let lx = page(rows.iter().map(|&(words, _, claimed)| (words, claimed)));
             let z: Vec<f32> = rows.iter().map(|r| r.1).collect();
             let stats = PageStats::new(&lx, &z);
             let strong = |j: usize| !lx.claimed(j) && is_strong(&lx, z[j], j);
@@ -358,15 +363,7 @@ mod tests {
             rows in proptest::collection::vec((proptest::sample::select(vec![0.0f32, -0.0, 1.5, -2.25, 7.0, -1e-7]), proptest::bool::weighted(0.3)), 1..40),
             w in 0usize..16,
         ) {
-            let text = "w\n".repeat(rows.len());
-            let doc = Document::new(&text);
-            let mut claims = Claims::new(doc.lines().len());
-            for (k, &(_, claimed)) in rows.iter().enumerate() {
-                if claimed {
-                    claims.claim_line(k, crate::rules::RuleIndex(0));
-                }
-            }
-            let lx = Lexed::new(&doc, &claims);
+            let lx = page(rows.iter().map(|&(_, claimed)| (1, claimed)));
             let z: Vec<f32> = rows.iter().map(|r| r.0).collect();
             for k in 0..z.len() {
                 let (mut s, mut n) = (0f32, 0f32);
