@@ -50,10 +50,14 @@ pub(crate) fn search_regex(source: &str, mode: MatchMode, case_insensitive: bool
 /// The lazy DFA cache of each rule regex, per thread. The regex crate's
 /// default (2 MiB) adds up: sixty regexes grew about 17 MB of caches per
 /// thread on the dev corpus. Rules run on one line at a time, which a
-/// small cache serves: at 256 KiB a 23 MB line without a newline and a
-/// 1 MB line repeated ran as fast as at the default (at 128 KiB the
-/// first took twice as long), and `-j2` peaked 10 MB lower.
-const REGEX_CACHE_LIMIT: usize = 256 << 10;
+/// small cache mostly serves: a 23 MB line without a newline and a 1 MB
+/// line repeated ran as fast at 256 KiB as at the default (at 128 KiB the
+/// first took twice as long). But a regex of several wide Unicode classes
+/// (the photo credits' `[\p{Lu}][\p{L}\p{M}…]*` runs) overflowed 256 KiB
+/// on every credit line: its states were rebuilt each time, about 0.8 ms a
+/// line, 2% of a run's instructions. At 512 KiB they stay; `-j2` peaks
+/// 3 MB higher than at 256 KiB, 5 MB lower than at 2 MiB.
+const REGEX_CACHE_LIMIT: usize = 512 << 10;
 
 /// Compiles a search regex ([`search_regex`]'s output) within the size
 /// limit.
