@@ -892,4 +892,42 @@ mod tests {
             assert_eq!(out.lines().count(), 1);
         }
     }
+
+    /// Input that breaks after some lines: every line read before is
+    /// cleaned and written, then the error is returned.
+    #[test]
+    fn a_read_error_keeps_what_was_read_before() {
+        struct Broken;
+        impl std::io::Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk gone"))
+            }
+        }
+        let lines = "{\"text\":\"a\"}\n{\"text\":\"b\"}\n{\"text\":\"c\"}\n";
+        for chunk in [1, 7, 1 << 20] {
+            let opts = StreamOptions {
+                chunk_bytes: chunk,
+                ..StreamOptions::default()
+            };
+            let mut input = std::io::BufReader::new(std::io::Read::chain(lines.as_bytes(), Broken));
+            let mut out = Vec::new();
+            let mut stats = StreamStats::default();
+            let r = clean_stream(
+                &engine(),
+                &mut input,
+                &mut out,
+                &opts,
+                &mut stats,
+                |_, _| {},
+                |_| {},
+            );
+            assert!(matches!(r, Err(StreamError::Io(_))), "chunk {chunk}: {r:?}");
+            let out = String::from_utf8(out).unwrap();
+            // A chunk that reaches the error is lost whole; with a line a
+            // chunk (the small sizes), the three were read before it.
+            let written = if chunk < 1 << 20 { 3 } else { 0 };
+            assert_eq!(out.lines().count(), written, "chunk {chunk}: {out}");
+            assert_eq!(stats.lines, written as u64);
+        }
+    }
 }
