@@ -197,6 +197,13 @@ pub(crate) fn word_count_upto(s: &str, limit: usize) -> usize {
     }
 }
 
+/// Whether `s` holds at least `n` characters: `s.chars().count() >= n`,
+/// counted only when its length does not settle it (a character takes one
+/// to four bytes), which it does for most lines a bound is asked of.
+pub(crate) fn has_chars(s: &str, n: usize) -> bool {
+    s.len() >= n && (s.len() >= n.saturating_mul(4) || s.chars().count() >= n)
+}
+
 /// What the tests of several stages share: engines built from rule text.
 #[cfg(test)]
 mod testing {
@@ -218,7 +225,19 @@ mod testing {
 
 #[cfg(test)]
 mod tests {
-    use super::word_count_upto;
+    use super::{has_chars, word_count_upto};
+
+    proptest::proptest! {
+        #[test]
+        fn has_chars_is_a_char_count(
+            // Characters of one to four bytes, and runs of four-byte ones
+            // (where the length alone says least).
+            s in "\\PC{0,40}|[a\u{e9}\u{20ac}\u{1f600}]{0,40}|[\u{1f600}\u{1f601}]{0,12}a?",
+            n in 0usize..50,
+        ) {
+            proptest::prop_assert_eq!(has_chars(&s, n), s.chars().count() >= n);
+        }
+    }
 
     #[test]
     fn ln1p_is_ln_1p_to_the_bit() {

@@ -6,7 +6,7 @@
 //! the story) and the right copy to drop cannot be told from text alone.
 
 use super::prose::ProseIndex;
-use super::word_count_upto;
+use super::{has_chars, word_count_upto};
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::RuleIndex;
@@ -17,7 +17,10 @@ impl RepeatedLine {
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
         // Line text -> (line index of its kept copy, non-blank ordinal of
         // its last copy): a run of repeats is a chain, each near the last.
-        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
+        // Sized for a page's lines up front (as the duplicate map of the
+        // content model's table is), not grown through every size.
+        let mut seen: HashMap<&str, (usize, usize)> =
+            HashMap::with_capacity(doc.lines().len().min(4096));
         let mut ordinal = 0;
         for i in 0..doc.lines().len() {
             if doc.lines()[i].blank {
@@ -29,8 +32,7 @@ impl RepeatedLine {
             }
             let line = doc.line_trimmed(i);
             // Byte length bounds the char count from above: cheap reject first.
-            if line.len() < self.min_chars
-                || line.chars().count() < self.min_chars
+            if !has_chars(line, self.min_chars)
                 || word_count_upto(line, self.min_words) < self.min_words
             {
                 continue;
@@ -57,14 +59,18 @@ impl RepeatedBlock {
         // Key: the block's trimmed lines; value: the first and last line of
         // its first copy.
         let mut seen: HashMap<Vec<&str>, (usize, usize)> = HashMap::new();
+        // A block's unclaimed lines and their texts, reused from block to
+        // block (a key is copied only to be kept).
+        let (mut lines, mut key): (Vec<usize>, Vec<&str>) = (Vec::new(), Vec::new());
         for block in doc.blocks() {
-            let lines: Vec<usize> = block.lines().filter(|&i| !claims.is_claimed(i)).collect();
+            lines.clear();
+            lines.extend(block.lines().filter(|&i| !claims.is_claimed(i)));
             if lines.len() < self.min_lines {
                 continue;
             }
-            let key: Vec<&str> = lines.iter().map(|&i| doc.line_trimmed(i)).collect();
-            let chars: usize = key.iter().map(|l| l.chars().count()).sum();
-            if chars < self.min_chars {
+            key.clear();
+            key.extend(lines.iter().map(|&i| doc.line_trimmed(i)));
+            if !has_chars_in_all(&key, self.min_chars) {
                 continue;
             }
             let (start, end) = (lines[0], lines[lines.len() - 1]);
@@ -79,16 +85,41 @@ impl RepeatedBlock {
                     }
                 }
                 None => {
-                    seen.insert(key, (start, end));
+                    seen.insert(key.clone(), (start, end));
                 }
             }
         }
     }
 }
 
+/// Whether `texts` hold at least `n` characters together, counting no
+/// further than that.
+fn has_chars_in_all(texts: &[&str], n: usize) -> bool {
+    let mut need = n;
+    for t in texts {
+        if need == 0 || has_chars(t, need) {
+            return true;
+        }
+        need -= t.chars().count();
+    }
+    need == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn has_chars_in_all_is_a_char_count(
+            texts in proptest::collection::vec("\\PC{0,12}|[a\u{e9}\u{1f600}]{0,12}", 0..5),
+            n in 0usize..40,
+        ) {
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let total: usize = texts.iter().map(|t| t.chars().count()).sum();
+            proptest::prop_assert_eq!(has_chars_in_all(&texts, n), total >= n);
+        }
+    }
 
     fn claimed(text: &str, h: &RepeatedLine) -> Vec<usize> {
         let doc = Document::new(text);
