@@ -80,6 +80,10 @@ pub(crate) struct LinePrefilter {
     /// Unanchored DFAs (one per prefiltered pattern, plus one union of the
     /// others), each with the caller's indexes of its patterns.
     scans: Vec<(DFA, Vec<usize>)>,
+    /// Per pattern (the caller's index), whether the anchored walk runs it
+    /// unweakened, so that its reports are matches (see
+    /// [`LinePrefilter::candidates`]).
+    exact: Vec<bool>,
     caches: Pool<Caches, CachesFn>,
 }
 
@@ -108,6 +112,9 @@ struct Weak {
     /// For an unanchored pattern, its literal prefixes when they are a
     /// small finite set.
     prefixes: Option<Seq>,
+    /// Anchored and neither weakened nor cut: a line it is reported on is
+    /// a line the original matches from its start.
+    exact: bool,
 }
 
 /// Unanchored patterns scanned together, behind one prefilter made of all
@@ -167,6 +174,7 @@ impl LinePrefilter {
     /// the DFAs are the same whatever the number of threads.
     pub(crate) fn new(patterns: &[Hir]) -> Option<LinePrefilter> {
         let weak: Vec<Weak> = patterns.par_iter().map(weaken_pattern).collect();
+        let exact: Vec<bool> = weak.iter().map(|w| w.exact).collect();
         // (patterns, ids) of the short-lived and the long-lived anchored.
         let mut anchored = [(Vec::new(), Vec::new()), (Vec::new(), Vec::new())];
         let mut groups: Vec<ScanGroup> = Vec::new();
@@ -233,15 +241,20 @@ impl LinePrefilter {
         Some(LinePrefilter {
             anchored,
             scans,
+            exact,
             caches: Pool::new(create),
         })
     }
 
-    /// Calls `candidate(pattern, line)` for every line on which `pattern`
-    /// (an index into the list given to [`LinePrefilter::new`]) may match.
-    /// No matching pair is missed; a pair can be reported more than once.
-    /// Each pattern's lines come in order (one DFA reports each pattern).
-    pub(crate) fn candidates(&self, doc: &Document, mut candidate: impl FnMut(usize, usize)) {
+    /// Calls `candidate(pattern, line, certain)` for every line on which
+    /// `pattern` (an index into the list given to [`LinePrefilter::new`])
+    /// may match. No matching pair is missed; a pair can be reported more
+    /// than once. Each pattern's lines come in order (one DFA reports each
+    /// pattern). `certain` says the pattern does match the line: an
+    /// unweakened, uncut anchored pattern that the walk from the line's
+    /// start reached a match of (most whole-line and prefix rules of plain
+    /// words are; their regex need not run).
+    pub(crate) fn candidates(&self, doc: &Document, mut candidate: impl FnMut(usize, usize, bool)) {
         let text = doc.text();
         let lines = doc.lines();
         let mut caches = self.caches.get();
@@ -258,15 +271,15 @@ impl LinePrefilter {
             for (li, line) in lines.iter().enumerate() {
                 if lone_cr.next_if(|&cr| cr < line.content_end).is_some() {
                     while lone_cr.next_if(|&cr| cr < line.content_end).is_some() {}
-                    ids.iter().for_each(|&p| candidate(p, li));
+                    ids.iter().for_each(|&p| candidate(p, li, false));
                     continue;
                 }
                 let range = (line.start, line.content_end);
-                let found = |p: usize| candidate(ids[p], li);
+                let found = |p: usize| candidate(ids[p], li, self.exact[ids[p]]);
                 if anchored_matches(dfa, cache, text.as_bytes(), range, found).is_err() {
                     // Cannot happen with this configuration (no quit bytes,
                     // never gives up); stay correct if it does.
-                    ids.iter().for_each(|&p| candidate(p, li));
+                    ids.iter().for_each(|&p| candidate(p, li, false));
                 }
             }
         }
@@ -281,7 +294,7 @@ impl LinePrefilter {
                     // Cannot happen with this configuration (no quit bytes,
                     // never gives up); stay correct if it ever does.
                     for li in 0..lines.len() {
-                        ids.iter().for_each(|&p| candidate(p, li));
+                        ids.iter().for_each(|&p| candidate(p, li, false));
                     }
                     break;
                 }
@@ -289,7 +302,11 @@ impl LinePrefilter {
                 // A weakened match ends where an original match would, so
                 // the line of its last byte is the original's line.
                 if m.offset() > 0 {
-                    candidate(ids[m.pattern().as_usize()], doc.line_of(m.offset() - 1));
+                    candidate(
+                        ids[m.pattern().as_usize()],
+                        doc.line_of(m.offset() - 1),
+                        false,
+                    );
                 }
             }
         }
@@ -379,10 +396,11 @@ fn weaken_pattern(hir: &Hir) -> Weak {
         .find(|h| !is_narrow_optional(h))
         .is_some_and(|h| is_wide_loop(h));
     if starts_at_line && !opens_wide {
-        let hir = cut_at_wide_loop(&items).unwrap_or(weak);
+        let run = cut_at_wide_loop(&items).unwrap_or_else(|| weak.clone());
         return Weak {
-            to_line_end: has_wide_loop(&hir),
-            hir,
+            to_line_end: has_wide_loop(&run),
+            exact: run == *hir,
+            hir: run,
             anchored: true,
             prefixes: None,
         };
@@ -393,6 +411,7 @@ fn weaken_pattern(hir: &Hir) -> Weak {
         anchored: false,
         to_line_end: false,
         prefixes,
+        exact: false,
     }
 }
 
@@ -673,7 +692,7 @@ mod tests {
         let pre = LinePrefilter::new(&[regex_syntax::Parser::new().parse(p).unwrap()]).unwrap();
         let doc = Document::new(text);
         let mut out = Vec::new();
-        pre.candidates(&doc, |_, l| out.push(l));
+        pre.candidates(&doc, |_, l, _| out.push(l));
         out.sort_unstable();
         out.dedup();
         out
@@ -717,6 +736,25 @@ mod tests {
         assert_eq!(narrow_len(&hir("(?i)by\\s+x")), (2, false));
         assert_eq!(narrow_len(&hir("(?:share|tweet)s?")), (5, false));
         assert_eq!(narrow_len(&hir("[A-Z]x")).0, 0);
+    }
+
+    #[test]
+    fn only_unweakened_anchored_patterns_are_certain() {
+        assert!(weak(r"(?mRi)^\s*(?:share|tweet)\s*$").exact);
+        // Weakened (a word boundary dropped), cut at its wide loop, or
+        // scanned: reports that the regex must confirm.
+        assert!(!weak(r"(?mRi)^\s*(?:share\b)\s*$").exact);
+        assert!(!weak(r"(?mRi)^\s*(?:posted|updated)\s+by\s[^\n]*$").exact);
+        assert!(!weak(r"(?mR)Photo by \w+").exact);
+        let pre = LinePrefilter::new(&[regex_syntax::Parser::new()
+            .parse(r"(?mRi)^\s*(?:share)\s*$")
+            .unwrap()])
+        .unwrap();
+        let doc = Document::new("Share\nnot share\na\rShare\n");
+        let mut out = Vec::new();
+        pre.candidates(&doc, |_, l, certain| out.push((l, certain)));
+        // The line with a lone carriage return is a candidate, not a match.
+        assert_eq!(out, [(0, true), (2, false)]);
     }
 
     #[test]

@@ -72,25 +72,30 @@ impl RegexMatcher {
     }
 
     pub(crate) fn find(&self, doc: &Document, hits: &mut Vec<Hit>) {
-        // Candidate lines per rule. Each rule is reported by one DFA, in
-        // line order, so dropping repeats of the last line is enough.
-        let mut candidates: Vec<Vec<usize>> = vec![Vec::new(); self.rules.len()];
+        // Candidate lines per rule, each with whether it is known to match
+        // already. Each rule is reported by one DFA, in line order, so
+        // merging repeats of the last line is enough.
+        let mut candidates: Vec<Vec<(usize, bool)>> = vec![Vec::new(); self.rules.len()];
         match &self.prefilter {
-            Some(pre) => pre.candidates(doc, |rule, line| {
+            Some(pre) => pre.candidates(doc, |rule, line, certain| {
                 let lines = &mut candidates[rule];
-                if lines.last() != Some(&line) {
-                    lines.push(line);
+                match lines.last_mut() {
+                    Some(last) if last.0 == line => last.1 |= certain,
+                    _ => lines.push((line, certain)),
                 }
             }),
-            None => candidates.fill((0..doc.lines().len()).collect()),
+            None => candidates.fill((0..doc.lines().len()).map(|l| (l, false)).collect()),
         }
         let text = doc.text();
         for (r, lines) in self.rules.iter().zip(&candidates) {
-            for &line in lines {
+            for &(line, certain) in lines {
                 let content = doc.lines()[line].content();
                 let haystack = &text[content.range()];
                 if !r.spans {
-                    if r.regex.get().is_match(haystack) {
+                    // A line the prefilter knows to match needs neither the
+                    // regex's run nor, for a rule that only ever meets such
+                    // lines, its compiling.
+                    if certain || r.regex.get().is_match(haystack) {
                         hits.push(Hit {
                             rule: r.rule,
                             span: content,
