@@ -396,10 +396,12 @@ fn weaken_pattern(hir: &Hir) -> Weak {
         .find(|h| !is_narrow_optional(h))
         .is_some_and(|h| is_wide_loop(h));
     if starts_at_line && !opens_wide {
-        let run = cut_at_wide_loop(&items).unwrap_or_else(|| weak.clone());
+        let cut = cut_at_wide_loop(&items);
+        let exact = cut.is_none() && weak == *hir;
+        let run = cut.unwrap_or(weak);
         return Weak {
             to_line_end: has_wide_loop(&run),
-            exact: run == *hir,
+            exact,
             hir: run,
             anchored: true,
             prefixes: None,
