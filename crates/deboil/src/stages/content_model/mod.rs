@@ -98,15 +98,7 @@ impl Scored {
         // which saves most of the work on pages the rules already cut.
         let first = model.first_pass(&lexed, &table);
         let stats = context::PageStats::new(&lexed, &first);
-        let second = (0..lexed.len())
-            .map(|k| {
-                if lexed.claimed(k) {
-                    0.0
-                } else {
-                    model.second_pass(&lexed, &first, &stats, k)
-                }
-            })
-            .collect();
+        let second = model.second_pass(&lexed, &first, &stats);
         Scored {
             lexed,
             table,

@@ -316,12 +316,23 @@ impl Compiled {
             .collect()
     }
 
-    /// Second-pass logit of row `k`.
-    #[inline]
-    pub fn second_pass(&self, lx: &Lexed, z: &[f32], stats: &PageStats, k: usize) -> f32 {
-        let mut s = 0f32;
-        context::row(lx, z, stats, k, |i, v| s += v * self.stage2[i]);
-        s
+    /// Second-pass logits of every row (`0.0` for claimed rows, which are
+    /// never decided), given the first pass's `z` and the page's `stats`.
+    pub fn second_pass(&self, lx: &Lexed, z: &[f32], stats: &PageStats) -> Vec<f32> {
+        let mut second = Vec::with_capacity(lx.len());
+        for k0 in (0..lx.len()).step_by(context::LANES) {
+            let means = context::window_means(lx, z, k0);
+            for (k, means) in (k0..lx.len()).zip(means) {
+                let mut s = 0f32;
+                if !lx.claimed(k) {
+                    context::row_with_means(lx, z, stats, k, means, |i, v| {
+                        s += v * self.stage2[i];
+                    });
+                }
+                second.push(s);
+            }
+        }
+        second
     }
 }
 
