@@ -24,6 +24,7 @@ use crate::document::Document;
 use crate::matcher::Matcher;
 use crate::removal::{Cleaned, Guard};
 use crate::rules::{RuleKind, RuleSet, Selection};
+use crate::stages::prose::ProseLines;
 use crate::stages::{self, pattern, tail};
 use std::sync::Arc;
 
@@ -114,8 +115,10 @@ impl Engine {
         // document of millions of short lines they weigh as much as the
         // line table.
         drop(hits);
-        tail::claim(&doc, &mut claims, rules, tails);
-        let any_heuristic = stages::claim_heuristics(&doc, &mut claims, rules);
+        // Where the prose is, read once for every stage that asks.
+        let prose = ProseLines::new(&doc);
+        tail::claim(&doc, &prose, &mut claims, rules, tails);
+        let any_heuristic = stages::claim_heuristics(&doc, &prose, &mut claims, rules);
         let mut guard = None;
         if let (Some(limit), true) = (self.guard, any_heuristic) {
             let would_remove = claims.claimed_share(&doc);

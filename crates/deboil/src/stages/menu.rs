@@ -1,7 +1,7 @@
 //! Menu runs: navigation printed as one short item per line ("Home",
 //! "World", "Business", "Sport"...).
 
-use super::prose::ProseIndex;
+use super::prose::{ProseIndex, ProseLines};
 use super::{has_chars, word_count_upto};
 use crate::claims::Claims;
 use crate::document::Document;
@@ -35,8 +35,14 @@ impl MenuRun {
         words > 0 && words <= self.max_words
     }
 
-    pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
-        let prose = ProseIndex::new(doc, claims);
+    pub(crate) fn apply(
+        &self,
+        doc: &Document,
+        prose: &ProseLines,
+        claims: &mut Claims,
+        rule: RuleIndex,
+    ) {
+        let prose = ProseIndex::new(prose, claims);
         // A run holds menu-like lines; those another rule already claimed (a
         // "Home" literal, say) count toward its length but are not claimed
         // again. At least half of the run must be new items, so a heading

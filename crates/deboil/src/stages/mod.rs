@@ -49,6 +49,7 @@ pub mod words;
 use crate::claims::Claims;
 use crate::document::Document;
 use crate::rules::{RuleIndex, RuleKind, RuleSet};
+use prose::ProseLines;
 
 pub use crate::rules::heuristic::{Heuristic, NAMES};
 /// The stages' parameters are rule data, defined in `rules/`; their code
@@ -60,12 +61,19 @@ pub use crate::rules::params::{
 /// Running a configured stage: the rule data ([`Heuristic`], in `rules/`)
 /// dispatched to the stage's code here.
 impl Heuristic {
-    /// Runs the stage, claiming debris lines for `rule`.
-    pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
+    /// Runs the stage, claiming debris lines for `rule`; `prose` holds the
+    /// document's prose lines, for the stages that ask where they are.
+    pub(crate) fn apply(
+        &self,
+        doc: &Document,
+        prose: &ProseLines,
+        claims: &mut Claims,
+        rule: RuleIndex,
+    ) {
         match self {
             Heuristic::RepeatedLine(h) => h.apply(doc, claims, rule),
-            Heuristic::RepeatedBlock(h) => h.apply(doc, claims, rule),
-            Heuristic::MenuRun(h) => h.apply(doc, claims, rule),
+            Heuristic::RepeatedBlock(h) => h.apply(doc, prose, claims, rule),
+            Heuristic::MenuRun(h) => h.apply(doc, prose, claims, rule),
             Heuristic::ContentClassifier(h) => h.apply(doc, claims, rule),
             Heuristic::ContentModel(h) => h.apply(doc, claims, rule),
         }
@@ -73,11 +81,16 @@ impl Heuristic {
 }
 
 /// Runs the heuristic rules, in rule order; whether there were any.
-pub(crate) fn claim_heuristics(doc: &Document, claims: &mut Claims, rules: &RuleSet) -> bool {
+pub(crate) fn claim_heuristics(
+    doc: &Document,
+    prose: &ProseLines,
+    claims: &mut Claims,
+    rules: &RuleSet,
+) -> bool {
     let mut any_heuristic = false;
     for (idx, rule) in rules.iter() {
         if let RuleKind::Heuristic(h) = &rule.kind {
-            h.apply(doc, claims, idx);
+            h.apply(doc, prose, claims, idx);
             any_heuristic = true;
         }
     }

@@ -54,6 +54,7 @@
 use super::word_count_upto;
 use crate::claims::Claims;
 use crate::document::Document;
+use std::cell::OnceCell;
 
 pub(crate) use super::classify::is_sentence;
 
@@ -73,34 +74,70 @@ pub(crate) fn ends_sentence(text: &str) -> bool {
     end.ends_with(['.', '!', '?', '。']) && text.split_whitespace().nth(1).is_some()
 }
 
+/// The lines of a document that read as prose ([`is_prose`]) and their
+/// lengths, found on first use and then kept for every stage that asks
+/// where the page's prose is. Each of those builds its own [`ProseIndex`]
+/// (what is claimed changes from stage to stage), and reading every line's
+/// words again for each was most of their cost.
+pub(crate) struct ProseLines<'d, 't> {
+    doc: &'d Document<'t>,
+    /// `(line, length in bytes)`, in line order.
+    lines: OnceCell<Vec<(usize, usize)>>,
+}
+
+impl<'d, 't> ProseLines<'d, 't> {
+    pub(crate) fn new(doc: &'d Document<'t>) -> ProseLines<'d, 't> {
+        ProseLines {
+            doc,
+            lines: OnceCell::new(),
+        }
+    }
+
+    fn lines(&self) -> &[(usize, usize)] {
+        self.lines.get_or_init(|| {
+            self.doc
+                .nonblank()
+                .filter_map(|i| {
+                    let s = self.doc.line_trimmed(i);
+                    is_prose(s).then_some((i, s.len()))
+                })
+                .collect()
+        })
+    }
+}
+
 /// Where a document's prose is: bytes of unclaimed prose lines before each
 /// line, so a stage can tell a list inside the text from furniture around it.
 pub(crate) struct ProseIndex {
-    before: Vec<usize>,
+    /// The unclaimed prose lines, in order, and the bytes of those up to
+    /// and including each.
+    lines: Vec<usize>,
+    through: Vec<usize>,
 }
 
 impl ProseIndex {
-    pub(crate) fn new(doc: &Document, claims: &Claims) -> ProseIndex {
-        let mut before = Vec::with_capacity(doc.lines().len() + 1);
+    pub(crate) fn new(prose: &ProseLines, claims: &Claims) -> ProseIndex {
+        let (mut lines, mut through) = (Vec::new(), Vec::new());
         let mut total = 0;
-        before.push(0);
-        for (i, line) in doc.lines().iter().enumerate() {
-            if !line.blank && !claims.is_claimed(i) {
-                let s = doc.line_trimmed(i);
-                if is_prose(s) {
-                    total += s.len();
-                }
+        for &(i, len) in prose.lines() {
+            if !claims.is_claimed(i) {
+                total += len;
+                lines.push(i);
+                through.push(total);
             }
-            before.push(total);
         }
-        ProseIndex { before }
+        ProseIndex { lines, through }
     }
 
     /// The share of the page's prose on lines before `line` (`None` on a
     /// page without prose).
     pub(crate) fn share_before(&self, line: usize) -> Option<f64> {
-        let total = *self.before.last().unwrap_or(&0) as f64;
-        (total > 0.0).then(|| self.before[line] as f64 / total)
+        let total = *self.through.last().unwrap_or(&0) as f64;
+        let before = match self.lines.partition_point(|&i| i < line) {
+            0 => 0,
+            n => self.through[n - 1],
+        };
+        (total > 0.0).then(|| before as f64 / total)
     }
 
     /// Whether lines `first..=last` have at least `share` of the page's
@@ -164,6 +201,44 @@ mod tests {
                 crate::learn::is_prose(line, 8),
             ];
             assert_eq!(&got, expected, "{line:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The share of prose before each line (and past the last) is the
+        /// bytes of the unclaimed prose lines before it over all of them,
+        /// as a walk over every line with the stage's claims finds it.
+        #[test]
+        fn prose_shares_are_what_a_walk_over_the_lines_finds(
+            rows in proptest::collection::vec((0usize..4, proptest::bool::weighted(0.3)), 0..30),
+        ) {
+            let texts = [
+                "",
+                "Menu",
+                "The council voted on Tuesday to extend the bus route.",
+                "Eight words that end in a full stop, said.",
+            ];
+            let text: String = rows.iter().map(|&(t, _)| format!("{}\n", texts[t])).collect();
+            let doc = Document::new(&text);
+            let mut claims = Claims::new(doc.lines().len());
+            for (i, &(_, claimed)) in rows.iter().enumerate() {
+                if claimed && !doc.lines()[i].blank {
+                    claims.claim_line(i, crate::rules::RuleIndex(0));
+                }
+            }
+            let prose = ProseLines::new(&doc);
+            let index = ProseIndex::new(&prose, &claims);
+            let counts = |i: usize| {
+                let l = &doc.lines()[i];
+                !l.blank && !claims.is_claimed(i) && is_prose(doc.line_trimmed(i))
+            };
+            let len = |i: usize| if counts(i) { doc.line_trimmed(i).len() } else { 0 };
+            let total: usize = (0..doc.lines().len()).map(len).sum();
+            for line in 0..=doc.lines().len() {
+                let before: usize = (0..line).map(len).sum();
+                let want = (total > 0).then(|| before as f64 / total as f64);
+                proptest::prop_assert_eq!(index.share_before(line), want, "line {}", line);
+            }
         }
     }
 }

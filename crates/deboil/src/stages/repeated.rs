@@ -5,7 +5,7 @@
 //! debris (a table of contents before the headings it lists, a teaser before
 //! the story) and the right copy to drop cannot be told from text alone.
 
-use super::prose::ProseIndex;
+use super::prose::{ProseIndex, ProseLines};
 use super::{has_chars, word_count_upto};
 use crate::claims::Claims;
 use crate::document::Document;
@@ -50,8 +50,14 @@ impl RepeatedLine {
 }
 
 impl RepeatedBlock {
-    pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
-        let prose = ProseIndex::new(doc, claims);
+    pub(crate) fn apply(
+        &self,
+        doc: &Document,
+        prose: &ProseLines,
+        claims: &mut Claims,
+        rule: RuleIndex,
+    ) {
+        let prose = ProseIndex::new(prose, claims);
         let embedded = |first: usize, last: usize| {
             self.embedded_share > 0.0 && prose.embeds(first, last, self.embedded_share)
         };

@@ -6,17 +6,24 @@
 //! rule, in rule order, so they see those rules' claims.
 
 use super::pattern::Tail;
-use super::prose::ProseIndex;
+use super::prose::{ProseIndex, ProseLines};
 use crate::claims::Claims;
 use crate::document::Document;
-use crate::rules::{Marker, PatternRule, RuleIndex, RuleSet, TailStart};
+use crate::rules::{Marker, RuleIndex, RuleSet, TailStart};
 
-/// Claims the tails the tail rules' markers open, rule by rule.
-pub(crate) fn claim(doc: &Document, claims: &mut Claims, rules: &RuleSet, tails: Vec<Tail<'_>>) {
+/// Claims the tails the tail rules' markers open, rule by rule; `prose`
+/// holds the document's prose lines.
+pub(crate) fn claim(
+    doc: &Document,
+    prose: &ProseLines,
+    claims: &mut Claims,
+    rules: &RuleSet,
+    tails: Vec<Tail<'_>>,
+) {
     if !tails.is_empty() {
         let prefix = doc.content_prefix();
-        for (rule, p, markers) in tails {
-            claim_tail(doc, &prefix, claims, rules, rule, p, &markers);
+        for tail in &tails {
+            claim_tail(doc, prose, &prefix, claims, rules, tail);
         }
     }
 }
@@ -25,13 +32,13 @@ pub(crate) fn claim(doc: &Document, claims: &mut Claims, rules: &RuleSet, tails:
 /// `TailBounds`.
 fn claim_tail(
     doc: &Document,
+    prose: &ProseLines,
     prefix: &[usize],
     claims: &mut Claims,
     rules: &RuleSet,
-    rule: RuleIndex,
-    p: &PatternRule,
-    markers: &[usize],
+    tail: &Tail<'_>,
 ) {
+    let &(rule, p, ref markers) = tail;
     let total = *prefix.last().unwrap_or(&0);
     if total == 0 {
         return;
@@ -39,9 +46,7 @@ fn claim_tail(
     let share = |line: usize| prefix[line] as f64 / total as f64;
     let (which, back_to_content, max_line_chars, max_prose_after) = match p.tail.start {
         TailStart::Thread => {
-            let category = &rules.get(rule).category;
-            let heading = |r: RuleIndex| rules.get(r).category == *category;
-            claim_thread(doc, claims, rule, markers, p.tail.after, share, heading);
+            claim_thread(doc, prose, claims, rules, tail, share);
             return;
         }
         TailStart::Marker {
@@ -68,7 +73,7 @@ fn claim_tail(
         })
     };
     let much_prose = |most: f64| {
-        ProseIndex::new(doc, claims)
+        ProseIndex::new(prose, claims)
             .share_before(marker)
             .is_some_and(|before| 1.0 - before > most)
     };
@@ -115,10 +120,11 @@ fn claim_tail(
     }
 }
 
-/// Claims a thread whose posts each end with a marker line, from its first
-/// post to the end of the document, when the thread starts after `after`
-/// of the document's text (`share`) and of its prose. `heading` says which
-/// rules' claims mark the thread's heading.
+/// Claims a thread whose posts each end with a marker line (the markers of
+/// `tail`), from its first post to the end of the document, when the
+/// thread starts after the rule's `tail-after` share of the document's text
+/// (`share`) and of its prose. A claim by a rule of the thread rule's own
+/// category marks the thread's heading.
 ///
 /// Only the markers say where posts end, so the first post's start is
 /// estimated from the others: the thread starts as many lines (not counting
@@ -127,13 +133,16 @@ fn claim_tail(
 /// rather than the article's last paragraph taken with it.
 fn claim_thread(
     doc: &Document,
+    prose: &ProseLines,
     claims: &mut Claims,
-    rule: RuleIndex,
-    markers: &[usize],
-    after: f64,
+    rules: &RuleSet,
+    tail: &Tail<'_>,
     share: impl Fn(usize) -> f64,
-    heading: impl Fn(RuleIndex) -> bool,
 ) {
+    let &(rule, p, ref markers) = tail;
+    let after = p.tail.after;
+    let category = &rules.get(rule).category;
+    let heading = |r: RuleIndex| rules.get(r).category == *category;
     let in_bounds = |line: usize| share(line) >= after;
     let lines = doc.lines();
     // The whole thread must lie late: posts that start early in the page
@@ -146,7 +155,7 @@ fn claim_thread(
     }
     // And the text before it must be the page's main text, not an opening
     // post that the replies outweigh.
-    let prose = ProseIndex::new(doc, claims);
+    let prose = ProseIndex::new(prose, claims);
     if prose.share_before(first).is_none_or(|s| s < after) {
         return;
     }
