@@ -213,22 +213,10 @@ pub fn clean_line(
 ) -> Result<LineStats, LineError> {
     let (fields, LineDoc { text, group }) = parse(line, field, group_by)?;
     let cleaned = engine.clean_in(&text, group.as_deref());
-    let output = cleaned.output();
-    let record = Record {
-        bytes_in: text.len(),
-        bytes_out: output.len(),
-        bytes_removed: cleaned.bytes_removed(),
-        removals: removal_records(&cleaned),
-        guard: guard_record(&cleaned),
-    };
-    let stats = LineStats {
-        text_in: text.len(),
-        text_out: output.len(),
-        bytes_removed: record.bytes_removed,
-        removals: record.removals.len(),
-    };
     out.reserve(line.len() + 64);
     out.push(b'{');
+    // The text field is there exactly once (`parse` checked it).
+    let mut bytes_out = 0;
     for (key, value) in fields.0.iter().filter(|(k, _)| k != RECORD_KEY) {
         if out.last() != Some(&b'{') {
             out.push(b',');
@@ -236,11 +224,32 @@ pub fn clean_line(
         write_json(out, key);
         out.push(b':');
         if key == field {
-            write_json_str(out, &output);
+            out.push(b'"');
+            let mut w = JsonText {
+                out: &mut *out,
+                len: 0,
+            };
+            // Writing into a `Vec` cannot fail.
+            let _ = cleaned.write_to(&mut w);
+            bytes_out = w.len;
+            out.push(b'"');
         } else {
             out.extend_from_slice(value.get().as_bytes());
         }
     }
+    let record = Record {
+        bytes_in: text.len(),
+        bytes_out,
+        bytes_removed: cleaned.bytes_removed(),
+        removals: removal_records(&cleaned),
+        guard: guard_record(&cleaned),
+    };
+    let stats = LineStats {
+        text_in: text.len(),
+        text_out: bytes_out,
+        bytes_removed: record.bytes_removed,
+        removals: record.removals.len(),
+    };
     if out.last() != Some(&b'{') {
         out.push(b',');
     }
@@ -260,6 +269,16 @@ fn write_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 /// at a time: a cleaned text is most of an output line, and serde_json
 /// looks each of its bytes up in a table (2.5% of a balanced run).
 fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    escape_json(out, s.as_bytes());
+    out.push(b'"');
+}
+
+/// The inside of [`write_json_str`]: `bytes` escaped, without quotes. Each
+/// byte's escape depends on the byte alone, so a string may be written in
+/// pieces.
+fn escape_json(out: &mut Vec<u8>, bytes: &[u8]) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Whether a word holds a byte below 0x20, a '"' or a '\\'. The
@@ -272,9 +291,6 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
             | zero(w ^ (ONES * u64::from(b'\\')))
             != 0
     };
-    let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
     // Bytes before `clean` are written; `i` is where the scan is.
     let (mut clean, mut i) = (0, 0);
     while i < bytes.len() {
@@ -314,7 +330,26 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
         i = end;
     }
     out.extend_from_slice(&bytes[clean..]);
-    out.push(b'"');
+}
+
+/// Writes a cleaned text into a JSON string as [`Cleaned::write_to`] hands
+/// it over, piece by piece, counting its bytes: the text goes from the
+/// input into the output line, not through a `String` of its own first.
+struct JsonText<'a> {
+    out: &'a mut Vec<u8>,
+    len: usize,
+}
+
+impl Write for JsonText<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        escape_json(self.out, buf);
+        self.len += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// serde_json's hex digits for `\u00XX` escapes: lower case.
@@ -727,6 +762,28 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A text handed over in pieces, cut anywhere (inside a character
+        /// too), is written as serde_json writes it whole, and counted.
+        #[test]
+        fn a_text_written_in_pieces_is_the_string_serde_json_writes(
+            s in "\\PC{0,40}|[ a\"\\\\\\x00-\\x1f\u{e9}]{0,24}",
+            cuts in proptest::collection::vec(0usize..200, 0..6),
+        ) {
+            let bytes = s.as_bytes();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (bytes.len() + 1)).collect();
+            cuts.sort_unstable();
+            let mut out = vec![b'"'];
+            let mut w = JsonText { out: &mut out, len: 0 };
+            let mut at = 0;
+            for c in cuts.into_iter().chain([bytes.len()]) {
+                w.write_all(&bytes[at..c]).unwrap();
+                at = c;
+            }
+            proptest::prop_assert_eq!(w.len, bytes.len());
+            out.push(b'"');
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+
         /// A record is written as serde_json writes it: removals with and
         /// without notes, strings to escape, with and without a guard.
         #[test]
