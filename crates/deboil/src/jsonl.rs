@@ -15,7 +15,7 @@
 use crate::Engine;
 use crate::render::json::{GuardRecord, RemovalRecord, guard_record, removal_records};
 use rayon::prelude::*;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -174,17 +174,26 @@ fn parse<'a>(
     field: &str,
     group_by: Option<&str>,
 ) -> Result<(Fields<'a>, LineDoc<'a>), LineError> {
-    let fields: Fields<'_> =
-        serde_json::from_slice(line).map_err(|e| LineError::Malformed(short_error(&e)))?;
-    let raw = fields
-        .only(field)?
-        .ok_or_else(|| LineError::MissingField(field.to_owned()))?;
-    let text: Cow<'_, str> =
-        serde_json::from_str(raw.get()).map_err(|_| LineError::NotAString {
-            field: field.to_owned(),
-            found: json_kind(raw.get()),
-        })?;
+    // As `serde_json::from_slice` reads: the object, then nothing but
+    // white space after it.
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let fields = FieldsOf { text: field }
+        .deserialize(&mut de)
+        .and_then(|fields| de.end().map(|()| fields))
+        .map_err(|e| LineError::Malformed(short_error(&e)))?;
+    let text = match &fields.text {
+        _ if fields.texts > 1 => return Err(LineError::DuplicateField(field.to_owned())),
+        None => return Err(LineError::MissingField(field.to_owned())),
+        Some(Err(found)) => {
+            return Err(LineError::NotAString {
+                field: field.to_owned(),
+                found,
+            });
+        }
+        Some(Ok(text)) => text.clone(),
+    };
     let group = match group_by {
+        Some(g) if g == field => Some(crate::learn::url_host(&text).unwrap_or(text.to_string())),
         Some(g) => fields.only(g)?.and_then(|raw| group_of(raw.get())),
         None => None,
     };
@@ -215,15 +224,18 @@ pub fn clean_line(
     let cleaned = engine.clean_in(&text, group.as_deref());
     out.reserve(line.len() + 64);
     out.push(b'{');
-    // The text field is there exactly once (`parse` checked it).
+    // The text field (the one without a raw value) is there exactly once
+    // (`parse` checked it).
     let mut bytes_out = 0;
-    for (key, value) in fields.0.iter().filter(|(k, _)| k != RECORD_KEY) {
+    for (key, value) in fields.all.iter().filter(|(k, _)| k != RECORD_KEY) {
         if out.last() != Some(&b'{') {
             out.push(b',');
         }
         write_json(out, key);
         out.push(b':');
-        if key == field {
+        if let Some(value) = value {
+            out.extend_from_slice(value.get().as_bytes());
+        } else {
             out.push(b'"');
             let mut w = JsonText {
                 out: &mut *out,
@@ -233,8 +245,6 @@ pub fn clean_line(
             let _ = cleaned.write_to(&mut w);
             bytes_out = w.len;
             out.push(b'"');
-        } else {
-            out.extend_from_slice(value.get().as_bytes());
         }
     }
     let record = Record {
@@ -365,52 +375,120 @@ fn short_error(e: &serde_json::Error) -> String {
     }
 }
 
-fn json_kind(raw: &str) -> &'static str {
-    match raw.as_bytes().first() {
-        Some(b'n') => "null",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'{') => "an object",
-        Some(b'[') => "an array",
-        _ => "a number",
-    }
+/// An object's fields in order, values left as raw JSON but the text
+/// field's, which is decoded as it is read: read as raw JSON first, its
+/// bytes were scanned twice.
+struct Fields<'a> {
+    /// Every field, its value as raw JSON (`None` for the text field).
+    all: Vec<(Cow<'a, str>, Option<&'a RawValue>)>,
+    /// The text field's string (the first, if it is given more than once),
+    /// or what it holds instead.
+    text: Option<Result<Cow<'a, str>, &'static str>>,
+    /// How many times the text field is given.
+    texts: usize,
 }
 
-/// An object's fields in order, values left as raw JSON.
-struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
-
 impl<'a> Fields<'a> {
-    /// The value of `name`; a field given twice is ambiguous.
+    /// The raw value of `name` (not the text field); a field given twice is
+    /// ambiguous.
     fn only(&self, name: &str) -> Result<Option<&'a RawValue>, LineError> {
         let mut found = None;
-        for (key, value) in &self.0 {
+        for (key, value) in &self.all {
             if key == name {
                 if found.is_some() {
                     return Err(LineError::DuplicateField(name.to_owned()));
                 }
-                found = Some(*value);
+                found = *value;
             }
         }
         Ok(found)
     }
 }
 
-impl<'de> Deserialize<'de> for Fields<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+/// Reads an object's [`Fields`], given the name of its text field.
+struct FieldsOf<'f> {
+    text: &'f str,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldsOf<'_> {
+    type Value = Fields<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Fields<'de>, D::Error> {
+        struct V<'f>(&'f str);
+        impl<'de> Visitor<'de> for V<'_> {
             type Value = Fields<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
-                let mut fields = Vec::new();
+                let mut fields = Fields {
+                    all: Vec::new(),
+                    text: None,
+                    texts: 0,
+                };
                 while let Some(Key(k)) = map.next_key()? {
-                    fields.push((k, map.next_value()?));
+                    if k == self.0 {
+                        let TextValue(text) = map.next_value()?;
+                        fields.text.get_or_insert(text);
+                        fields.texts += 1;
+                        fields.all.push((k, None));
+                    } else {
+                        fields.all.push((k, Some(map.next_value()?)));
+                    }
                 }
-                Ok(Fields(fields))
+                Ok(fields)
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V(self.text))
+    }
+}
+
+/// The text field's value: its string (borrowed from the line unless it
+/// holds escapes), or the kind of value it is instead.
+struct TextValue<'a>(Result<Cow<'a, str>, &'static str>);
+
+impl<'de> Deserialize<'de> for TextValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TextValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<TextValue<'de>, E> {
+                Ok(TextValue(Ok(Cow::Borrowed(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TextValue<'de>, E> {
+                Ok(TextValue(Ok(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<TextValue<'de>, E> {
+                Ok(TextValue(Ok(Cow::Owned(v))))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<TextValue<'de>, E> {
+                Ok(TextValue(Err("null")))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<TextValue<'de>, E> {
+                Ok(TextValue(Err("a boolean")))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<TextValue<'de>, E> {
+                Ok(TextValue(Err("a number")))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<TextValue<'de>, E> {
+                Ok(TextValue(Err("a number")))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<TextValue<'de>, E> {
+                Ok(TextValue(Err("a number")))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TextValue<'de>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(TextValue(Err("an object")))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TextValue<'de>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(TextValue(Err("an array")))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -898,6 +976,52 @@ mod tests {
             clean(r#"{"text":"a","text":"b"}"#),
             Err(LineError::DuplicateField("text".into()))
         );
+        // Each kind of value the text field may hold instead, named as
+        // its first byte says (nested values read through).
+        for (value, found) in [
+            ("true", "a boolean"),
+            ("false", "a boolean"),
+            ("-1.5e3", "a number"),
+            ("18446744073709551615", "a number"),
+            (r#"{"a":[1,{"b":"c"}]}"#, "an object"),
+            (r#"[[],{"x":null}]"#, "an array"),
+        ] {
+            assert_eq!(
+                clean(&format!(r#"{{"text":{value},"id":1}}"#)),
+                Err(LineError::NotAString {
+                    field: "text".into(),
+                    found
+                }),
+                "{value}"
+            );
+        }
+        // The whole line is read first: malformed JSON after the text field
+        // is malformed, whatever the field holds; so is anything after the
+        // object.
+        for line in [
+            r#"{"text":"a","text":"b","id":}"#,
+            r#"{"text":5,"id":"#,
+            r#"{"text":"a"} x"#,
+        ] {
+            assert!(
+                matches!(clean(line), Err(LineError::Malformed(_))),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_group_may_be_the_text_field_itself() {
+        let line = r#"{"text":"https:\/\/news.example.com\/a","url":"https://b.example.org/"}"#;
+        let group = |g| document(line.as_bytes(), "text", Some(g)).map(|d| d.group);
+        assert_eq!(group("text"), Ok(Some("news.example.com".into())));
+        assert_eq!(group("url"), Ok(Some("b.example.org".into())));
+        let doc = document(
+            br#"{"text":"Plain words","text2":"x"}"#,
+            "text",
+            Some("text"),
+        );
+        assert_eq!(doc.map(|d| d.group), Ok(Some("Plain words".into())));
     }
 
     fn stream(input: &str, on_error: OnError, chunk_bytes: usize) -> (String, Vec<u64>, bool) {
