@@ -282,26 +282,28 @@ impl Compiled {
             all.push((s, self.struct_weights[i][bin]));
         }
         // The `n` most negative: the same list as a stable sort of every
-        // contribution cut to `n`. Each is ranked by one integer, its
-        // value's total order then its ordinal (ties keep feature order),
-        // so the test that turns most of them away is one comparison the
-        // branch predictor learns, where testing the value's sign first
-        // missed on every other feature.
+        // contribution cut to `n`. Each is ranked by one integer: whether it
+        // is evidence against at all (the top bit, clear when it is), its
+        // value's total order, then its ordinal (ties keep feature order).
+        // The test that turns most of them away is then one comparison the
+        // branch predictor learns. Testing the value's sign first missed on
+        // every other feature, and so did a rank of `u64::MAX` for the
+        // others: the compiler turned the comparison back into that test.
         if n == 0 {
             return Vec::new();
         }
+        const AGAINST: u64 = 1 << 63;
+        // Below 2^31 features on a row (a row's tokens are counted in u32).
+        const ORDINAL: u64 = (1 << 31) - 1;
         let mut top: Vec<u64> = Vec::with_capacity(n + 1);
-        // The n-th smallest rank so far (any rank is below it until then).
-        let mut worst = u64::MAX;
+        // The n-th smallest rank so far, or the bound of evidence against.
+        let mut worst = AGAINST;
         for (i, &(s, c)) in all.iter().enumerate() {
             // `&` and `|`, not `&&` and `||`: no branch on any test. (NaN
             // as the sort would place it; weights are checked finite.)
             let against = (s.ns != Ns::Bias) & ((c < 0.0) | c.is_nan());
-            let rank = if against {
-                u64::from(total_order(c)) << 32 | i as u64
-            } else {
-                u64::MAX
-            };
+            let rank =
+                u64::from(!against) << 63 | u64::from(total_order(c)) << 31 | (i as u64 & ORDINAL);
             if rank < worst {
                 let at = top.partition_point(|&t| t < rank);
                 top.insert(at, rank);
@@ -312,7 +314,7 @@ impl Compiled {
             }
         }
         top.iter()
-            .map(|&rank| all[(rank & u64::from(u32::MAX)) as usize])
+            .map(|&rank| all[(rank & ORDINAL) as usize])
             .collect()
     }
 
