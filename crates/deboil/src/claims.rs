@@ -20,8 +20,10 @@ pub struct Claims {
     owner: Vec<u32>,
     /// Claims on part of a line, in claim order.
     spans: Vec<(Span, RuleIndex)>,
-    /// Reasons recorded by heuristics, per claimed line (sparse).
-    notes: Vec<(usize, String)>,
+    /// Reasons recorded by heuristics, per claimed line (sparse): the
+    /// index of its text in `texts`, which lines claimed together share.
+    notes: Vec<(usize, u32)>,
+    texts: Vec<String>,
 }
 
 impl Claims {
@@ -31,6 +33,7 @@ impl Claims {
             owner: vec![NONE; lines],
             spans: Vec::new(),
             notes: Vec::new(),
+            texts: Vec::new(),
         }
     }
 
@@ -70,7 +73,31 @@ impl Claims {
     ) -> bool {
         let taken = self.claim_line(i, rule);
         if taken {
-            self.notes.push((i, note.into()));
+            self.notes.push((i, self.texts.len() as u32));
+            self.texts.push(note.into());
+        }
+        taken
+    }
+
+    /// Claims each of `lines` for `rule`, as [`Claims::claim_line_because`]
+    /// does with one note for all (a menu run's "run of 12 menu-like
+    /// lines"), which is kept once; returns how many claims were taken.
+    pub fn claim_lines_because(
+        &mut self,
+        lines: impl IntoIterator<Item = usize>,
+        rule: RuleIndex,
+        note: impl Into<String>,
+    ) -> usize {
+        let id = self.texts.len() as u32;
+        let before = self.notes.len();
+        for i in lines {
+            if self.claim_line(i, rule) {
+                self.notes.push((i, id));
+            }
+        }
+        let taken = self.notes.len() - before;
+        if taken > 0 {
+            self.texts.push(note.into());
         }
         taken
     }
@@ -180,11 +207,13 @@ impl Claims {
 
         let mut notes = std::mem::take(&mut self.notes);
         notes.sort_by_key(|(line, _)| *line);
+        let texts = std::mem::take(&mut self.texts);
         let note_of = |line: usize| {
             notes
                 .binary_search_by_key(&line, |(l, _)| *l)
                 .ok()
-                .map(|k| notes[k].1.as_str())
+                .and_then(|k| texts.get(notes[k].1 as usize))
+                .map(String::as_str)
         };
 
         let mut out = Vec::new();
@@ -251,6 +280,39 @@ mod tests {
         assert_eq!(c.owner(1), None);
         assert_eq!(c.owner(0), Some(r(0)));
         assert!((c.claimed_share(&doc) - 0.5).abs() < 1e-9);
+    }
+
+    proptest::proptest! {
+        /// Lines claimed together with one note come out as the same
+        /// removals, notes and all, as lines claimed one by one with a copy
+        /// of it each, among claims of other rules and other notes, and
+        /// after some are released.
+        #[test]
+        fn a_note_shared_by_lines_is_each_lines_note(
+            ops in proptest::collection::vec((0u32..3, proptest::collection::vec(0usize..8, 0..5), 0u8..3), 0..6),
+            release in proptest::option::of(0u32..3),
+        ) {
+            let doc = Document::new("a\nb\n\nc\nd\ne\n\nf\n");
+            let (mut together, mut one_by_one) = (Claims::new(8), Claims::new(8));
+            for (rule, lines, note) in &ops {
+                let note = format!("note {note}");
+                let lines: Vec<usize> = lines.iter().copied().filter(|&i| !doc.lines()[i].blank).collect();
+                let taken = together.claim_lines_because(lines.iter().copied(), r(*rule), note.clone());
+                let each = lines.iter().filter(|&&i| one_by_one.claim_line_because(i, r(*rule), note.clone())).count();
+                proptest::prop_assert_eq!(taken, each);
+            }
+            if let Some(gone) = release {
+                together.release(|rule| rule == r(gone));
+                one_by_one.release(|rule| rule == r(gone));
+            }
+            let notes = |c: Claims| -> Vec<(usize, usize, u32, Option<String>)> {
+                c.into_removals(&doc)
+                    .into_iter()
+                    .map(|x| (x.span.start, x.span.end, x.rule.0, x.note))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(notes(together), notes(one_by_one));
+        }
     }
 
     #[test]

@@ -64,9 +64,7 @@ impl MenuRun {
             }
             if menu {
                 let note = format!("run of {len} menu-like lines");
-                for &i in run.iter() {
-                    claims.claim_line_because(i, rule, note.clone());
-                }
+                claims.claim_lines_because(run.iter().copied(), rule, note);
             }
             run.clear();
             *claimed = 0;
