@@ -108,6 +108,46 @@ impl Scored {
     }
 }
 
+/// Pieces of evidence a removal's note names.
+const EVIDENCE: usize = 3;
+
+/// A removal's note: the line's probability of being content, the evidence
+/// against it in words (each piece once: two hashed features can read the
+/// same, "lines two away"; at most [`EVIDENCE`] pieces), and whether the
+/// lines around it weighed too: `p=0.08; against: "said" (line), "reply"
+/// (next), the lines around it`.
+fn removal_note(p: f32, evidence: impl IntoIterator<Item = String>, around: bool) -> String {
+    let mut note = format!("p={p:.2}; against: ");
+    // Where in `note` each piece said so far is: written in place, not
+    // gathered and joined (allocations for each of the tens of thousands
+    // of lines a page dump's content model removes).
+    let mut said: [std::ops::Range<usize>; EVIDENCE] = Default::default();
+    let mut pieces = 0;
+    for words in evidence {
+        if said[..pieces].iter().any(|r| note[r.clone()] == *words) {
+            continue;
+        }
+        let Some(slot) = said.get_mut(pieces) else {
+            break;
+        };
+        if pieces > 0 {
+            note.push_str(", ");
+        }
+        *slot = note.len()..note.len() + words.len();
+        pieces += 1;
+        note.push_str(&words);
+    }
+    if around {
+        // Writing to a String cannot fail.
+        let _ = write!(
+            note,
+            "{}the lines around it",
+            if pieces == 0 { "" } else { ", " }
+        );
+    }
+    note
+}
+
 #[inline]
 fn probability(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
@@ -193,31 +233,20 @@ impl ContentModel {
         };
         let scored = Scored::new(model, doc, claims);
         let keep = self.decide(doc, claims, &scored.lexed, &scored.second);
+        let mut scratch = Vec::new();
         for (k, &kept) in keep.iter().enumerate() {
             let line = scored.lexed.line(k);
             if kept || claims.is_claimed(line) {
                 continue;
             }
             let p = probability(scored.second[k] + self.bias);
-            let mut note = format!("p={p:.2}; against: ");
-            let against = model.evidence_against(&scored.lexed, &scored.table, k, 3);
-            let mut said: Vec<String> = Vec::with_capacity(against.len());
-            for (src, _) in &against {
-                // Two hashed features can read the same ("lines two away").
-                let words = scored.lexed.describe(doc, *src);
-                if !said.contains(&words) {
-                    said.push(words);
-                }
-            }
-            note.push_str(&said.join(", "));
-            if scored.second[k] < scored.first[k] - 1.0 {
-                // Writing to a String cannot fail.
-                let _ = write!(
-                    note,
-                    "{}the lines around it",
-                    if against.is_empty() { "" } else { ", " }
-                );
-            }
+            let against =
+                model.evidence_against_in(&scored.lexed, &scored.table, k, EVIDENCE, &mut scratch);
+            let words = against
+                .iter()
+                .map(|&(src, _)| scored.lexed.describe(doc, src));
+            let around = scored.second[k] < scored.first[k] - 1.0;
+            let note = removal_note(p, words, around);
             claims.claim_line_because(line, rule, note);
         }
     }
@@ -226,6 +255,33 @@ impl ContentModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_note_says_each_piece_of_evidence_once() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            removal_note(
+                0.084,
+                words(&["\"said\" (line)", "lines two away", "lines two away"]),
+                false
+            ),
+            "p=0.08; against: \"said\" (line), lines two away"
+        );
+        assert_eq!(
+            removal_note(0.5, words(&["a", "b", "a"]), true),
+            "p=0.50; against: a, b, the lines around it"
+        );
+        assert_eq!(
+            removal_note(0.01, words(&[]), true),
+            "p=0.01; against: the lines around it"
+        );
+        assert_eq!(removal_note(0.01, words(&[]), false), "p=0.01; against: ");
+        // No more than the evidence asked for.
+        assert_eq!(
+            removal_note(0.2, words(&["a", "b", "c", "d"]), false),
+            "p=0.20; against: a, b, c"
+        );
+    }
 
     /// What `decide` keeps of `text` when the model scores every line `z`.
     fn kept(params: &ContentModel, text: &str, z: f32) -> Vec<String> {

@@ -265,11 +265,26 @@ impl Compiled {
         k: usize,
         n: usize,
     ) -> Vec<(Source, f32)> {
+        self.evidence_against_in(lx, table, k, n, &mut Vec::new())
+    }
+
+    /// [`Compiled::evidence_against`], gathering the row's contributions in
+    /// `scratch` (cleared first): one buffer for all the rows a document
+    /// removes, where each row's was an allocation of its own.
+    pub fn evidence_against_in(
+        &self,
+        lx: &Lexed,
+        table: &Table,
+        k: usize,
+        n: usize,
+        scratch: &mut Vec<(Source, f32)>,
+    ) -> Vec<(Source, f32)> {
         // Every contribution first, in feature order: the features' loop
         // then calls a sink small enough to inline (an `offer` there was a
         // call per feature, and ran at half the first pass's speed).
         let bits = self.bits;
-        let mut all: Vec<(Source, f32)> = Vec::with_capacity(256);
+        let all = scratch;
+        all.clear();
         lx.row_lexical(k, |h, v, s| {
             all.push((s, v * self.stage1.get(index(h, bits))));
         });
