@@ -21,6 +21,7 @@ use crate::document::Document;
 use crate::stages::features::{self, Table};
 pub use crate::stages::words::{StableHash, mix};
 use crate::stages::words::{Words, is_word};
+use std::fmt::Write;
 
 /// The hash of feature `key` in namespace `ns`: the key, told apart from
 /// the same key in other namespaces by a mixed seed, times a 64-bit odd
@@ -419,6 +420,13 @@ impl Lexed {
     /// Words for a feature's source, for removal notes: `"said" (line)`,
     /// `"reply" (next)`, `prose_before`.
     pub fn describe(&self, doc: &Document, s: Source) -> String {
+        let mut out = String::new();
+        self.describe_to(doc, s, &mut out);
+        out
+    }
+
+    /// [`Lexed::describe`], appended to `out`: a note is written in place.
+    pub fn describe_to(&self, doc: &Document, s: Source, out: &mut String) {
         let k = s.row as usize;
         let text = doc.line_trimmed(self.lines[k]);
         // The same tokens and chunks as `words::for_each_token` and
@@ -432,9 +440,10 @@ impl Lexed {
         let chunk = |i: u32| text.split_whitespace().nth(i as usize).unwrap_or("");
         let lower = |s: &str| s.to_lowercase();
         let f = &self.facts[k];
-        match s.ns {
-            Ns::Bias => "baseline".into(),
-            Ns::Word => format!("{:?} (line)", lower(token(s.item))),
+        // Writing to a String cannot fail.
+        let _ = match s.ns {
+            Ns::Bias => out.write_str("baseline"),
+            Ns::Word => write!(out, "{:?} (line)", lower(token(s.item))),
             Ns::Bigram => {
                 let n = self.words(k) as u32;
                 let a = if s.item == 0 {
@@ -447,25 +456,30 @@ impl Lexed {
                 } else {
                     lower(token(s.item))
                 };
-                format!("\"{a} {b}\" (line)")
+                write!(out, "\"{a} {b}\" (line)")
             }
-            Ns::First => format!("starts {:?}", lower(token(0))),
-            Ns::Last => format!("ends {:?}", lower(token(s.item))),
-            Ns::Shape => format!("{:?} (shape)", chunk(s.item)),
-            Ns::FirstShape => format!("starts like {:?}", chunk(0)),
-            Ns::LastShape => format!("ends like {:?}", chunk(s.item)),
-            Ns::StartChar => format!("starts with {}", class_name(f.start)),
-            Ns::EndChar => format!("ends with {}", class_name(f.end)),
-            Ns::Length => format!("{} words", self.words(k)),
-            Ns::LengthEnd => format!("{} words ending in {}", self.words(k), class_name(f.end)),
-            Ns::PrevWord => format!("{:?} (prev)", lower(token(s.item))),
-            Ns::NextWord => format!("{:?} (next)", lower(token(s.item))),
-            Ns::PrevFirst => format!("prev starts {:?}", lower(token(0))),
-            Ns::NextFirst => format!("next starts {:?}", lower(token(0))),
-            Ns::PrevEnd => format!("prev ends with {}", class_name(f.end)),
-            Ns::NextEnd => format!("next ends with {}", class_name(f.end)),
-            Ns::PrevLength => format!("prev {} words", self.words(k)),
-            Ns::NextLength => format!("next {} words", self.words(k)),
+            Ns::First => write!(out, "starts {:?}", lower(token(0))),
+            Ns::Last => write!(out, "ends {:?}", lower(token(s.item))),
+            Ns::Shape => write!(out, "{:?} (shape)", chunk(s.item)),
+            Ns::FirstShape => write!(out, "starts like {:?}", chunk(0)),
+            Ns::LastShape => write!(out, "ends like {:?}", chunk(s.item)),
+            Ns::StartChar => write!(out, "starts with {}", class_name(f.start)),
+            Ns::EndChar => write!(out, "ends with {}", class_name(f.end)),
+            Ns::Length => write!(out, "{} words", self.words(k)),
+            Ns::LengthEnd => write!(
+                out,
+                "{} words ending in {}",
+                self.words(k),
+                class_name(f.end)
+            ),
+            Ns::PrevWord => write!(out, "{:?} (prev)", lower(token(s.item))),
+            Ns::NextWord => write!(out, "{:?} (next)", lower(token(s.item))),
+            Ns::PrevFirst => write!(out, "prev starts {:?}", lower(token(0))),
+            Ns::NextFirst => write!(out, "next starts {:?}", lower(token(0))),
+            Ns::PrevEnd => write!(out, "prev ends with {}", class_name(f.end)),
+            Ns::NextEnd => write!(out, "next ends with {}", class_name(f.end)),
+            Ns::PrevLength => write!(out, "prev {} words", self.words(k)),
+            Ns::NextLength => write!(out, "next {} words", self.words(k)),
             Ns::PrevState | Ns::NextState => {
                 let side = if s.ns == Ns::PrevState {
                     "prev"
@@ -473,18 +487,19 @@ impl Lexed {
                     "next"
                 };
                 if f.claimed {
-                    format!("{side} removed")
+                    write!(out, "{side} removed")
                 } else {
-                    format!("{side} line")
+                    write!(out, "{side} line")
                 }
             }
-            Ns::Far => "lines two away".into(),
-            Ns::Struct => features::NAMES
-                .get(s.item as usize)
-                .copied()
-                .unwrap_or("structure")
-                .into(),
-        }
+            Ns::Far => out.write_str("lines two away"),
+            Ns::Struct => out.write_str(
+                features::NAMES
+                    .get(s.item as usize)
+                    .copied()
+                    .unwrap_or("structure"),
+            ),
+        };
     }
 }
 

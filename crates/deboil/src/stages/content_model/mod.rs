@@ -23,7 +23,7 @@ use crate::document::Document;
 use crate::rules::RuleIndex;
 pub use crate::rules::params::ContentModel;
 use crate::stages::features::Table;
-use lexical::Lexed;
+use lexical::{Lexed, Source};
 use model::Compiled;
 use std::fmt::Write;
 use std::sync::{Mutex, OnceLock};
@@ -116,26 +116,41 @@ const EVIDENCE: usize = 3;
 /// same, "lines two away"; at most [`EVIDENCE`] pieces), and whether the
 /// lines around it weighed too: `p=0.08; against: "said" (line), "reply"
 /// (next), the lines around it`.
-fn removal_note(p: f32, evidence: impl IntoIterator<Item = String>, around: bool) -> String {
-    let mut note = format!("p={p:.2}; against: ");
-    // Where in `note` each piece said so far is: written in place, not
-    // gathered and joined (allocations for each of the tens of thousands
-    // of lines a page dump's content model removes).
+fn removal_note(
+    p: f32,
+    evidence: &[(Source, f32)],
+    describe: impl Fn(Source, &mut String),
+    around: bool,
+) -> String {
+    // Written in place, each piece described into the note itself, not
+    // gathered and joined: allocations for each of the tens of thousands
+    // of lines a page dump's content model removes. Room for most notes.
+    let mut note = String::with_capacity(128);
+    // Writing to a String cannot fail.
+    let _ = write!(note, "p={p:.2}; against: ");
+    // Where in `note` each piece said so far is.
     let mut said: [std::ops::Range<usize>; EVIDENCE] = Default::default();
     let mut pieces = 0;
-    for words in evidence {
-        if said[..pieces].iter().any(|r| note[r.clone()] == *words) {
-            continue;
-        }
-        let Some(slot) = said.get_mut(pieces) else {
+    for &(src, _) in evidence {
+        if pieces == EVIDENCE {
             break;
-        };
+        }
+        let mark = note.len();
         if pieces > 0 {
             note.push_str(", ");
         }
-        *slot = note.len()..note.len() + words.len();
-        pieces += 1;
-        note.push_str(&words);
+        let start = note.len();
+        describe(src, &mut note);
+        let piece = start..note.len();
+        if said[..pieces]
+            .iter()
+            .any(|r| note[r.clone()] == note[piece.clone()])
+        {
+            note.truncate(mark);
+        } else {
+            said[pieces] = piece;
+            pieces += 1;
+        }
     }
     if around {
         // Writing to a String cannot fail.
@@ -242,11 +257,9 @@ impl ContentModel {
             let p = probability(scored.second[k] + self.bias);
             let against =
                 model.evidence_against_in(&scored.lexed, &scored.table, k, EVIDENCE, &mut scratch);
-            let words = against
-                .iter()
-                .map(|&(src, _)| scored.lexed.describe(doc, src));
+            let describe = |src, out: &mut String| scored.lexed.describe_to(doc, src, out);
             let around = scored.second[k] < scored.first[k] - 1.0;
-            let note = removal_note(p, words, around);
+            let note = removal_note(p, &against, describe, around);
             claims.claim_line_because(line, rule, note);
         }
     }
@@ -258,27 +271,42 @@ mod tests {
 
     #[test]
     fn a_note_says_each_piece_of_evidence_once() {
-        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // Evidence whose item numbers a piece of text (a piece may repeat,
+        // as two hashed features can read the same).
+        let note = |p: f32, pieces: &[&str], around: bool| {
+            let evidence: Vec<(Source, f32)> = (0..pieces.len())
+                .map(|i| {
+                    let s = Source {
+                        ns: lexical::Ns::Word,
+                        row: 0,
+                        item: i as u32,
+                    };
+                    (s, -1.0)
+                })
+                .collect();
+            let describe = |s: Source, out: &mut String| out.push_str(pieces[s.item as usize]);
+            removal_note(p, &evidence, describe, around)
+        };
         assert_eq!(
-            removal_note(
+            note(
                 0.084,
-                words(&["\"said\" (line)", "lines two away", "lines two away"]),
+                &["\"said\" (line)", "lines two away", "lines two away"],
                 false
             ),
             "p=0.08; against: \"said\" (line), lines two away"
         );
         assert_eq!(
-            removal_note(0.5, words(&["a", "b", "a"]), true),
-            "p=0.50; against: a, b, the lines around it"
+            note(0.5, &["a", "b", "a", "ab"], true),
+            "p=0.50; against: a, b, ab, the lines around it"
         );
         assert_eq!(
-            removal_note(0.01, words(&[]), true),
+            note(0.01, &[], true),
             "p=0.01; against: the lines around it"
         );
-        assert_eq!(removal_note(0.01, words(&[]), false), "p=0.01; against: ");
+        assert_eq!(note(0.01, &[], false), "p=0.01; against: ");
         // No more than the evidence asked for.
         assert_eq!(
-            removal_note(0.2, words(&["a", "b", "c", "d"]), false),
+            note(0.2, &["a", "b", "c", "d"], false),
             "p=0.20; against: a, b, c"
         );
     }
