@@ -207,22 +207,26 @@ impl Claims {
 
         let mut notes = std::mem::take(&mut self.notes);
         notes.sort_by_key(|(line, _)| *line);
-        let texts = std::mem::take(&mut self.texts);
-        let note_of = |line: usize| {
+        let mut texts = std::mem::take(&mut self.texts);
+        let id_of = |line: usize| {
             notes
                 .binary_search_by_key(&line, |(l, _)| *l)
                 .ok()
-                .and_then(|k| texts.get(notes[k].1 as usize))
-                .map(String::as_str)
+                .map(|k| notes[k].1 as usize)
         };
+        let note_of = |line: usize| id_of(line).and_then(|id| texts.get(id)).map(String::as_str);
 
-        let mut out = Vec::new();
+        // Whole-line removals with the index of their note's text: each text
+        // is moved into the last removal that names it, copied into any
+        // other (a menu run's note, when another rule's line splits it).
+        let mut whole: Vec<(RuleIndex, Span, Option<usize>)> = Vec::new();
         let mut li = 0;
         while li < lines.len() {
             let Some(rule) = self.owner(li) else {
                 li += 1;
                 continue;
             };
+            let id = id_of(li);
             let note = note_of(li);
             let start = lines[li].start;
             let mut last = li;
@@ -237,13 +241,27 @@ impl Claims {
                     _ => break,
                 }
             }
-            out.push(Removal {
-                rule,
-                span: Span::new(start, lines[last].end),
-                note: note.map(str::to_owned),
-            });
+            whole.push((rule, Span::new(start, lines[last].end), id));
             li = last + 1;
         }
+        let mut uses = vec![0u32; texts.len()];
+        for id in whole.iter().filter_map(|w| w.2) {
+            uses[id] += 1;
+        }
+        let mut out: Vec<Removal> = whole
+            .into_iter()
+            .map(|(rule, span, id)| {
+                let note = id.map(|id| {
+                    uses[id] -= 1;
+                    if uses[id] == 0 {
+                        std::mem::take(&mut texts[id])
+                    } else {
+                        texts[id].clone()
+                    }
+                });
+                Removal { rule, span, note }
+            })
+            .collect();
         out.extend(partial.into_iter().map(|(_, span, rule)| Removal {
             rule,
             span,
