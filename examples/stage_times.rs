@@ -79,12 +79,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|(d, c)| content_model::Scored::new(model, d, c).second.len())
                 .sum()
         }),
+        // One buffer for a document's rows, as the content model keeps.
         ("evidence against, rows below 0", &|| {
             scored
                 .iter()
                 .map(|s| {
+                    let mut scratch = Vec::new();
                     below(s)
-                        .map(|k| model.evidence_against(&s.lexed, &s.table, k, 3).len())
+                        .map(|k| {
+                            model
+                                .evidence_against_in(&s.lexed, &s.table, k, 3, &mut scratch)
+                                .len()
+                        })
                         .sum::<usize>()
                 })
                 .sum()
@@ -93,9 +99,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             docs.iter()
                 .zip(&scored)
                 .map(|(d, s)| {
+                    let (mut scratch, mut words) = (Vec::new(), String::new());
                     below(s)
-                        .flat_map(|k| model.evidence_against(&s.lexed, &s.table, k, 3))
-                        .map(|(src, _)| s.lexed.describe(d, src).len())
+                        .flat_map(|k| {
+                            model.evidence_against_in(&s.lexed, &s.table, k, 3, &mut scratch)
+                        })
+                        .map(|(src, _)| {
+                            words.clear();
+                            s.lexed.describe_to(d, src, &mut words);
+                            words.len()
+                        })
                         .sum::<usize>()
                 })
                 .sum()

@@ -265,7 +265,9 @@ impl Compiled {
         k: usize,
         n: usize,
     ) -> Vec<(Source, f32)> {
-        self.evidence_against_in(lx, table, k, n, &mut Vec::new())
+        // Room for a long row's contributions: grown from nothing, the
+        // buffer was reallocated a handful of times a row.
+        self.evidence_against_in(lx, table, k, n, &mut Vec::with_capacity(256))
     }
 
     /// [`Compiled::evidence_against`], gathering the row's contributions in
