@@ -177,12 +177,15 @@ fn parse<'a>(
     // As `serde_json::from_slice` reads: the object, then nothing but
     // white space after it.
     let mut de = serde_json::Deserializer::from_slice(line);
-    let fields = FieldsOf { text: field }
+    let mut fields = FieldsOf { text: field }
         .deserialize(&mut de)
         .and_then(|fields| de.end().map(|()| fields))
         .map_err(|e| LineError::Malformed(short_error(&e)))?;
-    let text = match &fields.text {
-        _ if fields.texts > 1 => return Err(LineError::DuplicateField(field.to_owned())),
+    if fields.texts > 1 {
+        return Err(LineError::DuplicateField(field.to_owned()));
+    }
+    // Taken, not copied: the fields keep the others' raw values only.
+    let text = match fields.text.take() {
         None => return Err(LineError::MissingField(field.to_owned())),
         Some(Err(found)) => {
             return Err(LineError::NotAString {
@@ -190,7 +193,7 @@ fn parse<'a>(
                 found,
             });
         }
-        Some(Ok(text)) => text.clone(),
+        Some(Ok(text)) => text,
     };
     let group = match group_by {
         Some(g) if g == field => Some(crate::learn::url_host(&text).unwrap_or(text.to_string())),
