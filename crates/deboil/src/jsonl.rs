@@ -196,7 +196,9 @@ fn parse<'a>(
         Some(Ok(text)) => text,
     };
     let group = match group_by {
-        Some(g) if g == field => Some(crate::learn::url_host(&text).unwrap_or(text.to_string())),
+        Some(g) if g == field => {
+            Some(crate::learn::url_host(&text).unwrap_or_else(|| text.to_string()))
+        }
         Some(g) => fields.only(g)?.and_then(|raw| group_of(raw.get())),
         None => None,
     };
@@ -393,7 +395,7 @@ struct Fields<'a> {
     /// Every field, its value as raw JSON (`None` for the text field).
     all: Vec<(Cow<'a, str>, Option<&'a RawValue>)>,
     /// The text field's string (the first, if it is given more than once),
-    /// or what it holds instead.
+    /// or what it holds instead; `parse` takes it out.
     text: Option<Result<Cow<'a, str>, &'static str>>,
     /// How many times the text field is given.
     texts: usize,
