@@ -55,9 +55,14 @@ pub(crate) fn search_regex(source: &str, mode: MatchMode, case_insensitive: bool
 /// first took twice as long). But a regex of several wide Unicode classes
 /// (the photo credits' `[\p{Lu}][\p{L}\p{M}…]*` runs) overflowed 256 KiB
 /// on every credit line: its states were rebuilt each time, about 0.8 ms a
-/// line, 2% of a run's instructions. At 512 KiB they stay; `-j2` peaks
-/// 3 MB higher than at 256 KiB, 5 MB lower than at 2 MiB.
-const REGEX_CACHE_LIMIT: usize = 512 << 10;
+/// line, 2% of a run's instructions. At 512 KiB they stay. The copyright
+/// and rights lines' `[^\n]{0,280}` count (a set of counts, as `©` may
+/// come again) needed more: at 512 KiB and at 1 MiB their caches filled
+/// on every candidate line and the search went to the slow engines, about
+/// 10 µs a line (5.1 ms for the dev dump's 1,092 copyright candidates); at
+/// 1.5 MiB they stay too (0.24 ms). `-j2` peaks about 6 MB higher than at
+/// 512 KiB (two threads' caches), and a run takes 0.8% fewer instructions.
+const REGEX_CACHE_LIMIT: usize = 3 << 19;
 
 /// Compiles a search regex ([`search_regex`]'s output) within the size
 /// limit.
