@@ -10,8 +10,8 @@
 //! `scripts/fit_classifier.py`, which fits the model on these exact values
 //! (dumped by `examples/features.rs`).
 
-use super::lang;
 use super::words::{Words, flag, word_hash};
+use super::{chars, lang};
 use crate::claims::Claims;
 use crate::document::Document;
 use foldhash::HashMap;
@@ -505,19 +505,20 @@ fn scan_non_ascii(text: &str, s: &mut Scan) {
         let Some(c) = text[i..].chars().next() else {
             break;
         };
-        s.digits += u32::from(c.is_numeric());
-        if c.is_alphabetic() {
+        let f = chars::facts(c);
+        s.digits += u32::from(f & chars::NUMERIC != 0);
+        if f & chars::ALPHABETIC != 0 {
             s.letters += 1;
-            if c.is_uppercase() {
+            if f & chars::UPPERCASE != 0 {
                 s.upper += 1;
-            } else if c.is_lowercase() {
+            } else if f & chars::LOWERCASE != 0 {
                 s.lower += 1;
             }
         }
         s.sep |= is_separator(c);
         // A sentence ends at a stop ('.', '!', '?') before white space.
         let after_stop = i > 0 && matches!(bytes[i - 1], b'.' | b'!' | b'?');
-        s.sentences += u32::from(after_stop && c.is_whitespace());
+        s.sentences += u32::from(after_stop && f & chars::WHITESPACE != 0);
         i += c.len_utf8();
     }
 }

@@ -24,8 +24,10 @@
 //! Then the engine applies the safety guard (withdrawing the heuristic
 //! claims when everything claimed would remove too much) and turns the
 //! claims into removals. `prose` holds the "is this prose?" tests the
-//! stages share, and [`words`] the tokens of every line, read once for
-//! the structural features and the content model.
+//! stages share, [`words`] the tokens of every line, read once for the
+//! structural features and the content model, and `chars` what they ask of
+//! a character (a letter? a capital? a digit? white space?), from a table
+//! for the characters web text uses most.
 //!
 //! A heuristic rule names one of these stages (`heuristic = "repeated-line"`)
 //! and sets its parameters in the rule file (`[rule.params]`); it has an id,
@@ -35,6 +37,7 @@
 //! The stages used to live in `heuristics` (and the pattern and tail stages
 //! in `engine`); [`crate::heuristics`] keeps the old public paths.
 
+pub(crate) mod chars;
 pub mod classify;
 pub mod content_model;
 pub mod features;

@@ -18,6 +18,7 @@
 //! The hashes are [`StableHash`], fixed here rather than a library's: the
 //! content model's shipped weights are indexed by them.
 
+use super::chars;
 use crate::document::Document;
 
 /// A 64-bit FNV-1a hash with a final avalanche (splitmix64's): stable across
@@ -70,7 +71,7 @@ pub fn word_hash(word: &str) -> u64 {
 /// A word character, as the scorer's `\w` (alphanumeric or `_`).
 #[inline]
 pub fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    chars::is_alphanumeric(c) || c == '_'
 }
 
 /// What a token is, beyond its hash: bits of a byte.
@@ -206,6 +207,21 @@ impl ShapeHash {
         }
     }
 
+    /// [`ShapeHash::character`] of a character whose [`chars::facts`]
+    /// are `facts`.
+    #[inline]
+    fn character_of(&mut self, facts: u8, utf8: &[u8]) {
+        if facts & chars::NUMERIC != 0 {
+            self.class(b'd');
+        } else if facts & chars::UPPERCASE != 0 {
+            self.class(b'X');
+        } else if facts & chars::ALPHABETIC != 0 {
+            self.class(b'x');
+        } else {
+            self.other(utf8);
+        }
+    }
+
     fn finish(self) -> u64 {
         self.h.finish()
     }
@@ -287,19 +303,6 @@ const ASCII_CLASSES: [AsciiClass; 128] = {
     t
 };
 
-/// The token flags a character adds: [`flag::NUMERIC`] for a digit, and
-/// [`flag::DIGITS`] unless it is something other than an ASCII digit.
-#[inline]
-fn char_flags(c: char) -> u8 {
-    if c.is_ascii_digit() {
-        flag::NUMERIC | flag::DIGITS
-    } else if c.is_numeric() {
-        flag::NUMERIC
-    } else {
-        0
-    }
-}
-
 /// [`for_each_token`] and, when `shapes` is given, [`for_each_shape`] of a
 /// line in one pass: pushes the same hashes and flags in the same order.
 ///
@@ -330,7 +333,7 @@ fn tokens_and_shapes(
                 i += 1;
             } else {
                 match text[i..].chars().next() {
-                    Some(c) if c.is_whitespace() => i += c.len_utf8(),
+                    Some(c) if chars::facts(c) & chars::WHITESPACE != 0 => i += c.len_utf8(),
                     _ => break,
                 }
             }
@@ -393,25 +396,34 @@ fn tokens_and_shapes(
             let Some(c) = text[i..].chars().next() else {
                 break;
             };
-            if c.is_whitespace() {
+            // Every question asked of the character, answered at once.
+            let facts = chars::facts(c);
+            if facts & chars::WHITESPACE != 0 {
                 break;
             }
             let width = c.len_utf8();
             if want_shapes {
-                sh.character(c, &bytes[i..i + width]);
+                sh.character_of(facts, &bytes[i..i + width]);
             }
-            if is_word(c) {
-                let cf = char_flags(c);
+            // `is_word`, and the token flags a character that is not an
+            // ASCII digit adds: NUMERIC for a digit, and no DIGITS.
+            if facts & (chars::ALPHABETIC | chars::NUMERIC) != 0 || c == '_' {
+                let numeric = facts & chars::NUMERIC != 0;
+                let cf = if numeric { flag::NUMERIC } else { 0 };
                 if !in_token {
                     in_token = true;
                     th = StableHash::new(0);
-                    first = if c.is_uppercase() { flag::CAPITAL } else { 0 };
+                    first = if facts & chars::UPPERCASE != 0 {
+                        flag::CAPITAL
+                    } else {
+                        0
+                    };
                     all = flag::DIGITS;
                     any = 0;
                 }
                 any |= cf;
                 all &= cf;
-                if c.is_numeric() {
+                if numeric {
                     th.byte(b'0');
                 } else {
                     let mut buf = [0u8; 4];

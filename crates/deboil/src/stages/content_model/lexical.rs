@@ -18,6 +18,7 @@
 
 use crate::claims::Claims;
 use crate::document::Document;
+use crate::stages::chars;
 use crate::stages::features::{self, Table};
 pub use crate::stages::words::{StableHash, mix};
 use crate::stages::words::{Words, is_word};
@@ -159,13 +160,14 @@ pub fn length_bucket(words: usize) -> u32 {
 /// (upper, lower, other letter, digit), everything else as itself.
 #[inline]
 fn char_class(c: char) -> u32 {
-    if c.is_ascii_digit() || c.is_numeric() {
+    let f = chars::facts(c);
+    if f & chars::NUMERIC != 0 {
         1
-    } else if c.is_uppercase() {
+    } else if f & chars::UPPERCASE != 0 {
         2
-    } else if c.is_lowercase() {
+    } else if f & chars::LOWERCASE != 0 {
         3
-    } else if c.is_alphabetic() {
+    } else if f & chars::ALPHABETIC != 0 {
         4
     } else {
         c as u32
