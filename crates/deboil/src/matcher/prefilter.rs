@@ -77,6 +77,10 @@ pub(crate) struct LinePrefilter {
     /// union's states settle; together they multiply (each state of one
     /// paired with each of the other) and never did.
     anchored: Vec<(DFA, Vec<usize>)>,
+    /// Per anchored union, whether one of its patterns can match an empty
+    /// line; if none can, the empty lines (a third of a page dump's lines)
+    /// are not walked.
+    empty_matches: Vec<bool>,
     /// Unanchored DFAs (one per prefiltered pattern, plus one union of the
     /// others), each with the caller's indexes of its patterns.
     scans: Vec<(DFA, Vec<usize>)>,
@@ -213,6 +217,11 @@ impl LinePrefilter {
         // first, then the scans in group order.
         let mut jobs = Vec::with_capacity(groups.len() + 3);
         let unions = anchored.iter().filter(|a| !a.0.is_empty()).count();
+        let empty_matches: Vec<bool> = anchored
+            .iter()
+            .filter(|a| !a.0.is_empty())
+            .map(|(hirs, _)| hirs.iter().any(|h| h.properties().minimum_len() == Some(0)))
+            .collect();
         for (hirs, ids) in anchored.into_iter().filter(|a| !a.0.is_empty()) {
             jobs.push((hirs, ids, None, ANCHORED_CACHE));
         }
@@ -240,6 +249,7 @@ impl LinePrefilter {
         });
         Some(LinePrefilter {
             anchored,
+            empty_matches,
             scans,
             exact,
             caches: Pool::new(create),
@@ -259,7 +269,8 @@ impl LinePrefilter {
         let lines = doc.lines();
         let mut caches = self.caches.get();
         let caches = &mut *caches;
-        for ((dfa, ids), cache) in self.anchored.iter().zip(caches.anchored.iter_mut()) {
+        let unions = self.anchored.iter().zip(&self.empty_matches);
+        for (((dfa, ids), &empty_matches), cache) in unions.zip(caches.anchored.iter_mut()) {
             // In the rules' CRLF mode a lone `\r` also starts a line for the
             // regex, while the document keeps it as content. Walking from
             // each one could cost the rest of the line every time (quadratic
@@ -269,6 +280,11 @@ impl LinePrefilter {
                 .filter(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
                 .peekable();
             for (li, line) in lines.iter().enumerate() {
+                // No pattern of the union matches nothing, so none matches
+                // an empty line (and a lone `\r` is content, not in one).
+                if line.content_end == line.start && !empty_matches {
+                    continue;
+                }
                 if lone_cr.next_if(|&cr| cr < line.content_end).is_some() {
                     while lone_cr.next_if(|&cr| cr < line.content_end).is_some() {}
                     ids.iter().for_each(|&p| candidate(p, li, false));
@@ -710,6 +726,23 @@ mod tests {
             [1]
         );
         assert_eq!(lines_of(r"(?mRi)^[^.!?:\n]{1,180}:\s*monitor$", text), [2]);
+    }
+
+    #[test]
+    fn empty_lines_are_walked_when_a_pattern_can_match_one() {
+        // Alone, and in a union with a pattern that cannot (the union's
+        // empty lines are skipped only when none of its patterns can).
+        let text = "a\n\nshare\n\r\n\n \nb";
+        let empty = r"(?mR)^[ \t]*$";
+        let share = r"(?mRi)^\s*(?:share)\s*$";
+        assert_eq!(lines_of(empty, text), [1, 3, 4, 5]);
+        assert_eq!(lines_of(share, text), [2]);
+        let parse = |p: &str| regex_syntax::Parser::new().parse(p).unwrap();
+        let pre = LinePrefilter::new(&[parse(share), parse(empty)]).unwrap();
+        let mut found = Vec::new();
+        pre.candidates(&Document::new(text), |p, l, _| found.push((p, l)));
+        found.sort_unstable();
+        assert_eq!(found, [(0, 2), (1, 1), (1, 3), (1, 4), (1, 5)]);
     }
 
     #[test]
