@@ -22,6 +22,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use heuristic::Heuristic;
 pub use load::RuleSetBuilder;
+pub(crate) use validate::{REGEX_CACHE_LIMIT, REGEX_SIZE_LIMIT};
 
 /// Index of a rule inside its [`RuleSet`]; cheap to copy and store per line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

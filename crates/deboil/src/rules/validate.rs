@@ -18,7 +18,7 @@ use toml::Spanned;
 pub(crate) const HSPACE: &str = r"[[\s\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}]&&[^\r\n]]";
 
 /// Largest compiled size allowed for one rule's regex.
-const REGEX_SIZE_LIMIT: usize = 1 << 22;
+pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 22;
 
 fn is_kebab_case(s: &str) -> bool {
     !s.is_empty()
@@ -62,7 +62,7 @@ pub(crate) fn search_regex(source: &str, mode: MatchMode, case_insensitive: bool
 /// 10 µs a line (5.1 ms for the dev dump's 1,092 copyright candidates); at
 /// 1.5 MiB they stay too (0.24 ms). `-j2` peaks about 6 MB higher than at
 /// 512 KiB (two threads' caches), and a run takes 0.8% fewer instructions.
-const REGEX_CACHE_LIMIT: usize = 3 << 19;
+pub(crate) const REGEX_CACHE_LIMIT: usize = 3 << 19;
 
 /// Compiles a search regex ([`search_regex`]'s output) within the size
 /// limit.
