@@ -395,22 +395,21 @@ struct Tokens {
 
 impl Tokens {
     /// Adds row `k` of `words`: looks each token up once, and adds what the
-    /// lexicon says to the row's counts. With `digits_matter`, a token with
-    /// a digit is looked up by its lowercase form's hash, digits as written
-    /// ("mp3"); without, by its normalized hash ("mp0"), which is only right
-    /// when neither the lexicon nor the title holds a word with a digit (see
-    /// [`Table::with_words`]).
+    /// lexicon says to the row's counts. A token with a digit is looked up
+    /// by its lowercase form's hash, digits as written ("mp3"), in the rows
+    /// `digits` says; elsewhere by its normalized hash ("mp0"), which finds
+    /// the same: nothing.
     fn push_row(
         &mut self,
         words: &Words,
         k: usize,
         text: &str,
         lexicon: &Lexicon,
-        digits_matter: bool,
+        digits: &DigitRows,
         s: &mut Scan,
     ) {
         let first = self.hashes.len();
-        if digits_matter {
+        if digits.read_again(words, k) {
             words.lowercase_hashes(k, text, &mut self.hashes);
         } else {
             self.hashes.extend_from_slice(words.tokens(k));
@@ -425,6 +424,61 @@ impl Tokens {
                 s.lex_n += 1;
                 s.lex_max = s.lex_max.max(e.weight);
             }
+        }
+    }
+}
+
+/// Which rows [`Tokens::push_row`] reads again for the lowercase-form
+/// hashes of their tokens with a digit ([`Words::lowercase_hashes`]).
+enum DigitRows {
+    /// Every row with a digit: the lexicon holds a word with a digit (and
+    /// the title's row, before it is known whether the title does).
+    All,
+    /// None: neither the lexicon nor the title holds a word with a digit.
+    None,
+    /// The title holds words with a digit, whose normalized hashes these
+    /// are (sorted): a row's token can only be one of those words if its
+    /// normalized hash is among them (equal lowercase forms have equal
+    /// normalized forms), and a token's normalized form can only be a
+    /// title word if it is one of those (it holds a `0`, so that word has
+    /// a digit, and its normalized form is itself). A row with no such
+    /// token finds the same with its normalized hashes: nothing for its
+    /// digit tokens. Most rows with a number do not share its shape with
+    /// a number of the title.
+    Title(Vec<u64>),
+}
+
+impl DigitRows {
+    /// What the rows after the title need, the title being row 0 of `words`.
+    fn after_title(words: &Words, lexicon: &Lexicon) -> DigitRows {
+        if lexicon.numeric_words {
+            return DigitRows::All;
+        }
+        let mut numeric: Vec<u64> = words
+            .tokens(0)
+            .iter()
+            .zip(words.flags(0))
+            .filter(|&(_, f)| f & flag::NUMERIC != 0)
+            .map(|(&h, _)| h)
+            .collect();
+        if numeric.is_empty() {
+            return DigitRows::None;
+        }
+        numeric.sort_unstable();
+        numeric.dedup();
+        DigitRows::Title(numeric)
+    }
+
+    /// Whether row `k` is read again.
+    fn read_again(&self, words: &Words, k: usize) -> bool {
+        match self {
+            DigitRows::All => true,
+            DigitRows::None => false,
+            DigitRows::Title(numeric) => words
+                .tokens(k)
+                .iter()
+                .zip(words.flags(k))
+                .any(|(h, &f)| f & flag::NUMERIC != 0 && numeric.binary_search(h).is_ok()),
         }
     }
 }
@@ -788,8 +842,8 @@ impl Table {
         // word with a digit matches no word without one (but by a 64-bit
         // collision, as anywhere hashed words meet), so unless the lexicon
         // or the title holds a word with a digit, both hashes find nothing
-        // for it, and the rows are not read again.
-        let mut digits_matter = true;
+        // for it, and the rows are not read again ([`DigitRows`]).
+        let mut digits = DigitRows::All;
         let mut uniq: Vec<u64> = Vec::new();
         for (k, li) in doc.nonblank().enumerate() {
             let text = doc.line_trimmed(li);
@@ -799,15 +853,14 @@ impl Table {
             }
             let first = tokens.hashes.len();
             let mut sc = scan(text);
-            tokens.push_row(words, k, text, lexicon, digits_matter, &mut sc);
+            tokens.push_row(words, k, text, lexicon, &digits, &mut sc);
             let end = tokens.hashes.len();
             let hashes = &tokens.hashes[first..end];
             let nw = (end - first) as f32;
             if k == 0 {
                 title_len = nw;
                 title = TitleWords::new(hashes);
-                let numeric_title = words.flags(0).iter().any(|f| f & flag::NUMERIC != 0);
-                digits_matter = lexicon.numeric_words || numeric_title;
+                digits = DigitRows::after_title(words, lexicon);
             }
             let title_sim = if k == 0 || title.is_empty() || nw == 0.0 {
                 0.0
@@ -1325,9 +1378,11 @@ mod tests {
 
     proptest::proptest! {
         /// A table read without the lowercase hashes of words with digits
-        /// (neither the lexicon nor the title holding one) is the table
-        /// read with them: a lexicon with a word with a digit, one that no
-        /// document holds, makes every row be read again.
+        /// (where neither the lexicon nor the title can hold one of a row's
+        /// words with a digit: the title holds none, or none of the same
+        /// normalized form) is the table read with them: a lexicon with a
+        /// word with a digit, one that no document holds, makes every row
+        /// be read again.
         #[test]
         fn rows_with_digits_read_the_same_either_way(
             lines in proptest::collection::vec("[A-Za-z0-9²٣ .,:]{0,30}", 1..8),
