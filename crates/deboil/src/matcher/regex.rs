@@ -35,7 +35,7 @@ struct RegexRule {
     /// matches do not count.
     spans: bool,
     /// For a rule that only asks whether a line matches: its regex as that
-    /// test runs it ([`LineTest`]), `None` when its source did not parse.
+    /// test runs it ([`LineTest`]).
     test: Option<LineTest>,
 }
 
@@ -45,11 +45,13 @@ struct RegexRule {
 /// The regex crate also compiles the regex in reverse, and more engines,
 /// for finding where matches start, which no line rule asks: all 57
 /// built-in regexes compiled in 93 to 110 ms that way and in 41 to 45 ms
-/// this way, on every run that reached them, and a 24 MB page dump's
-/// candidate lines were tested in 26 ms instead of 36. Compiled on first
-/// use, from the syntax tree the prefilter parsed.
+/// this way (parsing included), on every run that reached them, and a
+/// 24 MB page dump's candidate lines were tested in 26 ms instead of 36.
+/// Parsed and compiled on first use: the syntax trees the prefilter parsed
+/// are not kept for it (those of 55 rules, most of which a document never
+/// reaches, were 3 MB).
+#[derive(Default)]
 struct LineTest {
-    hir: Hir,
     built: OnceLock<Option<Forward>>,
 }
 
@@ -76,19 +78,15 @@ impl std::fmt::Debug for LineTest {
 }
 
 impl LineTest {
-    fn new(hir: Hir) -> LineTest {
-        LineTest {
-            hir,
-            built: OnceLock::new(),
-        }
-    }
-
-    /// Whether the regex matches somewhere in `haystack`; `None` when it
+    /// Whether `regex` matches somewhere in `haystack`; `None` when it
     /// could not be compiled this way (the caller asks the regex crate).
-    fn is_match(&self, haystack: &str) -> Option<bool> {
+    fn is_match(&self, regex: &SearchRegex, haystack: &str) -> Option<bool> {
         let engines = self
             .built
-            .get_or_init(|| Forward::build(&self.hir))
+            .get_or_init(|| {
+                let hir = regex_syntax::Parser::new().parse(regex.as_str()).ok()?;
+                Forward::build(&hir)
+            })
             .as_ref()?;
         let mut caches = engines.caches.get();
         let input = Input::new(haystack).earliest(true);
@@ -169,7 +167,7 @@ impl RegexMatcher {
                     rule,
                     regex: regex.clone(),
                     spans,
-                    test: hir.as_ref().filter(|_| !spans).cloned().map(LineTest::new),
+                    test: (!spans).then(LineTest::default),
                 }
             })
             .collect();
@@ -206,10 +204,11 @@ impl RegexMatcher {
                     // A line the prefilter knows to match needs neither the
                     // regex's run nor, for a rule that only ever meets such
                     // lines, its compiling.
-                    let is_match = || match r.test.as_ref().and_then(|t| t.is_match(haystack)) {
-                        Some(m) => m,
-                        None => r.regex.get().is_match(haystack),
-                    };
+                    let is_match =
+                        || match r.test.as_ref().and_then(|t| t.is_match(&r.regex, haystack)) {
+                            Some(m) => m,
+                            None => r.regex.get().is_match(haystack),
+                        };
                     if certain || is_match() {
                         hits.push(Hit {
                             rule: r.rule,
