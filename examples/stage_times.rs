@@ -84,7 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             scored
                 .iter()
                 .map(|s| {
-                    let mut scratch = Vec::new();
+                    let mut scratch = content_model::model::Evidence::default();
                     below(s)
                         .map(|k| {
                             model
@@ -99,17 +99,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             docs.iter()
                 .zip(&scored)
                 .map(|(d, s)| {
-                    let (mut scratch, mut words) = (Vec::new(), String::new());
-                    below(s)
-                        .flat_map(|k| {
-                            model.evidence_against_in(&s.lexed, &s.table, k, 3, &mut scratch)
-                        })
-                        .map(|(src, _)| {
+                    let mut scratch = content_model::model::Evidence::default();
+                    let mut words = String::new();
+                    let mut n = 0;
+                    for k in below(s) {
+                        let against =
+                            model.evidence_against_in(&s.lexed, &s.table, k, 3, &mut scratch);
+                        for &(src, _) in against {
                             words.clear();
                             s.lexed.describe_to(d, src, &mut words);
-                            words.len()
-                        })
-                        .sum::<usize>()
+                            n += words.len();
+                        }
+                    }
+                    n
                 })
                 .sum()
         }),

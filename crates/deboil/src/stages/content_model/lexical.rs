@@ -22,6 +22,7 @@ use crate::stages::chars;
 use crate::stages::features::{self, Table};
 pub use crate::stages::words::{StableHash, mix};
 use crate::stages::words::{Words, is_word};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// The hash of feature `key` in namespace `ns`: the key, told apart from
@@ -440,7 +441,6 @@ impl Lexed {
                 .unwrap_or("")
         };
         let chunk = |i: u32| text.split_whitespace().nth(i as usize).unwrap_or("");
-        let lower = |s: &str| s.to_lowercase();
         let f = &self.facts[k];
         // Writing to a String cannot fail.
         let _ = match s.ns {
@@ -549,9 +549,34 @@ fn lexicon() -> &'static features::Lexicon {
     LEX.get_or_init(features::Lexicon::default)
 }
 
+/// `word` in lower case: most words of a note are lower-case ASCII
+/// already, and are borrowed rather than copied.
+fn lower(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lower_is_to_lowercase_and_borrows_what_is_already_lower_case_ascii() {
+        for w in [
+            "said", "mp3", "Said", "MP3", "ÉTÉ", "ΟΔΟΣ", "naïve", "x_Y", "",
+        ] {
+            assert_eq!(lower(w), w.to_lowercase(), "{w:?}");
+        }
+        assert!(matches!(lower("said"), Cow::Borrowed("said")));
+        assert!(matches!(lower("Said"), Cow::Owned(_)));
+        assert!(matches!(lower("naïve"), Cow::Owned(_)));
+    }
 
     proptest::proptest! {
         /// A feature's bin is the binary search's answer over ascending

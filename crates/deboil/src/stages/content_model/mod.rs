@@ -248,7 +248,7 @@ impl ContentModel {
         };
         let scored = Scored::new(model, doc, claims);
         let keep = self.decide(doc, claims, &scored.lexed, &scored.second);
-        let mut scratch = Vec::new();
+        let mut scratch = model::Evidence::default();
         for (k, &kept) in keep.iter().enumerate() {
             let line = scored.lexed.line(k);
             if kept || claims.is_claimed(line) {
@@ -259,7 +259,7 @@ impl ContentModel {
                 model.evidence_against_in(&scored.lexed, &scored.table, k, EVIDENCE, &mut scratch);
             let describe = |src, out: &mut String| scored.lexed.describe_to(doc, src, out);
             let around = scored.second[k] < scored.first[k] - 1.0;
-            let note = removal_note(p, &against, describe, around);
+            let note = removal_note(p, against, describe, around);
             claims.claim_line_because(line, rule, note);
         }
     }

@@ -163,6 +163,29 @@ impl Weights {
     }
 }
 
+/// Buffers for [`Compiled::evidence_against_in`], kept from row to row.
+#[derive(Debug)]
+pub struct Evidence {
+    /// A row's contributions, in feature order.
+    all: Vec<(Source, f32)>,
+    /// The ranks of the most negative so far, ascending.
+    top: Vec<u64>,
+    /// What is returned.
+    out: Vec<(Source, f32)>,
+}
+
+impl Default for Evidence {
+    fn default() -> Evidence {
+        // Room for a long row's contributions: grown from nothing, the
+        // buffer was reallocated a handful of times a row.
+        Evidence {
+            all: Vec::with_capacity(256),
+            top: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+}
+
 /// A model ready to score: its first pass as [`Weights`], its bin edges and
 /// second pass as read. Built once per model per process.
 #[derive(Clone, Debug)]
@@ -265,28 +288,29 @@ impl Compiled {
         k: usize,
         n: usize,
     ) -> Vec<(Source, f32)> {
-        // Room for a long row's contributions: grown from nothing, the
-        // buffer was reallocated a handful of times a row.
-        self.evidence_against_in(lx, table, k, n, &mut Vec::with_capacity(256))
+        self.evidence_against_in(lx, table, k, n, &mut Evidence::default())
+            .to_vec()
     }
 
-    /// [`Compiled::evidence_against`], gathering the row's contributions in
-    /// `scratch` (cleared first): one buffer for all the rows a document
-    /// removes, where each row's was an allocation of its own.
-    pub fn evidence_against_in(
+    /// [`Compiled::evidence_against`], worked out in `scratch`'s buffers
+    /// and returned as a slice of them: one set of buffers for all the rows
+    /// a document removes, where each row's were allocations of its own.
+    pub fn evidence_against_in<'s>(
         &self,
         lx: &Lexed,
         table: &Table,
         k: usize,
         n: usize,
-        scratch: &mut Vec<(Source, f32)>,
-    ) -> Vec<(Source, f32)> {
+        scratch: &'s mut Evidence,
+    ) -> &'s [(Source, f32)] {
         // Every contribution first, in feature order: the features' loop
         // then calls a sink small enough to inline (an `offer` there was a
         // call per feature, and ran at half the first pass's speed).
         let bits = self.bits;
-        let all = scratch;
+        let Evidence { all, top, out } = scratch;
         all.clear();
+        top.clear();
+        out.clear();
         lx.row_lexical(k, |h, v, s| {
             all.push((s, v * self.stage1.get(index(h, bits))));
         });
@@ -307,12 +331,11 @@ impl Compiled {
         // every other feature, and so did a rank of `u64::MAX` for the
         // others: the compiler turned the comparison back into that test.
         if n == 0 {
-            return Vec::new();
+            return out;
         }
         const AGAINST: u64 = 1 << 63;
         // Below 2^31 features on a row (a row's tokens are counted in u32).
         const ORDINAL: u64 = (1 << 31) - 1;
-        let mut top: Vec<u64> = Vec::with_capacity(n + 1);
         // The n-th smallest rank so far, or the bound of evidence against.
         let mut worst = AGAINST;
         for (i, &(s, c)) in all.iter().enumerate() {
@@ -330,9 +353,8 @@ impl Compiled {
                 }
             }
         }
-        top.iter()
-            .map(|&rank| all[(rank & ORDINAL) as usize])
-            .collect()
+        out.extend(top.iter().map(|&rank| all[(rank & ORDINAL) as usize]));
+        out
     }
 
     /// Second-pass logits of every row (`0.0` for claimed rows, which are
@@ -762,6 +784,9 @@ mod tests {
             .collect();
         let (lx, table) = read_thread();
         let c = Compiled::new(&m);
+        // One set of buffers for every row and count, as a document's
+        // removals share one: nothing of a row may stay for the next.
+        let mut shared = Evidence::default();
         for k in 0..lx.len() {
             let mut all = Vec::new();
             lx.row(k, &table.row(k), &m.edges, |h, v, s| {
@@ -777,6 +802,11 @@ mod tests {
                     c.evidence_against(&lx, &table, k, n),
                     want,
                     "row {k}, n {n}"
+                );
+                assert_eq!(
+                    c.evidence_against_in(&lx, &table, k, n, &mut shared),
+                    want,
+                    "row {k}, n {n}, shared buffers"
                 );
             }
         }
