@@ -12,6 +12,9 @@ use crate::document::Document;
 use crate::rules::RuleIndex;
 use crate::rules::params::{RepeatedBlock, RepeatedLine};
 use foldhash::{HashMap, HashMapExt};
+use hashbrown::HashTable;
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
 
 impl RepeatedLine {
     pub(crate) fn apply(&self, doc: &Document, claims: &mut Claims, rule: RuleIndex) {
@@ -36,13 +39,18 @@ impl RepeatedLine {
             {
                 continue;
             }
-            match seen.get_mut(line) {
-                Some((first, at)) if ordinal - *at <= self.max_distance => {
+            // One lookup (hashing the line once) whether or not it is new.
+            match seen.entry(line) {
+                Entry::Occupied(mut e) if ordinal - e.get().1 <= self.max_distance => {
+                    let (first, at) = e.get_mut();
                     *at = ordinal;
                     claims.claim_line_because(i, rule, format!("repeats line {}", *first + 1));
                 }
-                _ => {
-                    seen.insert(line, (i, ordinal));
+                Entry::Occupied(mut e) => {
+                    e.insert((i, ordinal));
+                }
+                Entry::Vacant(e) => {
+                    e.insert((i, ordinal));
                 }
             }
         }
@@ -61,11 +69,17 @@ impl RepeatedBlock {
         let embedded = |first: usize, last: usize| {
             self.embedded_share > 0.0 && prose.embeds(first, last, self.embedded_share)
         };
-        // Key: the block's trimmed lines; value: the first and last line of
-        // its first copy.
-        let mut seen: HashMap<Vec<&str>, (usize, usize)> = HashMap::new();
+        // The first copy of each block: its trimmed lines (a run of
+        // `texts`), first and last line. Looked up by a hash computed once
+        // per block, and a block's texts are copied only to be kept (a map
+        // keyed by `Vec<&str>` hashed each block twice, to look it up and to
+        // insert it, and allocated a key for each).
+        let state = foldhash::fast::FixedState::default();
+        let hash = |key: &[&str]| state.hash_one(key);
+        let mut texts: Vec<&str> = Vec::new();
+        let mut seen: HashTable<FirstCopy> = HashTable::new();
         // A block's unclaimed lines and their texts, reused from block to
-        // block (a key is copied only to be kept).
+        // block.
         let (mut lines, mut key): (Vec<usize>, Vec<&str>) = (Vec::new(), Vec::new());
         for block in doc.blocks() {
             lines.clear();
@@ -79,8 +93,10 @@ impl RepeatedBlock {
                 continue;
             }
             let (start, end) = (lines[0], lines[lines.len() - 1]);
-            match seen.get(&key) {
-                Some(&(first, first_end)) => {
+            let h = hash(&key);
+            match seen.find(h, |c| texts[c.texts.clone()] == key[..]) {
+                Some(c) => {
+                    let (first, first_end) = (c.first, c.last);
                     if embedded(first, first_end) && embedded(start, end) {
                         continue;
                     }
@@ -90,11 +106,27 @@ impl RepeatedBlock {
                     }
                 }
                 None => {
-                    seen.insert(key.clone(), (start, end));
+                    let at = texts.len();
+                    texts.extend_from_slice(&key);
+                    let copy = FirstCopy {
+                        texts: at..texts.len(),
+                        first: start,
+                        last: end,
+                    };
+                    seen.insert_unique(h, copy, |c| hash(&texts[c.texts.clone()]));
                 }
             }
         }
     }
+}
+
+/// The first copy of a block, for [`RepeatedBlock::apply`].
+struct FirstCopy {
+    /// Where its lines' texts are in the list of kept texts.
+    texts: std::ops::Range<usize>,
+    /// Its first and last line.
+    first: usize,
+    last: usize,
 }
 
 /// Whether `texts` hold at least `n` characters together, counting no
@@ -145,6 +177,29 @@ mod tests {
             ..RepeatedLine::default()
         };
         assert_eq!(claimed(&line.repeat(8), &h), (1..8).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn every_later_copy_of_a_block_names_the_first() {
+        let block = "Home\nAbout our company and its history\nContact the team\n";
+        let other = "Home\nAbout our company and its history\nContact the teams\n";
+        let text = format!("{block}\nBody.\n\n{other}\n{block}\n{block}");
+        let doc = Document::new(&text);
+        let mut claims = Claims::new(doc.lines().len());
+        let prose = ProseLines::new(&doc);
+        RepeatedBlock::default().apply(&doc, &prose, &mut claims, RuleIndex(0));
+        let lines: Vec<usize> = (0..doc.lines().len())
+            .filter(|&i| claims.is_claimed(i))
+            .collect();
+        // The near copy (one word differs) stays; both exact copies go.
+        assert_eq!(lines, vec![10, 11, 12, 14, 15, 16]);
+        let removals = claims.into_removals(&doc);
+        assert!(!removals.is_empty());
+        assert!(
+            removals
+                .iter()
+                .all(|r| r.note.as_deref() == Some("repeats the block at line 1"))
+        );
     }
 
     #[test]
