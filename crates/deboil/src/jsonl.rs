@@ -114,6 +114,13 @@ impl Record<'_> {
     /// test holds it to them), with its strings (the removed texts and
     /// their notes, most of a record) written by [`write_json_str`].
     fn write(&self, out: &mut Vec<u8>) {
+        // Room for the record at once (before escaping, which only adds):
+        // grown as it was written, the line's buffer, text and all, was
+        // copied each time it doubled.
+        let fields = |r: &RemovalRecord| {
+            r.rule.len() + r.category.len() + r.text.len() + r.note.map_or(0, str::len) + 80
+        };
+        out.reserve(self.removals.iter().map(fields).sum::<usize>() + 128);
         // Writing to a `Vec` cannot fail.
         let _ = write!(
             out,

@@ -825,9 +825,13 @@ impl Table {
         }
         // Tokens of the current line; until the language is known, of every
         // line so far, since their function-word share waits for it.
+        // Room for the rows read before the language is known (or all of a
+        // shorter document's): grown from nothing, they were copied a
+        // dozen times a page.
+        let room = words.token_count().min(LANG_TOKENS + 256);
         let mut tokens = Tokens {
-            hashes: Vec::new(),
-            stops: Vec::new(),
+            hashes: Vec::with_capacity(room),
+            stops: Vec::with_capacity(room),
         };
         let mut lang: Option<usize> = None;
         // Rows waiting for the language: (row, their tokens' range).

@@ -117,7 +117,10 @@ pub(crate) struct ProseIndex {
 
 impl ProseIndex {
     pub(crate) fn new(prose: &ProseLines, claims: &Claims) -> ProseIndex {
-        let (mut lines, mut through) = (Vec::new(), Vec::new());
+        // Sized for every prose line (most are not claimed): grown from
+        // nothing, they were copied several times a document.
+        let n = prose.lines().len();
+        let (mut lines, mut through) = (Vec::with_capacity(n), Vec::with_capacity(n));
         let mut total = 0;
         for &(i, len) in prose.lines() {
             if !claims.is_claimed(i) {

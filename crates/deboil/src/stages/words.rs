@@ -476,13 +476,16 @@ impl Words {
         // Rows sized exactly, as the document's line table is; tokens for
         // one every five bytes, which a page dump rarely passes (one every
         // 6.3 over the dev corpus, 5.7 at the 90th percentile), where
-        // growing from nothing copied them a dozen times over.
+        // growing from nothing copied them a dozen times over. Shapes (one
+        // per chunk between blanks, of the rows that want them) for one
+        // every eight: past that, doublings leave at most twice the room
+        // needed, as growing from nothing does.
         let tokens = doc.text().len() / 5;
         let mut w = Words {
             ends: Vec::with_capacity(doc.nonblank().count()),
             hashes: Vec::with_capacity(tokens),
             flags: Vec::with_capacity(tokens),
-            shapes: Vec::new(),
+            shapes: Vec::with_capacity(doc.text().len() / 8),
         };
         for li in doc.nonblank() {
             let text = doc.line_trimmed(li);
@@ -501,6 +504,11 @@ impl Words {
     /// True when the document has no non-blank line.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// Number of tokens in all rows.
+    pub fn token_count(&self) -> usize {
+        self.hashes.len()
     }
 
     fn token_range(&self, k: usize) -> (usize, usize) {
