@@ -1076,6 +1076,7 @@ impl Table {
 
     /// Mean of column `col` over the rows within `w` of row `i` (not `i`
     /// itself).
+    #[inline]
     fn window_mean(&self, col: usize, i: usize, w: usize) -> f32 {
         let lo = i.saturating_sub(w);
         let hi = (i + w + 1).min(self.own.len());
@@ -1083,8 +1084,19 @@ impl Table {
         if n == 0 {
             return 0.0;
         }
-        let sum: f32 =
-            self.own[lo..hi].iter().map(|r| r.get(col)).sum::<f32>() - self.own[i].get(col);
+        let slot = SLOT[col];
+        let sum: f32 = if slot & FLAG != 0 {
+            // A binary column's values are 0.0 and 1.0, whose float sum in
+            // any order is their count, exactly (below 2^24), and so is
+            // the count less one: the same value as the sum below, counted
+            // in integers (the float sum waited on the adder each row).
+            let bit = slot & !FLAG;
+            let set = |r: &Own| u32::from(r.flags >> bit & 1);
+            let count: u32 = self.own[lo..hi].iter().map(set).sum();
+            (count - set(&self.own[i])) as f32
+        } else {
+            self.own[lo..hi].iter().map(|r| r.get(col)).sum::<f32>() - self.own[i].get(col)
+        };
         sum / n as f32
     }
 }
@@ -1401,6 +1413,42 @@ mod tests {
             for k in 0..plain.len() {
                 let (a, b) = (plain.row(k), read_again.row(k));
                 proptest::prop_assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits), "row {}", k);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Every window mean, binary columns counted in integers, is the
+        /// float mean of the packed rows' values, to the bit.
+        #[test]
+        fn window_means_are_the_float_means(
+            lines in proptest::collection::vec("[A-Za-z .!]{0,12}", 1..24),
+            claimed in proptest::collection::vec(proptest::bool::ANY, 24),
+        ) {
+            let text = lines.join("\n");
+            let doc = Document::new(&text);
+            let mut claims = Claims::new(doc.lines().len());
+            for (i, _) in claimed.iter().enumerate().filter(|(i, c)| **c && *i < doc.lines().len()) {
+                claims.claim_line(i, crate::rules::RuleIndex(0));
+            }
+            let t = Table::new(&doc, &claims, &Lexicon::default());
+            for i in 0..t.len() {
+                for col in 0..OWN {
+                    for w in [1, 2, 3, 6, 7] {
+                        let lo = i.saturating_sub(w);
+                        let hi = (i + w + 1).min(t.len());
+                        let n = hi - lo - 1;
+                        let want = if n == 0 {
+                            0.0
+                        } else {
+                            let sum = t.own[lo..hi].iter().map(|r| r.get(col)).sum::<f32>()
+                                - t.own[i].get(col);
+                            sum / n as f32
+                        };
+                        let got = t.window_mean(col, i, w);
+                        proptest::prop_assert_eq!(got.to_bits(), want.to_bits(), "col {} row {} w {}", col, i, w);
+                    }
+                }
             }
         }
     }
