@@ -730,6 +730,41 @@ impl Own {
     }
 }
 
+/// The bit of [`Own::flags`] that holds binary column `f`, if it is one.
+#[inline]
+const fn binary_bit(f: Feature) -> Option<u8> {
+    let slot = SLOT[f as usize];
+    if slot & FLAG != 0 {
+        Some(slot & !FLAG)
+    } else {
+        None
+    }
+}
+
+/// Sums of the [`WINDOWED`] columns over each of the [`WINDOWS`], as
+/// [`Table::windowed_means`] gathers them: binary columns counted.
+struct Windowed {
+    sums: [[f32; WINDOWED.len()]; WINDOWS.len()],
+    counts: [[u32; WINDOWED.len()]; WINDOWS.len()],
+}
+
+impl Windowed {
+    /// Adds `rows`, in order, to windows `FROM..` (the rows those hold).
+    #[inline]
+    fn add<const FROM: usize>(&mut self, rows: &[Own]) {
+        for o in rows {
+            for w in FROM..WINDOWS.len() {
+                for (c, f) in WINDOWED.into_iter().enumerate() {
+                    match binary_bit(f) {
+                        Some(bit) => self.counts[w][c] += u32::from(o.flags >> bit & 1),
+                        None => self.sums[w][c] += o.get(f as usize),
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The own features the neighbour windows average.
 const WINDOWED: [Feature; 4] = [Feature::Len, Feature::Stop, Feature::Term, Feature::Claimed];
 /// Each window's reach (rows on either side) and the features that hold the
@@ -1040,9 +1075,9 @@ impl Table {
         for (col, v) in r[..OWN_FEATURES].iter_mut().enumerate() {
             *v = o.get(col);
         }
-        for (w, means) in WINDOWS {
-            for (col, mean) in WINDOWED.into_iter().zip(means) {
-                r[mean] = self.window_mean(col as usize, k, w);
+        for ((_, features), means) in WINDOWS.into_iter().zip(self.windowed_means(k)) {
+            for (f, mean) in features.into_iter().zip(means) {
+                r[f] = mean;
             }
         }
         r[Position] = k as f32 / n as f32;
@@ -1072,6 +1107,50 @@ impl Table {
             r[W6Lex] = self.window_mean(LEX_MEAN, k, 6);
         }
         r
+    }
+
+    /// The means of the [`WINDOWED`] columns over each of the [`WINDOWS`]
+    /// around row `i`, each the same to the bit as
+    /// [`Table::window_mean`]'s: one walk over the widest window, each row
+    /// read once and added, in row order, to the sum of every window that
+    /// holds it. Twelve walks, one per window and column, read each row up
+    /// to twelve times.
+    #[inline]
+    fn windowed_means(&self, i: usize) -> [[f32; WINDOWED.len()]; WINDOWS.len()] {
+        // The windows are nested, narrowest first: the rows from the widest
+        // window's start to the next one's are in the widest alone, and so
+        // on inwards, then outwards again.
+        let [b0, b1, b2] =
+            WINDOWS.map(|(w, _)| (i.saturating_sub(w), (i + w + 1).min(self.own.len())));
+        // What a float sum starts from (and so a window's sum before its
+        // first row is added).
+        let start: f32 = std::iter::empty::<f32>().sum();
+        let mut acc = Windowed {
+            sums: [[start; WINDOWED.len()]; WINDOWS.len()],
+            counts: [[0; WINDOWED.len()]; WINDOWS.len()],
+        };
+        acc.add::<2>(&self.own[b2.0..b1.0]);
+        acc.add::<1>(&self.own[b1.0..b0.0]);
+        acc.add::<0>(&self.own[b0.0..b0.1]);
+        acc.add::<1>(&self.own[b0.1..b1.1]);
+        acc.add::<2>(&self.own[b1.1..b2.1]);
+        let own = &self.own[i];
+        let mut means = [[0f32; WINDOWED.len()]; WINDOWS.len()];
+        for (w, (lo, hi)) in [b0, b1, b2].into_iter().enumerate() {
+            let n = hi - lo - 1;
+            if n == 0 {
+                continue;
+            }
+            for (c, f) in WINDOWED.into_iter().enumerate() {
+                // As in `window_mean`: a binary column's count is its sum.
+                let sum = match binary_bit(f) {
+                    Some(bit) => (acc.counts[w][c] - u32::from(own.flags >> bit & 1)) as f32,
+                    None => acc.sums[w][c] - own.get(f as usize),
+                };
+                means[w][c] = sum / n as f32;
+            }
+        }
+        means
     }
 
     /// Mean of column `col` over the rows within `w` of row `i` (not `i`
@@ -1447,6 +1526,14 @@ mod tests {
                         };
                         let got = t.window_mean(col, i, w);
                         proptest::prop_assert_eq!(got.to_bits(), want.to_bits(), "col {} row {} w {}", col, i, w);
+                    }
+                }
+                // The row's windowed features, gathered in one walk.
+                let row = t.row(i);
+                for (w, features) in WINDOWS {
+                    for (col, f) in WINDOWED.into_iter().zip(features) {
+                        let want = t.window_mean(col as usize, i, w);
+                        proptest::prop_assert_eq!(row[f].to_bits(), want.to_bits(), "{:?} row {}", f, i);
                     }
                 }
             }
