@@ -259,6 +259,24 @@ impl Compiled {
     /// same sum as over the dense table (an empty slot adds `+0.0`, which
     /// leaves a sum that is never `-0.0` unchanged).
     pub fn first_pass(&self, lx: &Lexed, table: &Table) -> Vec<f32> {
+        // The table's form chosen once, not at each of the row's features.
+        match &self.stage1 {
+            Weights::Dense(d) => {
+                self.first_pass_with(lx, table, |i| d.get(i).copied().unwrap_or(0.0))
+            }
+            Weights::Packed(p) => self.first_pass_with(lx, table, |i| p.get(i)),
+        }
+    }
+
+    /// [`Compiled::first_pass`] with the first-pass weight of slot `i` as
+    /// `weight(i)` ([`Weights::get`]).
+    #[inline]
+    fn first_pass_with(
+        &self,
+        lx: &Lexed,
+        table: &Table,
+        weight: impl Fn(usize) -> f32,
+    ) -> Vec<f32> {
         let bits = self.bits;
         (0..lx.len())
             .map(|k| {
@@ -268,7 +286,7 @@ impl Compiled {
                     // structural features last, weighing 1 each (`1.0 * w`
                     // is `w`, so the sum is the same to the bit).
                     lx.row_lexical(k, |h, v, _| {
-                        z += v * self.stage1.get(index(h, bits));
+                        z += v * weight(index(h, bits));
                     });
                     for (i, bin) in lexical::bins(&table.row(k), &self.edges) {
                         z += self.struct_weights[i][bin];
@@ -311,9 +329,15 @@ impl Compiled {
         all.clear();
         top.clear();
         out.clear();
-        lx.row_lexical(k, |h, v, s| {
-            all.push((s, v * self.stage1.get(index(h, bits))));
-        });
+        // The table's form chosen once, as in the first pass.
+        match &self.stage1 {
+            Weights::Dense(d) => lx.row_lexical(k, |h, v, s| {
+                all.push((s, v * d.get(index(h, bits)).copied().unwrap_or(0.0)));
+            }),
+            Weights::Packed(p) => lx.row_lexical(k, |h, v, s| {
+                all.push((s, v * p.get(index(h, bits))));
+            }),
+        }
         for (i, bin) in lexical::bins(&table.row(k), &self.edges) {
             let s = Source {
                 ns: Ns::Struct,
@@ -784,6 +808,8 @@ mod tests {
             .collect();
         let (lx, table) = read_thread();
         let c = Compiled::new(&m);
+        // The same table packed (as a table of more than 2^16 slots is).
+        let packed = packed_form(&m);
         // One set of buffers for every row and count, as a document's
         // removals share one: nothing of a row may stay for the next.
         let mut shared = Evidence::default();
@@ -807,6 +833,11 @@ mod tests {
                     c.evidence_against_in(&lx, &table, k, n, &mut shared),
                     want,
                     "row {k}, n {n}, shared buffers"
+                );
+                assert_eq!(
+                    packed.evidence_against_in(&lx, &table, k, n, &mut shared),
+                    want,
+                    "row {k}, n {n}, packed"
                 );
             }
         }
@@ -838,13 +869,23 @@ mod tests {
             .collect();
         let (lx, table) = read_thread();
         let c = Compiled::new(&m);
-        let packed = c.first_pass(&lx, &table);
-        for (k, z) in packed.iter().enumerate() {
-            let mut dense = 0f32;
+        assert!(matches!(c.stage1, Weights::Dense(_)));
+        let dense = c.first_pass(&lx, &table);
+        let packed = packed_form(&m).first_pass(&lx, &table);
+        for k in 0..lx.len() {
+            let mut want = 0f32;
             lx.row(k, &table.row(k), &m.edges, |h, v, _| {
-                dense += v * m.stage1[index(h, m.bits)];
+                want += v * m.stage1[index(h, m.bits)];
             });
-            assert_eq!(z.to_bits(), dense.to_bits(), "row {k}");
+            assert_eq!(dense[k].to_bits(), want.to_bits(), "row {k}");
+            assert_eq!(packed[k].to_bits(), want.to_bits(), "row {k}, packed");
         }
+    }
+
+    /// `m` in its scoring form with the first pass packed, as a table too
+    /// large to keep dense is.
+    fn packed_form(m: &Model) -> Compiled {
+        let stage1 = Weights::Packed(Packed::new(&m.stage1));
+        Compiled::from_parts(m.bits, m.edges.clone(), stage1, m.stage2.clone())
     }
 }
