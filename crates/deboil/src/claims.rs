@@ -208,11 +208,25 @@ impl Claims {
         let mut notes = std::mem::take(&mut self.notes);
         notes.sort_by_key(|(line, _)| *line);
         let mut texts = std::mem::take(&mut self.texts);
+        // A line's note, found by a cursor that walks `notes` (sorted by
+        // line, each line once) along with the questions, which come in
+        // line order (a line may be asked twice); it walks back too, so any
+        // order gets the right answer. A binary search per question made
+        // each claimed line wait on a handful of unpredictable branches.
+        let at = std::cell::Cell::new(0usize);
         let id_of = |line: usize| {
+            let mut p = at.get();
+            while p > 0 && notes[p - 1].0 >= line {
+                p -= 1;
+            }
+            while p < notes.len() && notes[p].0 < line {
+                p += 1;
+            }
+            at.set(p);
             notes
-                .binary_search_by_key(&line, |(l, _)| *l)
-                .ok()
-                .map(|k| notes[k].1 as usize)
+                .get(p)
+                .filter(|&&(l, _)| l == line)
+                .map(|&(_, id)| id as usize)
         };
         let note_of = |line: usize| id_of(line).and_then(|id| texts.get(id)).map(String::as_str);
 
@@ -298,6 +312,80 @@ mod tests {
         assert_eq!(c.owner(1), None);
         assert_eq!(c.owner(0), Some(r(0)));
         assert!((c.claimed_share(&doc) - 0.5).abs() < 1e-9);
+    }
+
+    proptest::proptest! {
+        /// Each removal carries the note of its lines: runs of lines of one
+        /// rule and one note (or none), with the unclaimed blank lines
+        /// between them, make one removal each, whatever the pattern of
+        /// notes, rules, blank and unclaimed lines.
+        #[test]
+        fn each_removal_has_its_lines_note(
+            claims in proptest::collection::vec((0u8..4, 0u32..2, 0u8..3), 1..16),
+        ) {
+            // Kind 0: a blank line (rule 0) or an unclaimed one (rule 1).
+            let text: String = claims
+                .iter()
+                .enumerate()
+                .map(|(i, &(kind, rule, _))| {
+                    if kind == 0 && rule == 0 { "\n".to_string() } else { format!("line {i}\n") }
+                })
+                .collect();
+            let doc = Document::new(&text);
+            let mut c = Claims::new(doc.lines().len());
+            // Per line: (rule, note), or None when unclaimed.
+            let mut want: Vec<Option<(u32, Option<String>)>> = Vec::new();
+            for (i, &(kind, rule, note)) in claims.iter().enumerate() {
+                // A note of its own, one shared with other lines, or none.
+                let note = match note {
+                    0 => format!("line {i}'s note"),
+                    1 => "a shared note".to_string(),
+                    _ => String::new(),
+                };
+                match kind {
+                    0 => want.push(None),
+                    1 => {
+                        c.claim_line(i, r(rule));
+                        want.push(Some((rule, None)));
+                    }
+                    _ if note.is_empty() => {
+                        c.claim_line(i, r(rule));
+                        want.push(Some((rule, None)));
+                    }
+                    _ => {
+                        c.claim_line_because(i, r(rule), note.clone());
+                        want.push(Some((rule, Some(note))));
+                    }
+                }
+            }
+            let mut expected = Vec::new();
+            let mut i = 0;
+            while i < want.len() {
+                let Some(run) = want[i].clone() else {
+                    i += 1;
+                    continue;
+                };
+                let (start, mut last) = (i, i);
+                i += 1;
+                while i < want.len() {
+                    if want[i].as_ref() == Some(&run) {
+                        last = i;
+                    } else if want[i].is_some() || !doc.lines()[i].blank {
+                        break;
+                    }
+                    i += 1;
+                }
+                i = last + 1;
+                let span = (doc.lines()[start].start, doc.lines()[last].end);
+                expected.push((span.0, span.1, run.0, run.1));
+            }
+            let got: Vec<_> = c
+                .into_removals(&doc)
+                .into_iter()
+                .map(|x| (x.span.start, x.span.end, x.rule.0, x.note))
+                .collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 
     proptest::proptest! {
