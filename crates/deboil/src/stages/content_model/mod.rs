@@ -126,8 +126,9 @@ fn removal_note(
     // gathered and joined: allocations for each of the tens of thousands
     // of lines a page dump's content model removes. Room for most notes.
     let mut note = String::with_capacity(128);
-    // Writing to a String cannot fail.
-    let _ = write!(note, "p={p:.2}; against: ");
+    note.push_str("p=");
+    push_hundredths(&mut note, p);
+    note.push_str("; against: ");
     // Where in `note` each piece said so far is.
     let mut said: [std::ops::Range<usize>; EVIDENCE] = Default::default();
     let mut pieces = 0;
@@ -161,6 +162,24 @@ fn removal_note(
         );
     }
     note
+}
+
+/// Appends `p` as `format!("{p:.2}")` writes it: for a probability, from
+/// its hundredths, which `f64` holds exactly (an `f32` times 100 needs 31
+/// bits) and rounds as the formatter does, half to even. The general float
+/// formatter was a fifth of a note's cost.
+fn push_hundredths(out: &mut String, p: f32) {
+    // (-0.0 is written with its sign; NaN fails the comparison.)
+    if !(p.is_sign_positive() && p <= 1.0) {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{p:.2}");
+        return;
+    }
+    // 0 to 100, so the `as` neither truncates nor saturates.
+    let h = (f64::from(p) * 100.0).round_ties_even() as u8;
+    for c in [b'0' + h / 100, b'.', b'0' + h / 10 % 10, b'0' + h % 10] {
+        out.push(char::from(c));
+    }
 }
 
 #[inline]
@@ -268,6 +287,38 @@ impl ContentModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn probabilities_are_written_as_the_formatter_writes_them() {
+        let written = |p: f32| {
+            let mut s = String::new();
+            push_hundredths(&mut s, p);
+            s
+        };
+        // The only values in [0, 1] halfway between two hundredths, the
+        // ends, and values outside (left to the formatter).
+        for p in [
+            0.125,
+            0.375,
+            0.625,
+            0.875,
+            0.0,
+            1.0,
+            0.005,
+            0.995,
+            -0.0,
+            -0.5,
+            1.5,
+            f32::NAN,
+        ] {
+            assert_eq!(written(p), format!("{p:.2}"), "{p}");
+        }
+        // Every 4,099th value from 0 to 1 (a quarter of a million).
+        for bits in (0..=1f32.to_bits()).step_by(4099) {
+            let p = f32::from_bits(bits);
+            assert_eq!(written(p), format!("{p:.2}"), "{p}");
+        }
+    }
 
     #[test]
     fn a_note_says_each_piece_of_evidence_once() {
