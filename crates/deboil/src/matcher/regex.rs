@@ -181,51 +181,58 @@ impl RegexMatcher {
     }
 
     pub(crate) fn find(&self, doc: &Document, hits: &mut Vec<Hit>) {
-        // Candidate lines per rule, each with whether it is known to match
-        // already. Each rule is reported by one DFA, in line order, so
-        // merging repeats of the last line is enough.
-        let mut candidates: Vec<Vec<(usize, bool)>> = vec![Vec::new(); self.rules.len()];
+        // Candidate (rule, line, known to match already) triples in one
+        // list, by rule then line, a pair reported twice kept once (known
+        // to match if either report says so). A list per rule was dozens
+        // of allocations a document, most of them for a line or two.
+        let mut candidates: Vec<(usize, usize, bool)> = Vec::new();
         match &self.prefilter {
             Some(pre) => pre.candidates(doc, |rule, line, certain| {
-                let lines = &mut candidates[rule];
-                match lines.last_mut() {
-                    Some(last) if last.0 == line => last.1 |= certain,
-                    _ => lines.push((line, certain)),
-                }
+                candidates.push((rule, line, certain));
             }),
-            None => candidates.fill((0..doc.lines().len()).map(|l| (l, false)).collect()),
+            None => {
+                let lines = doc.lines().len();
+                let all =
+                    (0..self.rules.len()).flat_map(|r| (0..lines).map(move |l| (r, l, false)));
+                candidates.extend(all);
+            }
         }
+        candidates.sort_unstable_by_key(|&(rule, line, _)| (rule, line));
+        candidates.dedup_by(|later, kept| {
+            let same = (later.0, later.1) == (kept.0, kept.1);
+            kept.2 |= same & later.2;
+            same
+        });
         let text = doc.text();
-        for (r, lines) in self.rules.iter().zip(&candidates) {
-            for &(line, certain) in lines {
-                let content = doc.lines()[line].content();
-                let haystack = &text[content.range()];
-                if !r.spans {
-                    // A line the prefilter knows to match needs neither the
-                    // regex's run nor, for a rule that only ever meets such
-                    // lines, its compiling.
-                    let is_match =
-                        || match r.test.as_ref().and_then(|t| t.is_match(&r.regex, haystack)) {
-                            Some(m) => m,
-                            None => r.regex.get().is_match(haystack),
-                        };
-                    if certain || is_match() {
-                        hits.push(Hit {
-                            rule: r.rule,
-                            span: content,
-                            line,
-                        });
-                    }
-                    continue;
+        for &(rule, line, certain) in &candidates {
+            let r = &self.rules[rule];
+            let content = doc.lines()[line].content();
+            let haystack = &text[content.range()];
+            if !r.spans {
+                // A line the prefilter knows to match needs neither the
+                // regex's run nor, for a rule that only ever meets such
+                // lines, its compiling.
+                let is_match = || match r.test.as_ref().and_then(|t| t.is_match(&r.regex, haystack))
+                {
+                    Some(m) => m,
+                    None => r.regex.get().is_match(haystack),
+                };
+                if certain || is_match() {
+                    hits.push(Hit {
+                        rule: r.rule,
+                        span: content,
+                        line,
+                    });
                 }
-                for m in r.regex.get().find_iter(haystack) {
-                    if m.start() < m.end() {
-                        hits.push(Hit {
-                            rule: r.rule,
-                            span: Span::new(content.start + m.start(), content.start + m.end()),
-                            line,
-                        });
-                    }
+                continue;
+            }
+            for m in r.regex.get().find_iter(haystack) {
+                if m.start() < m.end() {
+                    hits.push(Hit {
+                        rule: r.rule,
+                        span: Span::new(content.start + m.start(), content.start + m.end()),
+                        line,
+                    });
                 }
             }
         }

@@ -76,8 +76,12 @@ impl RepeatedBlock {
         // insert it, and allocated a key for each).
         let state = foldhash::fast::FixedState::default();
         let hash = |key: &[&str]| state.hash_one(key);
-        let mut texts: Vec<&str> = Vec::new();
-        let mut seen: HashTable<FirstCopy> = HashTable::new();
+        // Sized for a page's blocks, as the line maps are sized for a
+        // page's lines (grown, the table was rebuilt at each doubling), not
+        // for a document of millions, most of whose blocks repeat.
+        let blocks = doc.blocks().len().min(1024);
+        let mut texts: Vec<&str> = Vec::with_capacity(blocks * 2);
+        let mut seen: HashTable<FirstCopy> = HashTable::with_capacity(blocks);
         // A block's unclaimed lines and their texts, reused from block to
         // block.
         let (mut lines, mut key): (Vec<usize>, Vec<&str>) = (Vec::new(), Vec::new());
