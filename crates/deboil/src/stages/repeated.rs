@@ -74,7 +74,7 @@ impl RepeatedBlock {
         // per block, and a block's texts are copied only to be kept (a map
         // keyed by `Vec<&str>` hashed each block twice, to look it up and to
         // insert it, and allocated a key for each).
-        let state = foldhash::fast::FixedState::default();
+        let state = foldhash::fast::RandomState::default();
         let hash = |key: &[&str]| state.hash_one(key);
         // Sized for a page's blocks, as the line maps are sized for a
         // page's lines (grown, the table was rebuilt at each doubling), not
