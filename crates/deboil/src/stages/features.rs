@@ -379,6 +379,8 @@ struct Scan {
     lower: u32,
     sep: bool,
     sentences: u32,
+    /// Whether the line holds a '.' or a ':' (ASCII bytes alone).
+    marks: bool,
     capitalized: u32,
     lex_sum: f32,
     lex_n: u32,
@@ -492,6 +494,8 @@ impl DigitRows {
 fn scan(text: &str) -> Scan {
     let bytes = text.as_bytes();
     let (mut digits, mut upper, mut lower, mut commas, mut pipes) = (0u32, 0u32, 0u32, 0u32, 0u32);
+    // '.' and ':', which every URL [`has_url`] knows holds.
+    let mut marks = 0u32;
     // Every byte but UTF-8's continuation bytes starts a character.
     let (mut starts, mut sentences) = (0u32, 0u32);
     // Bitwise `&` and `|`, not `&&`: without a branch per byte the
@@ -504,6 +508,7 @@ fn scan(text: &str) -> Scan {
     const BLOCK: usize = 255;
     for (at, block) in bytes.chunks(BLOCK).enumerate() {
         let (mut d, mut u, mut l, mut c, mut p, mut st) = (0u8, 0u8, 0u8, 0u8, 0u8, 0u8);
+        let mut m = 0u8;
         for &b in block {
             d += u8::from(b.wrapping_sub(b'0') < 10);
             u += u8::from(b.wrapping_sub(b'A') < 26);
@@ -511,6 +516,7 @@ fn scan(text: &str) -> Scan {
             c += u8::from(b == b',');
             p += u8::from(b == b'|');
             st += u8::from(b & 0xc0 != 0x80);
+            m += u8::from((b == b'.') | (b == b':'));
         }
         // A sentence ends at a stop before white space: each byte of the
         // block with the one after it (the next block's first, at its end).
@@ -526,6 +532,7 @@ fn scan(text: &str) -> Scan {
         pipes += u32::from(p);
         starts += u32::from(st);
         sentences += u32::from(se);
+        marks += u32::from(m);
     }
     sentences += u32::from(bytes.last().is_some_and(|&b| is_stop(b)));
     let mut s = Scan {
@@ -537,6 +544,7 @@ fn scan(text: &str) -> Scan {
         lower,
         sep: pipes > 0,
         sentences,
+        marks: marks > 0,
         ..Scan::default()
     };
     if starts as usize != bytes.len() {
@@ -950,7 +958,9 @@ impl Table {
             r[Separator as usize] = f32::from(u8::from(sc.sep));
             r[AllCaps as usize] = f32::from(u8::from(sc.lower == 0 && sc.upper > 3));
             r[Bullet as usize] = f32::from(u8::from(bullet));
-            r[Url as usize] = f32::from(u8::from(has_url(text)));
+            // A line without a '.' or ':' holds no URL: most short lines
+            // are settled without a search.
+            r[Url as usize] = f32::from(u8::from(sc.marks && has_url(text)));
             r[Claimed as usize] = if claims.is_claimed(li) { 1.0 } else { 0.0 };
             r[Duplicate as usize] = f32::from(u8::from(duplicate[k]));
             r[TitleSim as usize] = title_sim;
@@ -1340,6 +1350,7 @@ mod tests {
         let (mut chars, mut digits, mut letters, mut upper, mut lower) =
             (0u32, 0u32, 0u32, 0u32, 0u32);
         let (mut commas, mut sentences, mut sep) = (0u32, 0u32, false);
+        let mut marks = false;
         // The previous character ended a sentence ('.', '!' or '?').
         let mut after_stop = false;
         for c in text.chars() {
@@ -1353,6 +1364,7 @@ mod tests {
                 lower += u32::from(class & LOWER != 0);
                 commas += u32::from(b == b',');
                 sep |= b == b'|';
+                marks |= b == b'.' || b == b':';
                 sentences += u32::from(class & SPACE != 0 && after_stop);
                 after_stop = matches!(b, b'.' | b'!' | b'?');
             } else {
@@ -1380,6 +1392,7 @@ mod tests {
             lower,
             sep,
             sentences,
+            marks,
             ..Scan::default()
         }
     }
@@ -1397,6 +1410,7 @@ mod tests {
             s.lower,
             u32::from(s.sep),
             s.sentences,
+            u32::from(s.marks),
         ]
     }
 
