@@ -344,11 +344,8 @@ mod tests {
                 };
                 match kind {
                     0 => want.push(None),
-                    1 => {
-                        c.claim_line(i, r(rule));
-                        want.push(Some((rule, None)));
-                    }
-                    _ if note.is_empty() => {
+                    // Claimed without a note.
+                    _ if kind == 1 || note.is_empty() => {
                         c.claim_line(i, r(rule));
                         want.push(Some((rule, None)));
                     }
